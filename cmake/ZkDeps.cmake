@@ -1,0 +1,34 @@
+# External libraries, as imported targets named ZK::<lib>.
+# Host build: pkg-config (shared libraries). Cross build: the static archives unpacked into the
+# s390x sysroot by scripts/setup (Debian's -dev packages for s390x).
+find_package(PkgConfig REQUIRED)
+
+function(zk_static_archive target lib)
+  find_library(ZK_${lib}_A NAMES lib${lib}.a REQUIRED)
+  add_library(${target} UNKNOWN IMPORTED GLOBAL)
+  set_target_properties(${target} PROPERTIES IMPORTED_LOCATION "${ZK_${lib}_A}")
+  if(ARGN)
+    set_target_properties(${target} PROPERTIES INTERFACE_LINK_LIBRARIES "${ARGN}")
+  endif()
+endfunction()
+
+if(ZK_STATIC_DUMPER)
+  # libelf as the static dumper needs it, with its compression libraries.
+  zk_static_archive(ZK::zlib z)
+  zk_static_archive(ZK::zstd zstd)
+  zk_static_archive(ZK::libelf elf ZK::zlib ZK::zstd)
+  find_path(ZK_LIBELF_INCLUDE libelf.h REQUIRED)
+  set_target_properties(ZK::libelf PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${ZK_LIBELF_INCLUDE}")
+else()
+  pkg_check_modules(ZK_LIBELF REQUIRED IMPORTED_TARGET libelf)
+  add_library(ZK::libelf ALIAS PkgConfig::ZK_LIBELF)
+endif()
+
+if(NOT ZK_DUMPER_ONLY)
+  pkg_check_modules(ZK_FDISK REQUIRED IMPORTED_TARGET fdisk)
+  pkg_check_modules(ZK_BLKID REQUIRED IMPORTED_TARGET blkid)
+  pkg_check_modules(ZK_ARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+  add_library(ZK::libfdisk ALIAS PkgConfig::ZK_FDISK)
+  add_library(ZK::libblkid ALIAS PkgConfig::ZK_BLKID)
+  add_library(ZK::libarchive ALIAS PkgConfig::ZK_ARCHIVE)
+endif()

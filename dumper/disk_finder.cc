@@ -1,0 +1,225 @@
+#include "dumper/disk_finder.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+
+#include "util/posix_file.h"
+#include "util/strings.h"
+
+namespace zk::dumper {
+namespace {
+
+std::vector<std::string> list_dir(const std::string& path) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(path.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(std::move(n));
+    }
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string link_basename(const std::string& path) {
+  char buf[512];
+  const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return {};
+  std::string target(buf, static_cast<size_t>(n));
+  const auto slash = target.rfind('/');
+  return slash == std::string::npos ? target : target.substr(slash + 1);
+}
+
+bool same_hex(const std::string& a, const std::string& b) {
+  auto x = util::parse_u64(a, 16), y = util::parse_u64(b, 16);
+  return x && y && *x == *y;
+}
+
+bool same_busid(std::string a, std::string b) {
+  for (auto* s : {&a, &b})
+    for (auto& c : *s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return a == b;
+}
+
+/// Whole disks zipl can write a dump tool to: driver sd, or a dm-multipath map.
+std::vector<std::string> dump_capable_disks(const SystemRoots& roots) {
+  std::vector<std::string> out;
+  const std::string cls = roots.sys + "/class/block";
+  for (const auto& name : list_dir(cls)) {
+    const std::string dir = cls + "/" + name;
+    if (exists(dir + "/partition")) continue;
+    if (link_basename(dir + "/device/driver") == "sd") {
+      out.push_back(name);
+    } else if (auto uuid = read_text(dir + "/dm/uuid"); uuid && uuid->rfind("mpath-", 0) == 0) {
+      out.push_back(name);
+    }
+  }
+  return out;
+}
+
+/// Makes sure /dev/<name> exists: devtmpfs normally provides it; without devtmpfs the node is
+/// created from the major:minor in sysfs.
+Result<std::string> device_node(const SystemRoots& roots, const std::string& name) {
+  const std::string path = roots.dev + "/" + name;
+  if (exists(path)) return path;
+  auto devno = read_text(roots.sys + "/class/block/" + name + "/dev");
+  if (!devno) return std::unexpected(devno.error());
+  const auto colon = devno->find(':');
+  auto major = util::parse_u64(devno->substr(0, colon));
+  auto minor = colon == std::string::npos ? std::nullopt : util::parse_u64(devno->substr(colon + 1));
+  if (!major || !minor) return fail("unexpected device number \"" + *devno + "\" for " + name);
+  if (::mknod(path.c_str(), S_IFBLK | 0600,
+              makedev(static_cast<unsigned>(*major), static_cast<unsigned>(*minor))) != 0 &&
+      errno != EEXIST)
+    return fail_errno(errno, "mknod " + path);
+  return path;
+}
+
+void trigger_scsi_scan(const SystemRoots& roots, const FindOptions& o) {
+  const std::string hosts = roots.sys + "/class/scsi_host";
+  for (const auto& h : list_dir(hosts)) {
+    if (o.log) o.log(2, "starting the SCSI scan of " + h);
+    (void)write_text(hosts + "/" + h + "/scan", "- - -");
+  }
+}
+
+}  // namespace
+
+std::string ipl_type(const SystemRoots& roots) {
+  auto t = read_text(roots.sys + "/firmware/ipl/ipl_type");
+  return t ? *t : std::string();
+}
+
+std::optional<FcpIpl> read_fcp_dump_ipl(const SystemRoots& roots) {
+  if (ipl_type(roots) != "fcp_dump") return std::nullopt;
+  const std::string ipl = roots.sys + "/firmware/ipl/";
+  FcpIpl f;
+  auto get = [&](const char* attr) {
+    auto v = read_text(ipl + attr);
+    return v ? *v : std::string();
+  };
+  f.device = get("device");
+  f.wwpn = get("wwpn");
+  f.lun = get("lun");
+  f.bootprog = get("bootprog");
+  return f;
+}
+
+Result<void> bring_fcp_online(const SystemRoots& roots, const FcpIpl& ipl,
+                              const std::function<void(const std::string&)>& trace) {
+  // Automatic LUN scanning would attach every LUN of the port; the dump wants exactly one.
+  const std::string scan = roots.sys + "/module/zfcp/parameters/allow_lun_scan";
+  if (exists(scan)) (void)write_text(scan, "0");
+  const std::string dev = roots.sys + "/bus/ccw/drivers/zfcp/" + ipl.device;
+  if (!exists(dev)) return fail("FCP device " + ipl.device + " is not known to the zfcp driver");
+  trace("setting FCP device " + ipl.device + " online");
+  if (auto r = write_text(dev + "/online", "1"); !r) return r;
+  if (exists(dev + "/port_add")) {  // gone since automatic port scanning; harmless when present
+    trace("adding port " + ipl.wwpn);
+    (void)write_text(dev + "/port_add", ipl.wwpn);
+  }
+  const std::string unit_add = dev + "/" + ipl.wwpn + "/unit_add";
+  trace("adding LUN " + ipl.lun);
+  if (auto r = write_text(unit_add, ipl.lun); !r && r.error().errnum != EEXIST &&
+                                               r.error().errnum != EINVAL)
+    return r;
+  return {};
+}
+
+Result<std::vector<ondisk::Partition>> sysfs_partitions(const SystemRoots& roots,
+                                                        const std::string& disk) {
+  std::vector<ondisk::Partition> parts;
+  const std::string dir = roots.sys + "/class/block/" + disk;
+  for (const auto& name : list_dir(dir)) {
+    const std::string p = dir + "/" + name;
+    if (!exists(p + "/partition")) continue;
+    auto num = read_text(p + "/partition"), start = read_text(p + "/start"),
+         size = read_text(p + "/size");
+    if (!num || !start || !size) continue;
+    auto n = util::parse_u64(*num), s = util::parse_u64(*start), z = util::parse_u64(*size);
+    // The block layer counts partitions in 512-byte units whatever the sector size.
+    if (!n || !s || !z || *n == 0 || *n > 256 || *s > (UINT64_MAX >> 9) || *z > (UINT64_MAX >> 9))
+      return fail("implausible partition attributes in " + p);
+    parts.push_back({static_cast<unsigned>(*n), *s << 9, *z << 9});
+  }
+  return parts;
+}
+
+Result<FoundDisk> probe_dump_disk(const std::string& name, const std::string& path,
+                                  const std::vector<ondisk::Partition>& partitions) {
+  auto file = util::PosixFile::open(path, util::OpenMode::kRead);
+  if (!file) return std::unexpected(file.error());
+  auto& f = **file;
+  auto dd = ondisk::read_dump_disk(
+      f, f.is_block_device() ? std::optional<uint32_t>(f.logical_block_size()) : std::nullopt);
+  if (!dd) return std::unexpected(dd.error());
+  ondisk::PartitionTable table{ondisk::LabelType::kDos, partitions};
+  auto part = ondisk::find_dump_partition(table, dd->superblock);
+  if (!part)
+    return fail(util::format("%s: the dump superblock names a partition at byte %llu of %llu "
+                             "bytes, which is not a partition of this disk",
+                             path.c_str(), static_cast<unsigned long long>(dd->superblock.part_start),
+                             static_cast<unsigned long long>(dd->superblock.part_size)));
+  if (part->number < 1 || part->number > 15)
+    return fail(util::format("%s: dump partition %u is outside 1..15", path.c_str(), part->number));
+  return FoundDisk{name, path, part->number, *dd};
+}
+
+Result<FoundDisk> find_dump_disk(const SystemRoots& roots, const std::optional<FcpIpl>& fcp,
+                                 const FindOptions& o) {
+  const double start = o.clock();
+  bool scanned = false;
+  std::map<std::string, std::string> last_error;
+  for (;;) {
+    std::vector<std::string> disks = dump_capable_disks(roots);
+    for (const auto& name : disks) {
+      const std::string dir = roots.sys + "/class/block/" + name;
+      if (fcp) {
+        auto hba = read_text(dir + "/device/hba_id"), wwpn = read_text(dir + "/device/wwpn"),
+             lun = read_text(dir + "/device/fcp_lun");
+        if (!hba || !wwpn || !lun || !same_busid(*hba, fcp->device) ||
+            !same_hex(*wwpn, fcp->wwpn) || !same_hex(*lun, fcp->lun))
+          continue;
+      }
+      auto node = device_node(roots, name);
+      if (!node) {
+        last_error[name] = node.error().describe();
+        continue;
+      }
+      auto parts = sysfs_partitions(roots, name);
+      if (!parts) {
+        last_error[name] = parts.error().describe();
+        continue;
+      }
+      auto found = probe_dump_disk(name, *node, *parts);
+      if (found) return found;
+      if (last_error[name] != found.error().describe()) {
+        last_error[name] = found.error().describe();
+        if (o.log) o.log(2, name + ": " + last_error[name]);
+      }
+    }
+    const double elapsed = o.clock() - start;
+    if (!scanned && disks.empty() && (o.manual_scsi_scan || elapsed >= 1.0)) {
+      trigger_scsi_scan(roots, o);
+      scanned = true;
+      continue;
+    }
+    if (elapsed >= o.timeout_s) {
+      std::string why = fcp ? "no SCSI disk for FCP device " + fcp->device + " WWPN " + fcp->wwpn +
+                                  " LUN " + fcp->lun
+                            : std::string("no disk holds a valid zipl dump record");
+      why += util::format(" after %u s", o.timeout_s);
+      for (const auto& [name, err] : last_error) why += "; " + err;
+      return fail(why);
+    }
+    o.sleep(0.1);
+  }
+}
+
+}  // namespace zk::dumper

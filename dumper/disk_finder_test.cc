@@ -1,0 +1,147 @@
+// The zfcp and sysfs paths of the disk finder, against a sysfs tree the test builds: a named
+// test double, since no emulator provides zfcp (emulation.md). The "device nodes" in the tree
+// are disk image files, which the finder opens like block devices.
+#include "dumper/disk_finder.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "dumper/sysfs.h"
+#include "tests/support/synthetic_dump_disk.h"
+#include "tests/support/temp_dir.h"
+
+namespace zk::dumper {
+namespace {
+
+namespace fs = std::filesystem;
+
+void put(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+}
+
+class SysfsTree {
+ public:
+  testsupport::TempDir dir;
+  SystemRoots roots{dir.file("sys"), dir.file("proc"), dir.file("dev"), dir.file("sys/kernel/debug")};
+
+  SysfsTree() {
+    fs::create_directories(roots.dev);
+    fs::create_directories(roots.sys + "/bus/scsi/drivers/sd");
+  }
+  /// A SCSI disk `name` whose "device node" is a synthetic dump disk with partition 1 at 1 MiB.
+  void add_disk(const std::string& name, const std::string& lun, bool zipl = true) {
+    const std::string blk = roots.sys + "/class/block/" + name;
+    fs::create_directories(blk + "/device");
+    fs::create_directory_symlink(roots.sys + "/bus/scsi/drivers/sd", blk + "/device/driver");
+    put(blk + "/dev", "8:0\n");
+    put(blk + "/device/hba_id", "0.0.1700\n");
+    put(blk + "/device/wwpn", "0x5005076303004104\n");
+    put(blk + "/device/fcp_lun", lun + "\n");
+    put(blk + "/" + name + "1/partition", "1\n");
+    put(blk + "/" + name + "1/start", "2048\n");
+    put(blk + "/" + name + "1/size", std::to_string((63u << 20) / 512) + "\n");
+    if (zipl) testsupport::make_synthetic_dump_disk(roots.dev + "/" + name, {});
+    else testsupport::make_zero_file(roots.dev + "/" + name, 64 << 20);
+  }
+  void fcp_dump_ipl(const std::string& lun) {
+    put(roots.sys + "/firmware/ipl/ipl_type", "fcp_dump\n");
+    put(roots.sys + "/firmware/ipl/device", "0.0.1700\n");
+    put(roots.sys + "/firmware/ipl/wwpn", "0x5005076303004104\n");
+    put(roots.sys + "/firmware/ipl/lun", lun + "\n");
+    put(roots.sys + "/firmware/ipl/bootprog", "0\n");
+    const std::string dev = roots.sys + "/bus/ccw/drivers/zfcp/0.0.1700";
+    put(dev + "/online", "0\n");
+    put(dev + "/0x5005076303004104/unit_add", "");
+    put(roots.sys + "/module/zfcp/parameters/allow_lun_scan", "Y\n");
+  }
+  FindOptions options(unsigned timeout = 1) {
+    FindOptions o;
+    o.timeout_s = timeout;
+    o.clock = [this] { return now; };
+    o.sleep = [this](double s) { now += s; };
+    return o;
+  }
+  double now = 0;
+};
+
+TEST(DiskFinder, ScansForAZiplRecord) {
+  SysfsTree t;
+  t.add_disk("sda", "0x0", false);  // a disk without a dump tool
+  t.add_disk("sdb", "0x1");
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options());
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->name, "sdb");
+  EXPECT_EQ(found->partition, 1u);
+  EXPECT_EQ(found->dump.superblock.part_start, 1u << 20);
+}
+
+TEST(DiskFinder, FcpDumpTakesTheIplLunOnly) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  t.add_disk("sdb", "0x4011400000000000");
+  t.fcp_dump_ipl("0x4011400000000000");
+  auto ipl = read_fcp_dump_ipl(t.roots);
+  ASSERT_TRUE(ipl);
+  EXPECT_EQ(ipl->device, "0.0.1700");
+  std::vector<std::string> steps;
+  ASSERT_TRUE(bring_fcp_online(t.roots, *ipl, [&](const std::string& s) { steps.push_back(s); }));
+  EXPECT_EQ(*read_text(t.roots.sys + "/bus/ccw/drivers/zfcp/0.0.1700/online"), "1");
+  EXPECT_EQ(*read_text(t.roots.sys + "/bus/ccw/drivers/zfcp/0.0.1700/0x5005076303004104/unit_add"),
+            "0x4011400000000000");
+  EXPECT_EQ(*read_text(t.roots.sys + "/module/zfcp/parameters/allow_lun_scan"), "0");
+  auto found = find_dump_disk(t.roots, ipl, t.options());
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->name, "sdb");
+}
+
+TEST(DiskFinder, TimesOutWithWhatItSaw) {
+  SysfsTree t;
+  t.add_disk("sda", "0x0", false);
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options(3));
+  ASSERT_FALSE(found);
+  EXPECT_NE(found.error().message.find("after 3 s"), std::string::npos);
+  EXPECT_NE(found.error().message.find("no zipl magic"), std::string::npos);
+  EXPECT_GE(t.now, 3.0);
+}
+
+TEST(DiskFinder, TriggersTheScsiScanWhenNoDiskShowsUp) {
+  SysfsTree t;
+  put(t.roots.sys + "/class/scsi_host/host0/scan", "");
+  auto o = t.options(2);
+  o.manual_scsi_scan = true;
+  EXPECT_FALSE(find_dump_disk(t.roots, std::nullopt, o));
+  EXPECT_EQ(*read_text(t.roots.sys + "/class/scsi_host/host0/scan"), "- - -");
+}
+
+TEST(DiskFinder, PartitionStartIsIn512ByteUnitsOn4096ByteDisks) {
+  SysfsTree t;
+  t.add_disk("sda", "0x0", false);
+  testsupport::SyntheticDiskSpec spec;
+  spec.sector_size = 4096;
+  testsupport::make_synthetic_dump_disk(t.roots.dev + "/sda", spec);
+  auto parts = sysfs_partitions(t.roots, "sda");
+  ASSERT_TRUE(parts);
+  ASSERT_EQ(parts->size(), 1u);
+  EXPECT_EQ((*parts)[0].start, 1u << 20);
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options());
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->dump.block_size, 4096u);
+}
+
+TEST(DiskFinder, SuperblockPartitionMustExist) {
+  SysfsTree t;
+  t.add_disk("sda", "0x0");
+  put(t.roots.sys + "/class/block/sda/sda1/start", "4096\n");  // not where zipl put it
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options());
+  ASSERT_FALSE(found);
+  EXPECT_NE(found.error().message.find("not a partition of this disk"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zk::dumper

@@ -1,0 +1,81 @@
+#include "dumper/dump_session.h"
+
+#include "dumper/copy_plan.h"
+#include "dumper/dump_writer.h"
+#include "dumper/progress.h"
+#include "ondisk/vmcore.h"
+#include "util/posix_file.h"
+#include "util/strings.h"
+
+namespace zk::dumper {
+namespace {
+
+using ull = unsigned long long;
+
+bool failed(Console& c, const std::string& why) {
+  c.say("Dump failed: %s", why.c_str());
+  return false;
+}
+
+}  // namespace
+
+bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
+  auto vmcore = util::PosixFile::open(o.vmcore_path, util::OpenMode::kRead);
+  if (!vmcore) return failed(c, vmcore.error().describe());
+  auto info = ondisk::read_vmcore(**vmcore);
+  if (!info) return failed(c, info.error().describe());
+  const auto& sb = found.dump.superblock;
+  c.say("Dump source:");
+  c.say("  vmcore....: %s, %llu MB", o.vmcore_path.c_str(), static_cast<ull>(info->file_size >> 20));
+  c.say("  kernel....: %s", info->os_release.empty() ? "(no VMCOREINFO)" : info->os_release.c_str());
+  c.say("  memory....: %llu MB in %zu ranges, %u CPUs", static_cast<ull>(info->memory_size >> 20),
+        info->loads.size(), info->cpu_count);
+  c.say("Dump target:");
+  c.say("  disk......: %s, partition %u (%s%u)", found.path.c_str(), found.partition,
+        found.name.c_str(), found.partition);
+  c.say("  dump area.: %llu MB at byte %llu", static_cast<ull>(sb.dump_size >> 20),
+        static_cast<ull>(sb.part_start + sb.dump_offset));
+
+  uint64_t hsa = o.hsa_size_override;
+  if (o.zcore && o.zcore->present()) {
+    auto size = o.zcore->hsa_size();
+    if (!size) return failed(c, size.error().describe());
+    hsa = *size;
+    c.say("  HSA.......: %llu MB", static_cast<ull>(hsa >> 20));
+  }
+  const CopyPlan plan = plan_copy(info->file_size, info->loads, hsa);
+  for (const auto& r : plan.ranges)
+    c.print(3, "plan: [0x%llx, +0x%llx)%s", static_cast<ull>(r.offset), static_cast<ull>(r.length),
+            r.hsa ? " HSA" : "");
+
+  auto disk = util::PosixFile::open(found.path, util::OpenMode::kReadWriteDirect);
+  if (!disk) return failed(c, disk.error().describe());
+  c.print(2, "writing %s with %s", found.path.c_str(),
+          (*disk)->direct() ? "direct I/O" : "buffered I/O (O_DIRECT refused)");
+
+  bool hsa_released = false;
+  auto release = [&] {
+    if (hsa_released || !o.zcore || !o.zcore->present()) return;
+    hsa_released = true;
+    if (auto r = o.zcore->release_hsa(); !r)
+      c.say("Warning: releasing the HSA failed: %s", r.error().describe().c_str());
+    else
+      c.print(2, "HSA released");
+  };
+  Progress progress(o.progress_interval_s, [&](const std::string& line) { c.say("%s", line.c_str()); },
+                    monotonic_seconds);
+  DumpHooks hooks;
+  hooks.release_hsa = release;
+  hooks.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
+  hooks.trace = [&](int level, const char* text) { c.print(level, "%s", text); };
+  c.say("Writing dump:");
+  auto stats = write_dump(**vmcore, plan, **disk, found.dump, hooks, o.buffer_size);
+  release();  // when no PT_LOAD lay in the HSA, or the copy stopped before
+  if (!stats) return failed(c, stats.error().describe());
+  const double rate = stats->seconds > 0 ? static_cast<double>(stats->bytes) / 1048576.0 / stats->seconds : 0;
+  c.say("Dump successful: %llu MB in %.1f s (%.1f MB/s)", static_cast<ull>(stats->bytes >> 20),
+        stats->seconds, rate);
+  return true;
+}
+
+}  // namespace zk::dumper

@@ -1,0 +1,26 @@
+#pragma once
+/// One dump from start to end, shared by the ramdisk's /init and host mode: read the vmcore's
+/// headers, check the disk, plan, write, release the HSA, report.
+
+#include <optional>
+#include <string>
+
+#include "dumper/console.h"
+#include "dumper/disk_finder.h"
+#include "dumper/zcore.h"
+
+namespace zk::dumper {
+
+struct SessionOptions {
+  std::string vmcore_path = "/proc/vmcore";
+  std::optional<Zcore> zcore;       ///< HSA handling; nullopt: none (kdump, host mode)
+  uint64_t hsa_size_override = 0;   ///< host mode's --hsa-size (plans as if there were an HSA)
+  double progress_interval_s = 10;
+  size_t buffer_size = 1u << 20;
+};
+
+/// Dumps onto `disk` (already found and probed). Prints "Dump successful" or
+/// "Dump failed: <reason>" and returns whether it succeeded.
+bool run_dump(Console& console, const FoundDisk& disk, const SessionOptions& options);
+
+}  // namespace zk::dumper

@@ -1,0 +1,217 @@
+#include "dumper/dump_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "ondisk/bytes.h"
+#include "ondisk/checksum.h"
+#include "tests/support/faulty_file.h"
+#include "tests/support/synthetic_dump_disk.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/vmcore_builder.h"
+#include "util/posix_file.h"
+
+namespace zk::dumper {
+namespace {
+
+using testsupport::Fault;
+
+std::vector<std::byte> read_file_range(const std::string& path, uint64_t off, size_t len) {
+  auto f = util::PosixFile::open(path, util::OpenMode::kRead);
+  EXPECT_TRUE(f);
+  std::vector<std::byte> out(len);
+  EXPECT_TRUE(util::read_exact(**f, out, off));
+  return out;
+}
+
+/// Records the disk offset of every write, for checking the order of the protocol.
+class RecordingFile final : public util::File {
+ public:
+  explicit RecordingFile(util::File& base) : base_(base) {}
+  Result<size_t> read_at(std::span<std::byte> b, uint64_t o) override { return base_.read_at(b, o); }
+  Result<size_t> write_at(std::span<const std::byte> b, uint64_t o) override {
+    writes.push_back({o, b.size()});
+    return base_.write_at(b, o);
+  }
+  Result<void> sync() override { return base_.sync(); }
+  uint64_t size() const override { return base_.size(); }
+  const std::string& name() const override { return base_.name(); }
+  size_t direct_io_alignment() const override { return base_.direct_io_alignment(); }
+  std::vector<std::pair<uint64_t, size_t>> writes;
+
+ private:
+  util::File& base_;
+};
+
+struct Fixture {
+  testsupport::TempDir dir;
+  std::string disk_path = dir.file("disk");
+  std::string core_path = dir.file("core");
+  testsupport::SyntheticDisk made;
+  ondisk::DumpDisk target;
+  ondisk::VmcoreInfo info;
+
+  explicit Fixture(testsupport::VmcoreSpec spec = small_spec()) {
+    made = testsupport::make_synthetic_dump_disk(disk_path, {});
+    EXPECT_TRUE(testsupport::write_vmcore(core_path, spec));
+    reload();
+    auto core = util::PosixFile::open(core_path, util::OpenMode::kRead);
+    auto i = ondisk::read_vmcore(**core);
+    EXPECT_TRUE(i);
+    info = *i;
+  }
+  static testsupport::VmcoreSpec small_spec() {
+    testsupport::VmcoreSpec s;
+    s.memory = {{0, 3 << 20}, {8 << 20, (2 << 20) + 4096}};
+    return s;
+  }
+  void reload() {
+    auto f = util::PosixFile::open(disk_path, util::OpenMode::kRead);
+    auto d = ondisk::read_dump_disk(**f, std::nullopt);
+    ASSERT_TRUE(d) << d.error().describe();
+    target = *d;
+  }
+  Result<DumpStats> dump(util::File& disk, uint64_t hsa, DumpHooks hooks = {},
+                         size_t buffer = 256 << 10) {
+    auto core = util::PosixFile::open(core_path, util::OpenMode::kRead);
+    const auto plan = plan_copy(info.file_size, info.loads, hsa);
+    return write_dump(**core, plan, disk, target, hooks, buffer);
+  }
+  /// The superblock's checksum equals the checksum of the partition's first page now.
+  void expect_consistent_checksum() {
+    auto sb = read_file_range(disk_path, made.superblock_offset, ondisk::kDumpSuperblockSize);
+    const uint64_t stored = ondisk::load_be<uint64_t>(sb, ondisk::kDumpSuperblockCsumOffset);
+    auto page = read_file_range(disk_path, made.superblock.part_start, 4096);
+    EXPECT_EQ(stored, ondisk::cksm(page));
+  }
+};
+
+TEST(DumpWriter, WritesTheCoreByteForByte) {
+  Fixture fx;
+  auto disk = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
+  ASSERT_TRUE(disk);
+  auto stats = fx.dump(**disk, 0);
+  ASSERT_TRUE(stats) << stats.error().describe();
+  EXPECT_EQ(stats->bytes, fx.info.file_size);
+  auto core = read_file_range(fx.core_path, 0, fx.info.file_size);
+  auto written = read_file_range(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size);
+  EXPECT_TRUE(core == written);
+  fx.expect_consistent_checksum();
+}
+
+TEST(DumpWriter, UnalignedCoreSizeKeepsTheBytesAfterIt) {
+  testsupport::VmcoreSpec spec = Fixture::small_spec();
+  spec.memory = {{0, (1 << 20) + 100}};  // file size not a multiple of any block size
+  spec.page_align_data = false;
+  Fixture fx(spec);
+  const uint64_t end = fx.made.superblock.part_start + fx.info.file_size;
+  const unsigned char canary[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  testsupport::poke(fx.disk_path, end, canary, 8);
+  fx.reload();  // the canary lies in the dump area, outside the checksummed page
+  auto disk = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
+  ASSERT_TRUE(fx.dump(**disk, 0));
+  auto after = read_file_range(fx.disk_path, end, 8);
+  EXPECT_EQ(std::memcmp(after.data(), canary, 8), 0);
+  auto core = read_file_range(fx.core_path, 0, fx.info.file_size);
+  EXPECT_TRUE(core == read_file_range(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size));
+}
+
+TEST(DumpWriter, ProtocolOrder) {
+  Fixture fx;
+  auto real = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWrite);
+  RecordingFile disk(**real);
+  size_t writes_at_release = 0;
+  DumpHooks hooks;
+  hooks.release_hsa = [&] { writes_at_release = disk.writes.size(); };
+  ASSERT_TRUE(fx.dump(disk, 1 << 20, hooks));
+  const uint64_t base = fx.made.superblock.part_start;
+  const uint64_t csum_at = fx.made.superblock_offset + ondisk::kDumpSuperblockCsumOffset;
+  ASSERT_GE(disk.writes.size(), 5u);
+  // Busy marker at the partition start, then the checksum.
+  EXPECT_EQ(disk.writes[0].first, base);
+  EXPECT_EQ(disk.writes[1].first, csum_at);
+  // The HSA (first MiB of memory) before the release, nothing below the first page yet.
+  ASSERT_GT(writes_at_release, 2u);
+  for (size_t i = 2; i < writes_at_release; ++i) {
+    EXPECT_GE(disk.writes[i].first, base + 4096);
+    EXPECT_LT(disk.writes[i].first, base + fx.info.loads[0].offset + (1 << 20));
+  }
+  // Page 0 is the last data write, followed only by the checksum.
+  EXPECT_EQ(disk.writes[disk.writes.size() - 2].first, base);
+  EXPECT_EQ(disk.writes.back().first, csum_at);
+  fx.expect_consistent_checksum();
+}
+
+TEST(DumpWriter, RefusesChangedPartitionAndWritesNothing) {
+  Fixture fx;
+  const char fs[] = "mkfs was here";
+  testsupport::poke(fx.disk_path, fx.made.superblock.part_start + 1024, fs, sizeof fs);
+  fx.reload();
+  const uint64_t before = testsupport::file_fingerprint(fx.disk_path);
+  auto disk = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
+  auto r = fx.dump(**disk, 0);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("Checksum wrong"), std::string::npos);
+  EXPECT_EQ(testsupport::file_fingerprint(fx.disk_path), before);
+}
+
+TEST(DumpWriter, RefusesTooLargeAndWritesNothing) {
+  testsupport::VmcoreSpec spec;
+  spec.memory = {{0, 80 << 20}};  // the synthetic disk has a 62 MiB dump area
+  Fixture fx(spec);
+  const uint64_t before = testsupport::file_fingerprint(fx.disk_path);
+  auto disk = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
+  auto r = fx.dump(**disk, 0);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("Dump too large"), std::string::npos);
+  EXPECT_EQ(testsupport::file_fingerprint(fx.disk_path), before);
+}
+
+/// Every I/O call of a small dump, failed in turn with EIO, ENOSPC and a short write: each run
+/// fails, leaves a checksum that matches the first page, and changes nothing outside the dump
+/// area but the checksum field.
+TEST(DumpWriter, FaultMatrix) {
+  Fixture clean;
+  uint64_t calls = 0;
+  {
+    auto real = util::PosixFile::open(clean.disk_path, util::OpenMode::kReadWrite);
+    testsupport::FaultyFile counting(**real, Fault::kNone, 0);
+    ASSERT_TRUE(clean.dump(counting, 1 << 20));
+    calls = counting.calls();
+  }
+  ASSERT_GT(calls, 10u);
+  for (Fault fault : {Fault::kEio, Fault::kEnospc, Fault::kShortWrite}) {
+    for (uint64_t at = 0; at < calls; ++at) {
+      SCOPED_TRACE(testing::Message() << "fault " << static_cast<int>(fault) << " at call " << at);
+      Fixture fx;
+      const uint64_t sb_end = fx.made.superblock_offset + ondisk::kDumpSuperblockSize;
+      const uint64_t area_end = fx.made.superblock.part_start + fx.made.superblock.dump_size;
+      const std::string pristine = fx.dir.file("pristine");
+      std::filesystem::copy_file(fx.disk_path, pristine);
+      {
+        auto real = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
+        testsupport::FaultyFile faulty(**real, fault, at);
+        auto r = fx.dump(faulty, 1 << 20);
+        EXPECT_TRUE(faulty.fired());
+        EXPECT_FALSE(r);
+      }
+      fx.expect_consistent_checksum();
+      // Outside the dump area: identical, except the superblock's checksum field.
+      const uint64_t disk_size = fx.made.superblock.part_start + fx.made.superblock.part_size;
+      auto a = read_file_range(pristine, area_end, static_cast<size_t>(disk_size - area_end));
+      auto b = read_file_range(fx.disk_path, area_end, static_cast<size_t>(disk_size - area_end));
+      const size_t csum_at = fx.made.superblock_offset + ondisk::kDumpSuperblockCsumOffset - area_end;
+      for (size_t k = 0; k < 8; ++k) a[csum_at + k] = b[csum_at + k];
+      EXPECT_TRUE(a == b);
+      EXPECT_LT(csum_at, sb_end - area_end);
+      EXPECT_TRUE(read_file_range(pristine, 0, fx.made.superblock.part_start) ==
+                  read_file_range(fx.disk_path, 0, fx.made.superblock.part_start));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace zk::dumper

@@ -1,0 +1,32 @@
+#pragma once
+/// The kernel parameters the dumper honours, from /proc/cmdline. zipl passes the dump kernel
+/// its own parameters and the operator adds more through the dump's SCP data.
+
+#include <cstdint>
+#include <string_view>
+
+namespace zk::dumper {
+
+enum class EndAction {
+  kAuto,      ///< re-IPL through zcore when it is there, else power off
+  kReipl,
+  kPowerOff,
+  kHalt,
+};
+
+struct DumperParams {
+  int debug_level = 1;                   ///< dump_debug=1..6
+  EndAction action = EndAction::kAuto;   ///< zfcpdump.action=reipl|poweroff|halt
+  unsigned disk_timeout_s = 120;         ///< zfcpdump.disk_timeout=SECONDS
+  unsigned progress_interval_s = 10;     ///< zfcpdump.progress=SECONDS
+  bool manual_scsi_scan = false;         ///< scsi_mod.scan=manual was given
+};
+
+/// Parses a command line; unknown words are ignored, malformed values of known ones keep the
+/// default (the dumper must not stop over a typo in SCP data). Values are clamped to sane
+/// ranges: debug 1..6, timeout 1..3600, progress 1..3600.
+[[nodiscard]] DumperParams parse_kernel_cmdline(std::string_view cmdline);
+
+[[nodiscard]] const char* end_action_name(EndAction a);
+
+}  // namespace zk::dumper

@@ -1,0 +1,40 @@
+#include "dumper/kernel_cmdline.h"
+
+#include <gtest/gtest.h>
+
+namespace zk::dumper {
+namespace {
+
+TEST(KernelCmdline, DefaultsWhenAbsent) {
+  auto p = parse_kernel_cmdline("root=/dev/ram0 possible_cpus=1 cgroup_disable=memory\n");
+  EXPECT_EQ(p.debug_level, 1);
+  EXPECT_EQ(p.action, EndAction::kAuto);
+  EXPECT_EQ(p.disk_timeout_s, 120u);
+  EXPECT_FALSE(p.manual_scsi_scan);
+}
+
+TEST(KernelCmdline, KnownParameters) {
+  auto p = parse_kernel_cmdline(
+      "console=ttysclp0 dump_debug=4 zfcpdump.action=poweroff zfcpdump.disk_timeout=30 "
+      "zfcpdump.progress=2 scsi_mod.scan=manual");
+  EXPECT_EQ(p.debug_level, 4);
+  EXPECT_EQ(p.action, EndAction::kPowerOff);
+  EXPECT_EQ(p.disk_timeout_s, 30u);
+  EXPECT_EQ(p.progress_interval_s, 2u);
+  EXPECT_TRUE(p.manual_scsi_scan);
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.action=halt").action, EndAction::kHalt);
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.action=reipl").action, EndAction::kReipl);
+}
+
+TEST(KernelCmdline, ClampsAndIgnoresGarbage) {
+  auto p = parse_kernel_cmdline("dump_debug=99 zfcpdump.disk_timeout=0 zfcpdump.action=explode "
+                                "zfcpdump.progress=x =foo dump_debug");
+  EXPECT_EQ(p.debug_level, 6);
+  EXPECT_EQ(p.disk_timeout_s, 1u);
+  EXPECT_EQ(p.action, EndAction::kAuto);
+  EXPECT_EQ(p.progress_interval_s, 10u);
+  EXPECT_EQ(parse_kernel_cmdline("dump_debug=99999999999999999999999").debug_level, 1);
+}
+
+}  // namespace
+}  // namespace zk::dumper

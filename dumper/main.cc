@@ -1,0 +1,170 @@
+/// zfcpdump-dumper: as /init of the zfcpdump ramdisk (PID 1) it dumps /proc/vmcore onto the
+/// SCSI dump disk; run with options it does the same from a host (host mode), for tests and for
+/// replaying a dump onto a disk.
+
+#include <unistd.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "dumper/console.h"
+#include "dumper/disk_finder.h"
+#include "dumper/dump_session.h"
+#include "dumper/init_mode.h"
+#include "ondisk/partition_table.h"
+#include "util/posix_file.h"
+#include "util/strings.h"
+
+#ifndef ZK_VERSION
+#define ZK_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace zk;
+
+constexpr const char kUsage[] =
+    "Usage: zfcpdump-dumper --vmcore FILE --disk DISK [OPTION]...\n"
+    "       zfcpdump-dumper --system-root DIR [--debug N]\n"
+    "\n"
+    "As /init of the zfcpdump ramdisk (process 1) the dumper mounts proc, sysfs, devtmpfs and\n"
+    "debugfs, finds the SCSI dump disk, copies /proc/vmcore onto the partition that zipl -d\n"
+    "prepared, and re-IPLs or powers off. Its kernel parameters are described in\n"
+    "zfcpdump-dumper(8).\n"
+    "\n"
+    "Host mode writes FILE (any s390x ELF core) onto DISK exactly as the ramdisk would:\n"
+    "  --vmcore FILE          the ELF core to dump\n"
+    "  --disk DISK            the whole dump disk: a block device or a disk image file\n"
+    "  --hsa-size SIZE        plan the copy as if the first SIZE bytes were in an HSA\n"
+    "  --zcore DIR            a directory standing in for debugfs zcore (hsa, reipl)\n"
+    "  --progress SECONDS     progress line interval (default 10)\n"
+    "  --buffer-size SIZE     copy buffer size (default 1M, a multiple of 4K)\n"
+    "  --debug N              verbosity 1 to 6, like dump_debug=N (default 1)\n"
+    "  --system-root DIR      run the ramdisk's job against DIR/sys, DIR/proc and DIR/dev\n"
+    "                         (a test tree) without mounting anything or ending the system\n"
+    "  --help                 this text\n"
+    "  --version              the version\n";
+
+__attribute__((format(printf, 1, 2))) int usage_error(const char* fmt, ...) {
+  std::fputs("zfcpdump-dumper: ", stderr);
+  va_list ap;
+  va_start(ap, fmt);
+  std::vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  std::fputs("\nTry 'zfcpdump-dumper --help'.\n", stderr);
+  return 2;
+}
+
+int host_mode(int argc, char** argv) {
+  std::string vmcore, disk_path, zcore_dir, system_root;
+  dumper::SessionOptions so;
+  int debug = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) return nullptr;
+      (void)name;
+      return argv[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::printf("zfcpdump-dumper %s\n", ZK_VERSION);
+      return 0;
+    } else if (a == "--vmcore" || a == "--disk" || a == "--zcore" || a == "--system-root" ||
+               a == "--hsa-size" || a == "--progress" || a == "--debug" || a == "--buffer-size") {
+      const char* v = value(argv[i]);
+      if (!v) return usage_error("option %s needs a value", argv[i]);
+      if (a == "--vmcore") vmcore = v;
+      else if (a == "--disk") disk_path = v;
+      else if (a == "--zcore") zcore_dir = v;
+      else if (a == "--system-root") system_root = v;
+      else if (a == "--hsa-size") {
+        auto s = util::parse_size(v);
+        if (!s) return usage_error("invalid size '%s' for --hsa-size", v);
+        so.hsa_size_override = *s;
+      } else if (a == "--buffer-size") {
+        auto s = util::parse_size(v);
+        if (!s || *s == 0 || *s % 4096 || *s > (64u << 20))
+          return usage_error("invalid --buffer-size '%s' (a multiple of 4K up to 64M)", v);
+        so.buffer_size = static_cast<size_t>(*s);
+      } else if (a == "--progress") {
+        auto s = util::parse_u64(v);
+        if (!s || *s == 0 || *s > 3600) return usage_error("invalid --progress '%s' (1 to 3600)", v);
+        so.progress_interval_s = static_cast<double>(*s);
+      } else {
+        auto s = util::parse_u64(v);
+        if (!s || *s < 1 || *s > 6) return usage_error("invalid --debug '%s' (1 to 6)", v);
+        debug = static_cast<int>(*s);
+      }
+    } else {
+      return usage_error("unknown argument '%s'", argv[i]);
+    }
+  }
+
+  if (!system_root.empty()) {
+    if (!vmcore.empty() || !disk_path.empty())
+      return usage_error("--system-root does not combine with --vmcore or --disk");
+    dumper::InitOptions io;
+    io.roots = {system_root + "/sys", system_root + "/proc", system_root + "/dev",
+                system_root + "/sys/kernel/debug"};
+    io.real_system = false;
+    return dumper::run_init(io);
+  }
+  if (vmcore.empty() || disk_path.empty())
+    return usage_error("host mode needs --vmcore FILE and --disk DISK");
+
+  dumper::Console c(1, false);
+  c.set_level(debug);
+  c.say("zfcpdump-kit dumper %s (host mode)", ZK_VERSION);
+  if (!zcore_dir.empty()) so.zcore = dumper::Zcore(zcore_dir);
+  so.vmcore_path = vmcore;
+
+  // The partitions: the kernel's view for a block device, the label for an image file.
+  auto probe_file = util::PosixFile::open(disk_path, util::OpenMode::kRead);
+  if (!probe_file) {
+    c.say("Dump failed: %s", probe_file.error().describe().c_str());
+    return 1;
+  }
+  std::vector<ondisk::Partition> parts;
+  std::string name = disk_path.substr(disk_path.rfind('/') + 1);
+  if ((*probe_file)->is_block_device()) {
+    auto p = dumper::sysfs_partitions(dumper::SystemRoots{}, name);
+    if (!p) {
+      c.say("Dump failed: %s", p.error().describe().c_str());
+      return 1;
+    }
+    parts = std::move(*p);
+  } else {
+    auto dd = ondisk::read_dump_disk(**probe_file, std::nullopt);
+    const uint32_t bs = dd ? dd->block_size : 512;
+    auto t = ondisk::read_partition_table(**probe_file, bs);
+    if (!t) {
+      c.say("Dump failed: %s", t.error().describe().c_str());
+      return 1;
+    }
+    parts = std::move(t->partitions);
+  }
+  probe_file->reset();
+  auto found = dumper::probe_dump_disk(name, disk_path, parts);
+  if (!found) {
+    c.say("Dump failed: %s", found.error().describe().c_str());
+    return 1;
+  }
+  return dumper::run_dump(c, *found, so) ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (::getpid() == 1) return zk::dumper::run_init(zk::dumper::InitOptions{});
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  return host_mode(argc, argv);
+}

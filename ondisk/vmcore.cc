@@ -1,0 +1,191 @@
+#include "ondisk/vmcore.h"
+
+#include <elf.h>
+#include <gelf.h>
+#include <libelf.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "util/strings.h"
+
+namespace zk::ondisk {
+namespace {
+
+using ull = unsigned long long;
+
+struct ElfCloser {
+  void operator()(Elf* e) const { elf_end(e); }
+};
+using ElfPtr = std::unique_ptr<Elf, ElfCloser>;
+
+std::string elf_error(const char* what) {
+  const char* m = elf_errmsg(-1);
+  return util::format("%s: %s", what, m ? m : "libelf error");
+}
+
+bool fits(uint64_t a, uint64_t b, uint64_t limit) { return a <= limit && b <= limit - a; }
+
+/// Walks one PT_NOTE segment (already in memory, file byte order) with libelf's note reader.
+Result<void> read_notes(std::vector<std::byte>& raw, uint64_t file_offset,
+                        const VmcoreLimits& limits, VmcoreInfo& info) {
+  Elf_Data src{};
+  src.d_buf = raw.data();
+  src.d_type = ELF_T_NHDR;
+  src.d_size = raw.size();
+  src.d_version = EV_CURRENT;
+  Elf_Data dst = src;  // translate in place: note headers become host byte order
+  if (!elf64_xlatetom(&dst, &src, ELFDATA2MSB))
+    return fail(elf_error(util::format("notes at offset %llu", static_cast<ull>(file_offset)).c_str()));
+  size_t off = 0;
+  while (off < dst.d_size) {
+    GElf_Nhdr nhdr;
+    size_t name_off = 0, desc_off = 0;
+    const size_t next = gelf_getnote(&dst, off, &nhdr, &name_off, &desc_off);
+    if (next == 0 || next <= off)
+      return fail(util::format("note at offset %llu: truncated or malformed (segment of %zu "
+                               "bytes)",
+                               static_cast<ull>(file_offset + off), raw.size()));
+    std::string_view name;
+    if (nhdr.n_namesz > 0) {
+      const char* n = reinterpret_cast<const char*>(raw.data()) + name_off;
+      name = std::string_view(n, strnlen(n, nhdr.n_namesz));
+    }
+    const char* desc = reinterpret_cast<const char*>(raw.data()) + desc_off;
+    if (name == "CORE") {
+      if (nhdr.n_type == NT_PRSTATUS) ++info.cpu_count;
+      else if (nhdr.n_type == NT_PRPSINFO) info.has_prpsinfo = true;
+      else if (nhdr.n_type == NT_FPREGSET) ++info.fpregset_count;
+    } else if (name == "LINUX") {
+      if (std::find(info.s390_notes.begin(), info.s390_notes.end(), nhdr.n_type) ==
+          info.s390_notes.end())
+        info.s390_notes.push_back(nhdr.n_type);
+    } else if (name == "VMCOREINFO") {
+      if (nhdr.n_descsz > limits.max_vmcoreinfo_bytes)
+        return fail(util::format("VMCOREINFO note at offset %llu: %u bytes (at most %llu)",
+                                 static_cast<ull>(file_offset + off), nhdr.n_descsz,
+                                 static_cast<ull>(limits.max_vmcoreinfo_bytes)));
+      info.vmcoreinfo.assign(desc, strnlen(desc, nhdr.n_descsz));
+    }
+    off = next;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string vmcoreinfo_value(std::string_view text, std::string_view key) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(pos, eol - pos);
+    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == '=')
+      return std::string(line.substr(key.size() + 1));
+    pos = eol + 1;
+  }
+  return {};
+}
+
+Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
+  if (elf_version(EV_CURRENT) == EV_NONE) return fail(elf_error("libelf initialisation"));
+  VmcoreInfo info;
+  info.file_size = file.size();
+  const char* name = file.name().c_str();
+  if (info.file_size < sizeof(Elf64_Ehdr))
+    return fail(util::format("%s: %llu bytes, too small for an ELF header", name,
+                             static_cast<ull>(info.file_size)));
+
+  // Pass 1: the ELF header alone, to learn where the program headers are and how many.
+  std::vector<std::byte> head(sizeof(Elf64_Ehdr));
+  if (auto r = util::read_exact(file, head, 0); !r) return std::unexpected(r.error());
+  ElfPtr elf(elf_memory(reinterpret_cast<char*>(head.data()), head.size()));
+  if (!elf || elf_kind(elf.get()) != ELF_K_ELF)
+    return fail(util::format("%s: not an ELF file (no ELF magic at offset 0)", name));
+  const char* ident = elf_getident(elf.get(), nullptr);
+  if (!ident || ident[EI_CLASS] != ELFCLASS64)
+    return fail(util::format("%s: ELF class %d (expected 2, 64-bit)", name, ident ? ident[EI_CLASS] : -1));
+  if (ident[EI_DATA] != ELFDATA2MSB)
+    return fail(util::format("%s: ELF data encoding %d (expected 2, big-endian as on s390x)", name,
+                             ident[EI_DATA]));
+  const Elf64_Ehdr* eh = elf64_getehdr(elf.get());
+  if (!eh) return fail(elf_error(name));
+  if (eh->e_type != ET_CORE)
+    return fail(util::format("%s: ELF type %u (expected %u, a core file)", name, eh->e_type, ET_CORE));
+  if (eh->e_machine != EM_S390)
+    return fail(util::format("%s: ELF machine %u (expected %u, s390)", name, eh->e_machine, EM_S390));
+  if (eh->e_phnum == PN_XNUM)
+    return fail(util::format("%s: extended program header count (PN_XNUM) is not supported", name));
+  if (eh->e_phentsize != sizeof(Elf64_Phdr))
+    return fail(util::format("%s: program header size %u (expected %zu)", name, eh->e_phentsize,
+                             sizeof(Elf64_Phdr)));
+  if (eh->e_phnum == 0) return fail(util::format("%s: no program headers", name));
+  if (eh->e_phnum > limits.max_program_headers)
+    return fail(util::format("%s: %u program headers (at most %u)", name, eh->e_phnum,
+                             limits.max_program_headers));
+  const uint64_t phoff = eh->e_phoff;
+  const uint64_t phbytes = uint64_t{eh->e_phnum} * sizeof(Elf64_Phdr);
+  if (!fits(phoff, phbytes, info.file_size))
+    return fail(util::format("%s: program headers [%llu, +%llu) lie beyond the end of the file "
+                             "(%llu bytes)",
+                             name, static_cast<ull>(phoff), static_cast<ull>(phbytes),
+                             static_cast<ull>(info.file_size)));
+  info.headers_end = std::max<uint64_t>(sizeof(Elf64_Ehdr), phoff + phbytes);
+
+  // Pass 2: header and program headers together, so libelf can translate them.
+  head.assign(static_cast<size_t>(info.headers_end), std::byte{0});
+  if (auto r = util::read_exact(file, head, 0); !r) return std::unexpected(r.error());
+  elf.reset(elf_memory(reinterpret_cast<char*>(head.data()), head.size()));
+  if (!elf) return fail(elf_error(name));
+  size_t phnum = 0;
+  if (elf_getphdrnum(elf.get(), &phnum) != 0) return fail(elf_error(name));
+  info.data_end = info.headers_end;
+  uint64_t notes_total = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> note_segments;
+  for (size_t i = 0; i < phnum; ++i) {
+    GElf_Phdr ph;
+    if (!gelf_getphdr(elf.get(), static_cast<int>(i), &ph))
+      return fail(elf_error(util::format("%s: program header %zu", name, i).c_str()));
+    if (ph.p_type != PT_LOAD && ph.p_type != PT_NOTE) continue;
+    if (!fits(ph.p_offset, ph.p_filesz, info.file_size))
+      return fail(util::format("%s: program header %zu (%s): file range [%llu, +%llu) lies beyond "
+                               "the end of the file (%llu bytes)",
+                               name, i, ph.p_type == PT_LOAD ? "PT_LOAD" : "PT_NOTE",
+                               static_cast<ull>(ph.p_offset), static_cast<ull>(ph.p_filesz),
+                               static_cast<ull>(info.file_size)));
+    info.data_end = std::max(info.data_end, ph.p_offset + ph.p_filesz);
+    if (ph.p_type == PT_NOTE) {
+      notes_total += ph.p_filesz;
+      if (notes_total > limits.max_notes_bytes)
+        return fail(util::format("%s: notes take more than %llu bytes", name,
+                                 static_cast<ull>(limits.max_notes_bytes)));
+      note_segments.emplace_back(ph.p_offset, ph.p_filesz);
+      continue;
+    }
+    if (ph.p_filesz > ph.p_memsz)
+      return fail(util::format("%s: PT_LOAD %zu: p_filesz %llu exceeds p_memsz %llu", name, i,
+                               static_cast<ull>(ph.p_filesz), static_cast<ull>(ph.p_memsz)));
+    if (ph.p_paddr + ph.p_memsz < ph.p_paddr)
+      return fail(util::format("%s: PT_LOAD %zu: physical range wraps around", name, i));
+    info.loads.push_back({ph.p_offset, ph.p_filesz, ph.p_memsz, ph.p_paddr, ph.p_vaddr});
+    info.memory_size += ph.p_memsz;
+  }
+  elf.reset();
+  head.clear();
+  head.shrink_to_fit();
+
+  for (auto [offset, size] : note_segments) {
+    std::vector<std::byte> raw(static_cast<size_t>(size));
+    if (auto r = util::read_exact(file, raw, offset); !r) return std::unexpected(r.error());
+    if (auto r = read_notes(raw, offset, limits, info); !r)
+      return std::unexpected(r.error().wrap(name));
+  }
+  info.note_segments = std::move(note_segments);  // for tests/tools (see vmcore.h)
+  info.os_release = vmcoreinfo_value(info.vmcoreinfo, "OSRELEASE");
+  if (auto ps = util::parse_u64(vmcoreinfo_value(info.vmcoreinfo, "PAGESIZE"))) info.page_size = *ps;
+  return info;
+}
+
+}  // namespace zk::ondisk

@@ -1,0 +1,70 @@
+#pragma once
+/// The headers and notes of an s390x ELF core (/proc/vmcore, a dump on a disk, a core from
+/// QEMU's dump-guest-memory), read with libelf. Only the ELF header, the program headers and the
+/// PT_NOTE segments are read, never the memory, and every count and offset is checked against
+/// the file's size and the limits below before anything is allocated.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/error.h"
+#include "util/file.h"
+
+namespace zk::ondisk {
+
+struct LoadSegment {
+  uint64_t offset = 0;  ///< p_offset: where the bytes are in the file
+  uint64_t filesz = 0;
+  uint64_t memsz = 0;
+  uint64_t paddr = 0;   ///< physical address: what the HSA selection uses
+  uint64_t vaddr = 0;
+};
+
+/// s390-specific register notes ("LINUX" owner) that crash and zgetdump use.
+enum S390Note : uint32_t {
+  kNtS390Timer = 0x301,
+  kNtS390Todcmp = 0x302,
+  kNtS390Todpreg = 0x303,
+  kNtS390Ctrs = 0x304,
+  kNtS390Prefix = 0x305,
+  kNtS390VxrsLow = 0x309,
+  kNtS390VxrsHigh = 0x30a,
+  kNtS390GsCb = 0x30b,
+};
+
+struct VmcoreLimits {
+  uint32_t max_program_headers = 16384;     ///< more memory chunks than any s390x machine has
+  uint64_t max_notes_bytes = 8u << 20;      ///< all PT_NOTE segments together
+  uint64_t max_vmcoreinfo_bytes = 64u << 10;
+};
+
+struct VmcoreInfo {
+  uint64_t file_size = 0;       ///< bytes of the core, as the File reports them
+  uint64_t headers_end = 0;     ///< end of the ELF header and program headers
+  uint64_t data_end = 0;        ///< end of the furthest segment (headers, notes, loads)
+  std::vector<LoadSegment> loads;
+  uint64_t memory_size = 0;     ///< sum of p_memsz over PT_LOAD
+  unsigned cpu_count = 0;       ///< NT_PRSTATUS notes
+  bool has_prpsinfo = false;
+  unsigned fpregset_count = 0;
+  std::vector<uint32_t> s390_notes;  ///< types of "LINUX" notes seen (each once)
+  std::string vmcoreinfo;       ///< the VMCOREINFO note's text, empty when absent
+  std::string os_release;       ///< OSRELEASE= from VMCOREINFO
+  uint64_t page_size = 0;       ///< PAGESIZE= from VMCOREINFO, 0 when absent
+
+  // Added for tests/tools/compare_cores.cc (zk-check-vmcore-copy), which compares the notes of
+  // two cores and must find their bytes without parsing program headers itself.
+  std::vector<std::pair<uint64_t, uint64_t>> note_segments;  ///< (p_offset, p_filesz) per PT_NOTE
+};
+
+/// Reads the core's headers and notes. Fails with what and where (and expected vs found) for
+/// anything that is not a 64-bit big-endian s390x ET_CORE, a count over the limits, or a segment
+/// that does not lie in the file.
+Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits = {});
+
+/// The value of `key` in VMCOREINFO text ("KEY=value" lines), empty when absent.
+[[nodiscard]] std::string vmcoreinfo_value(std::string_view text, std::string_view key);
+
+}  // namespace zk::ondisk

@@ -1,0 +1,66 @@
+#include "tests/support/faulty_file.h"
+
+#include <cerrno>
+
+#include "util/strings.h"
+
+namespace zk::testsupport {
+
+Fault FaultyFile::next() {
+  const uint64_t n = calls_++;
+  if (fault_ != Fault::kNone && n == fail_at_) {
+    fired_ = true;
+    return fault_;
+  }
+  return Fault::kNone;
+}
+
+Result<size_t> FaultyFile::read_at(std::span<std::byte> buf, uint64_t offset) {
+  switch (next()) {
+    case Fault::kNone: return base_.read_at(buf, offset);
+    case Fault::kEnospc: return fail_errno(ENOSPC, util::format("read %s (injected)", name().c_str()));
+    default: return fail_errno(EIO, util::format("read %s at offset %llu (injected)", name().c_str(),
+                                                 static_cast<unsigned long long>(offset)));
+  }
+}
+
+Result<size_t> FaultyFile::write_at(std::span<const std::byte> buf, uint64_t offset) {
+  const Fault f = next();
+  if (enospc_next_write_) {
+    enospc_next_write_ = false;
+    return fail_errno(ENOSPC, util::format("write %s at offset %llu (injected, after a short "
+                                           "write)",
+                                           name().c_str(), static_cast<unsigned long long>(offset)));
+  }
+  switch (f) {
+    case Fault::kNone: return base_.write_at(buf, offset);
+    case Fault::kEio:
+      return fail_errno(EIO, util::format("write %s at offset %llu (injected)", name().c_str(),
+                                          static_cast<unsigned long long>(offset)));
+    case Fault::kEnospc:
+      return fail_errno(ENOSPC, util::format("write %s at offset %llu (injected)", name().c_str(),
+                                             static_cast<unsigned long long>(offset)));
+    case Fault::kShortWrite: {
+      // Keep direct-I/O alignment: a real device never returns a partial sector.
+      size_t half = buf.size() / 2;
+      const size_t align = base_.direct_io_alignment();
+      half -= half % align;
+      if (half == 0) {
+        return fail_errno(ENOSPC, util::format("write %s at offset %llu (injected)",
+                                               name().c_str(),
+                                               static_cast<unsigned long long>(offset)));
+      }
+      enospc_next_write_ = true;
+      return base_.write_at(buf.first(half), offset);
+    }
+  }
+  return fail_errno(EIO, "unreachable");
+}
+
+Result<void> FaultyFile::sync() {
+  if (next() != Fault::kNone)
+    return fail_errno(EIO, util::format("fsync %s (injected)", name().c_str()));
+  return base_.sync();
+}
+
+}  // namespace zk::testsupport

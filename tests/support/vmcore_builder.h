@@ -1,0 +1,110 @@
+#pragma once
+/// Builds s390x ELF cores shaped like /proc/vmcore (ELF64, big-endian, ET_CORE, EM_S390; one
+/// PT_NOTE with PRPSINFO, per-CPU PRSTATUS/FPREGSET and the s390 register notes, VMCOREINFO;
+/// then one PT_LOAD per memory range), for tests and benchmarks. Memory contents follow a
+/// pattern derived from the physical address, so a reader can check any byte it gets back.
+/// This is a writer only; reading cores is ondisk/vmcore's job.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+namespace zk::testsupport {
+
+struct MemoryRange {
+  uint64_t paddr = 0;
+  uint64_t size = 0;
+};
+
+struct VmcoreSpec {
+  unsigned cpus = 2;
+  std::string os_release = "6.1.0-zk-test";
+  uint64_t page_size = 4096;
+  std::vector<MemoryRange> memory{{0, 64ull << 20}};
+  /// Adds the PT_LOAD newer kernels write for the kernel image at its virtual address
+  /// (duplicating the first `kernel_image_size` bytes of physical memory).
+  uint64_t kernel_image_size = 0;
+  /// Mixed into the pattern so that two cores of the same shape differ.
+  uint64_t seed = 1;
+  /// Where the first PT_LOAD's data starts; /proc/vmcore aligns it to the page size.
+  bool page_align_data = true;
+
+  // Additions (after the declarations above, which others already use).
+
+  /// CRASHTIME= in VMCOREINFO (seconds since the epoch). Fixed, so that the same spec always
+  /// gives the same bytes.
+  uint64_t crash_time = 1732608000;
+  /// Also puts VMCOREINFO (and the init_uts_ns it names) into memory, where the crashed kernel
+  /// had them: zgetdump reads VMCOREINFO through the lowcore pointer at kLowcoreVmcoreInfo, not
+  /// from the note, and only copies it into the notes of a core it writes when it finds it
+  /// there. Off by default, so that memory is pure pattern; when on, memory is the pattern
+  /// except the bytes listed by memory_overlays() (all in the first 64 KiB), and the spec must
+  /// have memory at physical [0, kOverlayMemoryEnd).
+  bool vmcoreinfo_in_memory = false;
+};
+
+/// Virtual address of the kernel-image PT_LOAD: an address in the high kernel virtual area (not
+/// a fact readers may rely on; the physical address, 0, is what counts).
+inline constexpr uint64_t kKernelImageVaddr = 0x000003ffe0000000ull;
+/// s390x lowcore field holding the physical address of the VMCOREINFO ELF note (8 bytes).
+inline constexpr uint64_t kLowcoreVmcoreInfo = 0xe0c;
+/// s390x lowcore field holding the os_info pointer; zeroed in memory with VMCOREINFO, so that
+/// zgetdump deterministically falls back to kLowcoreVmcoreInfo.
+inline constexpr uint64_t kLowcoreOsInfo = 0xe18;
+/// Physical addresses of the in-memory VMCOREINFO note and of init_uts_ns's name fields (the
+/// values the VMCOREINFO text names, whether or not they are put into memory).
+inline constexpr uint64_t kVmcoreInfoNotePaddr = 0xa000;
+inline constexpr uint64_t kUtsnamePaddr = 0xe000;
+inline constexpr uint64_t kOverlayMemoryEnd = 0x10000;
+
+/// Where write_vmcore puts everything, computed from the spec alone, so that tests can predict
+/// file offsets.
+struct PlannedLoad {
+  uint64_t offset = 0;  ///< p_offset
+  uint64_t paddr = 0;
+  uint64_t vaddr = 0;
+  uint64_t size = 0;    ///< p_filesz == p_memsz
+  bool kernel_image = false;
+};
+struct VmcoreLayout {
+  uint64_t headers_size = 0;  ///< ELF header and program headers (e_phoff is 64)
+  uint64_t notes_offset = 0;
+  uint64_t notes_size = 0;
+  /// In program header order: the kernel image first (when present, as the kernel writes it),
+  /// then the memory ranges in spec order. File offsets ascend in the same order.
+  std::vector<PlannedLoad> loads;
+  uint64_t file_size = 0;
+};
+
+/// Checks the spec (non-empty, non-overlapping, non-wrapping ranges; a power-of-two page size;
+/// kernel image and overlays backed by memory; at most 4096 CPUs) and lays the core out.
+Result<VmcoreLayout> plan_vmcore(const VmcoreSpec& spec);
+
+/// Writes the core described by `spec` to `path` (created or truncated).
+Result<void> write_vmcore(const std::string& path, const VmcoreSpec& spec);
+
+/// The VMCOREINFO text of the core (the note's descriptor, without a terminating NUL).
+[[nodiscard]] std::string vmcoreinfo_text(const VmcoreSpec& spec);
+
+/// The 8-byte big-endian word the pattern puts at the 8-byte-aligned physical address `paddr`.
+[[nodiscard]] uint64_t pattern_word(uint64_t paddr, uint64_t seed);
+
+/// Fills `out` with the pattern bytes of physical memory starting at `paddr` (any alignment).
+void fill_pattern(uint64_t paddr, uint64_t seed, std::span<std::byte> out);
+
+/// Bytes that replace the pattern in memory (empty unless spec.vmcoreinfo_in_memory).
+struct MemoryOverlay {
+  uint64_t paddr = 0;
+  std::vector<std::byte> bytes;
+};
+[[nodiscard]] std::vector<MemoryOverlay> memory_overlays(const VmcoreSpec& spec);
+
+/// Fills `out` with what the core holds for physical memory from `paddr`: the pattern, with
+/// memory_overlays(spec) applied. Equal to fill_pattern when there are no overlays.
+void fill_memory(const VmcoreSpec& spec, uint64_t paddr, std::span<std::byte> out);
+
+}  // namespace zk::testsupport

@@ -1,0 +1,27 @@
+#pragma once
+/// Small string helpers that the dumper can afford (no iostreams, no <format> in g++ 12).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zk::util {
+
+/// printf into a std::string.
+[[nodiscard]] std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/// Parses an unsigned integer in `base` (0: 0x/0 prefixes decide), the whole of `text` after
+/// trimming surrounding white space; nullopt on anything else, including overflow.
+[[nodiscard]] std::optional<uint64_t> parse_u64(std::string_view text, int base = 10);
+
+/// `text` without leading and trailing blanks, tabs and newlines.
+[[nodiscard]] std::string_view trim(std::string_view text);
+
+/// Parses a size such as "512M", "4G", "1048576", "32MiB" (binary units); nullopt on error.
+[[nodiscard]] std::optional<uint64_t> parse_size(std::string_view text);
+
+/// "1.5 GiB" style rendering of a byte count, for messages.
+[[nodiscard]] std::string human_size(uint64_t bytes);
+
+}  // namespace zk::util
