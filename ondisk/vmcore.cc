@@ -28,15 +28,28 @@ std::string elf_error(const char* what) {
 
 bool fits(uint64_t a, uint64_t b, uint64_t limit) { return a <= limit && b <= limit - a; }
 
-/// Walks one PT_NOTE segment (already in memory, file byte order) with libelf's note reader.
-Result<void> read_notes(std::vector<std::byte>& raw, uint64_t file_offset,
-                        const VmcoreLimits& limits, VmcoreInfo& info) {
+/// One note as the walk hands it out: views into the segment's bytes.
+struct NoteView {
+  std::string_view owner;
+  uint32_t type;
+  std::span<const std::byte> desc;
+  uint64_t file_offset;
+};
+
+/// Walks one PT_NOTE segment (in memory, file byte order) with libelf's note reader and calls
+/// `visit` for each note; a note that does not fit the segment is an error.
+template <class Visit>
+Result<void> walk_notes(const std::vector<std::byte>& raw, uint64_t file_offset, Visit&& visit) {
+  // libelf translates the note headers to host order in a copy; names and descriptors are
+  // taken from the raw bytes at the offsets it reports.
+  std::vector<std::byte> host(raw);
   Elf_Data src{};
-  src.d_buf = raw.data();
+  src.d_buf = const_cast<std::byte*>(raw.data());
   src.d_type = ELF_T_NHDR;
   src.d_size = raw.size();
   src.d_version = EV_CURRENT;
-  Elf_Data dst = src;  // translate in place: note headers become host byte order
+  Elf_Data dst = src;
+  dst.d_buf = host.data();
   if (!elf64_xlatetom(&dst, &src, ELFDATA2MSB))
     return fail(elf_error(util::format("notes at offset %llu", static_cast<ull>(file_offset)).c_str()));
   size_t off = 0;
@@ -44,7 +57,8 @@ Result<void> read_notes(std::vector<std::byte>& raw, uint64_t file_offset,
     GElf_Nhdr nhdr;
     size_t name_off = 0, desc_off = 0;
     const size_t next = gelf_getnote(&dst, off, &nhdr, &name_off, &desc_off);
-    if (next == 0 || next <= off)
+    if (next == 0 || next <= off || desc_off + nhdr.n_descsz > raw.size() ||
+        name_off + nhdr.n_namesz > raw.size())
       return fail(util::format("note at offset %llu: truncated or malformed (segment of %zu "
                                "bytes)",
                                static_cast<ull>(file_offset + off), raw.size()));
@@ -53,23 +67,26 @@ Result<void> read_notes(std::vector<std::byte>& raw, uint64_t file_offset,
       const char* n = reinterpret_cast<const char*>(raw.data()) + name_off;
       name = std::string_view(n, strnlen(n, nhdr.n_namesz));
     }
-    const char* desc = reinterpret_cast<const char*>(raw.data()) + desc_off;
-    if (name == "CORE") {
-      if (nhdr.n_type == NT_PRSTATUS) ++info.cpu_count;
-      else if (nhdr.n_type == NT_PRPSINFO) info.has_prpsinfo = true;
-      else if (nhdr.n_type == NT_FPREGSET) ++info.fpregset_count;
-    } else if (name == "LINUX") {
-      if (std::find(info.s390_notes.begin(), info.s390_notes.end(), nhdr.n_type) ==
-          info.s390_notes.end())
-        info.s390_notes.push_back(nhdr.n_type);
-    } else if (name == "VMCOREINFO") {
-      if (nhdr.n_descsz > limits.max_vmcoreinfo_bytes)
-        return fail(util::format("VMCOREINFO note at offset %llu: %u bytes (at most %llu)",
-                                 static_cast<ull>(file_offset + off), nhdr.n_descsz,
-                                 static_cast<ull>(limits.max_vmcoreinfo_bytes)));
-      info.vmcoreinfo.assign(desc, strnlen(desc, nhdr.n_descsz));
-    }
+    NoteView v{name, nhdr.n_type, std::span(raw).subspan(desc_off, nhdr.n_descsz), file_offset + off};
+    if (auto r = visit(v); !r) return r;
     off = next;
+  }
+  return {};
+}
+
+/// Reads the PT_NOTE segments `segments` of `file` and walks them.
+template <class Visit>
+Result<void> for_each_note(util::File& file, const std::vector<std::pair<uint64_t, uint64_t>>& segments,
+                           const VmcoreLimits& limits, Visit&& visit) {
+  uint64_t total = 0;
+  for (auto [offset, size] : segments) {
+    total += size;
+    if (total > limits.max_notes_bytes)
+      return fail(util::format("%s: notes take more than %llu bytes", file.name().c_str(),
+                               static_cast<ull>(limits.max_notes_bytes)));
+    std::vector<std::byte> raw(static_cast<size_t>(size));
+    if (auto r = util::read_exact(file, raw, offset); !r) return r;
+    if (auto r = walk_notes(raw, offset, visit); !r) return std::unexpected(r.error().wrap(file.name()));
   }
   return {};
 }
@@ -176,16 +193,72 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
   head.clear();
   head.shrink_to_fit();
 
-  for (auto [offset, size] : note_segments) {
-    std::vector<std::byte> raw(static_cast<size_t>(size));
-    if (auto r = util::read_exact(file, raw, offset); !r) return std::unexpected(r.error());
-    if (auto r = read_notes(raw, offset, limits, info); !r)
-      return std::unexpected(r.error().wrap(name));
-  }
-  info.note_segments = std::move(note_segments);  // for tests/tools (see vmcore.h)
+  auto classify = [&](const NoteView& n) -> Result<void> {
+    if (n.owner == "CORE") {
+      if (n.type == NT_PRSTATUS) ++info.cpu_count;
+      else if (n.type == NT_PRPSINFO) info.has_prpsinfo = true;
+      else if (n.type == NT_FPREGSET) ++info.fpregset_count;
+    } else if (n.owner == "LINUX") {
+      if (std::find(info.s390_notes.begin(), info.s390_notes.end(), n.type) == info.s390_notes.end())
+        info.s390_notes.push_back(n.type);
+    } else if (n.owner == "VMCOREINFO") {
+      if (n.desc.size() > limits.max_vmcoreinfo_bytes)
+        return fail(util::format("VMCOREINFO note at offset %llu: %zu bytes (at most %llu)",
+                                 static_cast<ull>(n.file_offset), n.desc.size(),
+                                 static_cast<ull>(limits.max_vmcoreinfo_bytes)));
+      const char* text = reinterpret_cast<const char*>(n.desc.data());
+      info.vmcoreinfo.assign(text, strnlen(text, n.desc.size()));
+    }
+    return {};
+  };
+  if (auto r = for_each_note(file, note_segments, limits, classify); !r)
+    return std::unexpected(r.error());
+  info.note_segments = std::move(note_segments);
   info.os_release = vmcoreinfo_value(info.vmcoreinfo, "OSRELEASE");
   if (auto ps = util::parse_u64(vmcoreinfo_value(info.vmcoreinfo, "PAGESIZE"))) info.page_size = *ps;
   return info;
+}
+
+}  // namespace zk::ondisk
+
+namespace zk::ondisk {
+
+Result<std::vector<VmcoreNote>> read_vmcore_notes(util::File& file, const VmcoreInfo& info,
+                                                  const VmcoreLimits& limits) {
+  std::vector<VmcoreNote> notes;
+  auto collect = [&](const NoteView& n) -> Result<void> {
+    notes.push_back({std::string(n.owner), n.type, std::vector<std::byte>(n.desc.begin(), n.desc.end()),
+                     n.file_offset});
+    return {};
+  };
+  if (auto r = for_each_note(file, info.note_segments, limits, collect); !r)
+    return std::unexpected(r.error());
+  return notes;
+}
+
+std::string note_type_name(const std::string& owner, uint32_t type) {
+  const char* name = nullptr;
+  if (owner == "CORE") {
+    if (type == NT_PRSTATUS) name = "NT_PRSTATUS";
+    else if (type == NT_FPREGSET) name = "NT_FPREGSET";
+    else if (type == NT_PRPSINFO) name = "NT_PRPSINFO";
+  } else if (owner == "LINUX") {
+    switch (type) {
+      case kNtS390Timer: name = "NT_S390_TIMER"; break;
+      case kNtS390Todcmp: name = "NT_S390_TODCMP"; break;
+      case kNtS390Todpreg: name = "NT_S390_TODPREG"; break;
+      case kNtS390Ctrs: name = "NT_S390_CTRS"; break;
+      case kNtS390Prefix: name = "NT_S390_PREFIX"; break;
+      case kNtS390VxrsLow: name = "NT_S390_VXRS_LOW"; break;
+      case kNtS390VxrsHigh: name = "NT_S390_VXRS_HIGH"; break;
+      case kNtS390GsCb: name = "NT_S390_GS_CB"; break;
+      default: break;
+    }
+  } else if (owner == "VMCOREINFO") {
+    return "VMCOREINFO";
+  }
+  return name ? util::format("%s (%s 0x%x)", name, owner.c_str(), type)
+              : util::format("note %s 0x%x", owner.c_str(), type);
 }
 
 }  // namespace zk::ondisk

@@ -64,6 +64,22 @@ struct VmcoreInfo {
 /// that does not lie in the file.
 Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits = {});
 
+/// One ELF note of a core, with its descriptor.
+struct VmcoreNote {
+  std::string owner;          ///< "CORE", "LINUX", "VMCOREINFO", ...
+  uint32_t type = 0;
+  std::vector<std::byte> desc;
+  uint64_t file_offset = 0;   ///< where the note's header is in the file
+};
+
+/// All notes of the PT_NOTE segments that `info` (read_vmcore on the same file) located, in
+/// file order, descriptors included; the same walk read_vmcore makes, within the same limits.
+Result<std::vector<VmcoreNote>> read_vmcore_notes(util::File& file, const VmcoreInfo& info,
+                                                  const VmcoreLimits& limits = {});
+
+/// "NT_S390_VXRS_LOW (LINUX 0x309)" and the like, for messages.
+[[nodiscard]] std::string note_type_name(const std::string& owner, uint32_t type);
+
 /// The value of `key` in VMCOREINFO text ("KEY=value" lines), empty when absent.
 [[nodiscard]] std::string vmcoreinfo_value(std::string_view text, std::string_view key);
 

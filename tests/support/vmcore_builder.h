@@ -26,7 +26,8 @@ struct VmcoreSpec {
   uint64_t page_size = 4096;
   std::vector<MemoryRange> memory{{0, 64ull << 20}};
   /// Adds the PT_LOAD newer kernels write for the kernel image at its virtual address
-  /// (duplicating the first `kernel_image_size` bytes of physical memory).
+  /// (duplicating the first `kernel_image_size` bytes of physical memory, or those from
+  /// kernel_image_paddr when that is set).
   uint64_t kernel_image_size = 0;
   /// Mixed into the pattern so that two cores of the same shape differ.
   uint64_t seed = 1;
@@ -45,6 +46,9 @@ struct VmcoreSpec {
   /// except the bytes listed by memory_overlays() (all in the first 64 KiB), and the spec must
   /// have memory at physical [0, kOverlayMemoryEnd).
   bool vmcoreinfo_in_memory = false;
+  /// Physical address of the kernel image. Linux 6.10+ writes p_paddr = __pa(_stext), which
+  /// KASLR moves; 0 keeps the simple case.
+  uint64_t kernel_image_paddr = 0;
 };
 
 /// Virtual address of the kernel-image PT_LOAD: an address in the high kernel virtual area (not

@@ -1,0 +1,392 @@
+#include "tests/support/vmcore_builder.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string_view>
+#include <utility>
+
+#include "ondisk/bytes.h"
+#include "util/fd.h"
+#include "util/strings.h"
+
+namespace zk::testsupport {
+namespace {
+
+using ondisk::put_text;
+using ondisk::store_be;
+using ull = unsigned long long;
+
+constexpr uint64_t kEhdrSize = 64;
+constexpr uint64_t kPhdrSize = 56;
+constexpr unsigned kMaxCpus = 4096;
+constexpr size_t kIoChunk = size_t{1} << 20;
+// Sizes of the s390x (64-bit) note descriptors, from the kernel's ELF core structures.
+constexpr size_t kPrstatusSize = 336;
+constexpr size_t kPrpsinfoSize = 136;
+constexpr size_t kFpregsetSize = 136;
+constexpr size_t kUtsFieldSize = 65;  // __NEW_UTS_LEN + 1; six fields in struct new_utsname
+
+uint64_t align_up(uint64_t value, uint64_t alignment) {
+  return (value + alignment - 1) & ~(alignment - 1);
+}
+
+/// A register value that differs between CPUs, kinds of register and register numbers, so
+/// that a note copied to the wrong CPU or slot shows.
+uint64_t reg_value(unsigned cpu, unsigned kind, unsigned index) {
+  return (uint64_t{cpu + 1} << 48) | (uint64_t{kind} << 40) | (uint64_t{index} << 8) | 0x5a;
+}
+
+std::vector<std::byte> zeros(size_t n) { return std::vector<std::byte>(n, std::byte{0}); }
+
+/// Appends ELF notes: big-endian header (namesz counting the NUL, descsz, type), then name and
+/// descriptor, each padded with zeros to 4 bytes.
+class NoteWriter {
+ public:
+  void add(std::string_view name, uint32_t type, std::span<const std::byte> desc) {
+    const size_t start = bytes_.size();
+    const size_t name_padded = align_up(name.size() + 1, 4);
+    bytes_.resize(start + 12 + name_padded + align_up(desc.size(), 4), std::byte{0});
+    std::span<std::byte> out(bytes_);
+    store_be<uint32_t>(out, start, static_cast<uint32_t>(name.size() + 1));
+    store_be<uint32_t>(out, start + 4, static_cast<uint32_t>(desc.size()));
+    store_be<uint32_t>(out, start + 8, type);
+    put_text(out, start + 12, name);
+    std::copy(desc.begin(), desc.end(),
+              bytes_.begin() + static_cast<ptrdiff_t>(start + 12 + name_padded));
+  }
+  [[nodiscard]] std::vector<std::byte> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<std::byte> bytes_;
+};
+
+std::vector<std::byte> prpsinfo() {
+  // What the s390 kernel fills in: state 0, sname 'R', fname "vmlinux"; the rest stays 0.
+  auto d = zeros(kPrpsinfoSize);
+  d[1] = std::byte{'R'};
+  put_text(d, 40, "vmlinux");
+  return d;
+}
+
+std::vector<std::byte> prstatus(unsigned cpu) {
+  // Like the kernel (and zgetdump's copies): only pr_pid (CPU number from 1), the PSW, the
+  // general and the access registers are set; orig_gpr2 (320) and pr_fpvalid (328) stay 0.
+  auto d = zeros(kPrstatusSize);
+  store_be<int32_t>(d, 32, static_cast<int32_t>(cpu + 1));
+  store_be<uint64_t>(d, 112, 0x0704c00180000000ull);  // a 64-bit kernel PSW mask (DAT, I/O, ext)
+  store_be<uint64_t>(d, 120, 0x100000 + 0x1000 * uint64_t{cpu} + 0x3e8);
+  for (unsigned i = 0; i < 16; ++i) store_be<uint64_t>(d, 128 + 8 * i, reg_value(cpu, 1, i));
+  for (unsigned i = 0; i < 16; ++i)
+    store_be<uint32_t>(d, 256 + 4 * i, static_cast<uint32_t>(((cpu + 1) << 16) | i));
+  return d;
+}
+
+std::vector<std::byte> fpregset(unsigned cpu) {
+  auto d = zeros(kFpregsetSize);  // fpc, 4 bytes of padding, fprs[16]
+  store_be<uint32_t>(d, 0, static_cast<uint32_t>((cpu + 1) & 0xff) << 8);
+  for (unsigned i = 0; i < 16; ++i) store_be<uint64_t>(d, 8 + 8 * i, reg_value(cpu, 2, i));
+  return d;
+}
+
+template <class T>
+std::vector<std::byte> be_words(unsigned count, auto value_of) {
+  auto d = zeros(count * sizeof(T));
+  for (unsigned i = 0; i < count; ++i) store_be<T>(d, i * sizeof(T), static_cast<T>(value_of(i)));
+  return d;
+}
+
+void add_cpu_notes(NoteWriter& notes, unsigned cpu) {
+  notes.add("CORE", NT_PRSTATUS, prstatus(cpu));
+  notes.add("CORE", NT_FPREGSET, fpregset(cpu));
+  notes.add("LINUX", NT_S390_TIMER,
+            be_words<uint64_t>(1, [&](unsigned) { return reg_value(cpu, 3, 0); }));
+  notes.add("LINUX", NT_S390_TODCMP,
+            be_words<uint64_t>(1, [&](unsigned) { return reg_value(cpu, 4, 0); }));
+  notes.add("LINUX", NT_S390_TODPREG, be_words<uint32_t>(1, [&](unsigned) { return cpu + 1; }));
+  notes.add("LINUX", NT_S390_CTRS,
+            be_words<uint64_t>(16, [&](unsigned i) { return reg_value(cpu, 5, i); }));
+  // Prefix pages are 8 KiB aligned and never 0 (the kernel skips CPUs whose prefix is 0).
+  notes.add("LINUX", NT_S390_PREFIX,
+            be_words<uint32_t>(1, [&](unsigned) { return 0x10000u + 0x2000u * cpu; }));
+  // The kernel writes the high vector registers before the low ones (zgetdump the reverse).
+  notes.add("LINUX", NT_S390_VXRS_HIGH,
+            be_words<uint64_t>(32, [&](unsigned i) { return reg_value(cpu, 7, i); }));
+  notes.add("LINUX", NT_S390_VXRS_LOW,
+            be_words<uint64_t>(16, [&](unsigned i) { return reg_value(cpu, 6, i); }));
+}
+
+std::vector<std::byte> text_bytes(std::string_view text) {
+  std::vector<std::byte> d(text.size());
+  put_text(d, 0, text);
+  return d;
+}
+
+/// The notes the kernel puts in /proc/vmcore: PRPSINFO, each CPU's set, VMCOREINFO.
+std::vector<std::byte> build_notes(const VmcoreSpec& spec) {
+  NoteWriter notes;
+  notes.add("CORE", NT_PRPSINFO, prpsinfo());
+  for (unsigned cpu = 0; cpu < spec.cpus; ++cpu) add_cpu_notes(notes, cpu);
+  notes.add("VMCOREINFO", 0, text_bytes(vmcoreinfo_text(spec)));
+  return notes.take();
+}
+
+/// Whether the ranges (sorted by address) cover all of [paddr, paddr + size).
+bool backed(const std::vector<MemoryRange>& sorted, uint64_t paddr, uint64_t size) {
+  const uint64_t end = paddr + size;
+  for (const auto& r : sorted) {
+    if (paddr >= end) break;
+    if (r.paddr > paddr) return false;
+    if (r.paddr + r.size > paddr) paddr = r.paddr + r.size;
+  }
+  return paddr >= end;
+}
+
+Result<void> check_spec(const VmcoreSpec& spec) {
+  if (spec.page_size < 8 || (spec.page_size & (spec.page_size - 1)) != 0)
+    return fail(util::format("page size %llu is not a power of two of at least 8",
+                             static_cast<ull>(spec.page_size)));
+  if (spec.cpus > kMaxCpus) return fail(util::format("%u CPUs (at most %u)", spec.cpus, kMaxCpus));
+  if (spec.os_release.find_first_of("\n") != std::string::npos || spec.os_release.empty() ||
+      spec.os_release.size() >= kUtsFieldSize)
+    return fail("os release must be 1 to 64 characters on one line");
+  if (spec.memory.empty()) return fail("no memory ranges");
+  auto sorted = spec.memory;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const MemoryRange& a, const MemoryRange& b) { return a.paddr < b.paddr; });
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    const auto& r = sorted[i];
+    if (r.size == 0)
+      return fail(util::format("memory range at 0x%llx is empty", static_cast<ull>(r.paddr)));
+    if (r.paddr + r.size < r.paddr)
+      return fail(util::format("memory range at 0x%llx wraps around", static_cast<ull>(r.paddr)));
+    if (i > 0 && sorted[i - 1].paddr + sorted[i - 1].size > r.paddr)
+      return fail(util::format("memory ranges at 0x%llx and 0x%llx overlap",
+                               static_cast<ull>(sorted[i - 1].paddr), static_cast<ull>(r.paddr)));
+  }
+  const uint64_t image = spec.kernel_image_paddr;
+  if (spec.kernel_image_size &&
+      (image + spec.kernel_image_size < image || !backed(sorted, image, spec.kernel_image_size)))
+    return fail(util::format("kernel image [0x%llx, +0x%llx) is not backed by memory ranges",
+                             static_cast<ull>(image), static_cast<ull>(spec.kernel_image_size)));
+  if (spec.vmcoreinfo_in_memory && !backed(sorted, 0, kOverlayMemoryEnd))
+    return fail(util::format("VMCOREINFO in memory needs memory at physical [0, 0x%llx)",
+                             static_cast<ull>(kOverlayMemoryEnd)));
+  return {};
+}
+
+/// The layout for `notes_size` bytes of notes (the notes are built once by the caller).
+VmcoreLayout lay_out(const VmcoreSpec& spec, uint64_t notes_size) {
+  VmcoreLayout layout;
+  const size_t phnum = 1 + (spec.kernel_image_size ? 1 : 0) + spec.memory.size();
+  layout.headers_size = kEhdrSize + kPhdrSize * phnum;
+  layout.notes_size = notes_size;
+  // /proc/vmcore puts the notes and each segment's data on page boundaries, keeping the
+  // physical address's offset within its page; --unaligned packs everything (4-byte aligned
+  // notes, as ELF requires).
+  const bool aligned = spec.page_align_data;
+  layout.notes_offset =
+      aligned ? align_up(layout.headers_size, spec.page_size) : layout.headers_size;
+  uint64_t cursor = layout.notes_offset + notes_size;
+  auto place = [&](uint64_t paddr, uint64_t vaddr, uint64_t size, bool kernel_image) {
+    uint64_t offset = cursor;
+    if (aligned) offset = align_up(cursor, spec.page_size) + (paddr & (spec.page_size - 1));
+    layout.loads.push_back({offset, paddr, vaddr, size, kernel_image});
+    cursor = offset + size;
+  };
+  if (spec.kernel_image_size)
+    place(spec.kernel_image_paddr, kKernelImageVaddr, spec.kernel_image_size, true);
+  for (const auto& r : spec.memory) place(r.paddr, r.paddr, r.size, false);
+  layout.file_size = cursor;
+  return layout;
+}
+
+std::vector<std::byte> build_headers(const VmcoreLayout& layout, uint64_t page_size, bool aligned) {
+  auto h = zeros(static_cast<size_t>(layout.headers_size));
+  put_text(h, 0, ELFMAG);
+  h[EI_CLASS] = std::byte{ELFCLASS64};
+  h[EI_DATA] = std::byte{ELFDATA2MSB};
+  h[EI_VERSION] = std::byte{EV_CURRENT};
+  h[EI_OSABI] = std::byte{ELFOSABI_SYSV};
+  store_be<uint16_t>(h, 16, ET_CORE);
+  store_be<uint16_t>(h, 18, EM_S390);
+  store_be<uint32_t>(h, 20, EV_CURRENT);
+  store_be<uint64_t>(h, 32, kEhdrSize);  // e_phoff; e_entry, e_shoff, e_flags stay 0
+  store_be<uint16_t>(h, 52, static_cast<uint16_t>(kEhdrSize));
+  store_be<uint16_t>(h, 54, static_cast<uint16_t>(kPhdrSize));
+  store_be<uint16_t>(h, 56, static_cast<uint16_t>(1 + layout.loads.size()));
+  // e_shentsize, e_shnum, e_shstrndx stay 0: a core has no sections.
+  size_t ph = kEhdrSize;
+  store_be<uint32_t>(h, ph, PT_NOTE);
+  store_be<uint64_t>(h, ph + 8, layout.notes_offset);
+  store_be<uint64_t>(h, ph + 32, layout.notes_size);  // p_filesz
+  store_be<uint64_t>(h, ph + 40, layout.notes_size);  // p_memsz
+  store_be<uint64_t>(h, ph + 48, 4);                  // p_align
+  for (const auto& load : layout.loads) {
+    ph += kPhdrSize;
+    store_be<uint32_t>(h, ph, PT_LOAD);
+    store_be<uint32_t>(h, ph + 4, PF_R | PF_W | PF_X);
+    store_be<uint64_t>(h, ph + 8, load.offset);
+    store_be<uint64_t>(h, ph + 16, load.vaddr);
+    store_be<uint64_t>(h, ph + 24, load.paddr);
+    store_be<uint64_t>(h, ph + 32, load.size);
+    store_be<uint64_t>(h, ph + 40, load.size);
+    // p_offset and p_vaddr agree modulo p_align only when the data is page aligned.
+    store_be<uint64_t>(h, ph + 48, aligned ? page_size : 1);
+  }
+  return h;
+}
+
+/// Physical memory as the core holds it: the pattern, then the overlays on top.
+class MemoryImage {
+ public:
+  explicit MemoryImage(const VmcoreSpec& spec)
+      : seed_(spec.seed), overlays_(memory_overlays(spec)) {}
+  void fill(uint64_t paddr, std::span<std::byte> out) const {
+    fill_pattern(paddr, seed_, out);
+    const uint64_t end = paddr + out.size();
+    for (const auto& o : overlays_) {
+      const uint64_t from = std::max(paddr, o.paddr);
+      const uint64_t to = std::min(end, o.paddr + o.bytes.size());
+      for (uint64_t a = from; a < to; ++a) out[a - paddr] = o.bytes[a - o.paddr];
+    }
+  }
+
+ private:
+  uint64_t seed_;
+  std::vector<MemoryOverlay> overlays_;
+};
+
+Result<void> write_all(int fd, std::span<const std::byte> bytes, uint64_t offset,
+                       const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0)
+      return fail_errno(errno, util::format("write %s at offset %llu (%zu bytes)", path.c_str(),
+                                            static_cast<ull>(offset), bytes.size()));
+    if (n == 0)
+      return fail(util::format("write %s at offset %llu: no progress", path.c_str(),
+                               static_cast<ull>(offset)));
+    bytes = bytes.subspan(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  return {};
+}
+
+}  // namespace
+
+uint64_t pattern_word(uint64_t paddr, uint64_t seed) {
+  // splitmix64's finaliser over the word index, keyed by the seed: cheap, and every bit of the
+  // address and the seed reaches every bit of the word.
+  uint64_t z = (paddr >> 3) ^ (seed * 0xd1b54a32d192ed03ull);
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void fill_pattern(uint64_t paddr, uint64_t seed, std::span<std::byte> out) {
+  size_t i = 0;
+  // Unaligned head and tail: the bytes of the word at the aligned address, big-endian, so that
+  // byte k of the word lives at physical address (aligned + k) whatever the span's start.
+  auto byte_at = [seed](uint64_t a) {
+    return static_cast<std::byte>(pattern_word(a & ~7ull, seed) >> (8 * (7 - (a & 7))));
+  };
+  for (; i < out.size() && ((paddr + i) & 7) != 0; ++i) out[i] = byte_at(paddr + i);
+  for (; out.size() - i >= 8; i += 8)
+    store_be<uint64_t>(out.subspan(i, 8), 0, pattern_word(paddr + i, seed));
+  for (; i < out.size(); ++i) out[i] = byte_at(paddr + i);
+}
+
+std::string vmcoreinfo_text(const VmcoreSpec& spec) {
+  // A plausible s390x 6.1 VMCOREINFO (kernel symbols print as bare hex, like the kernel's %lx).
+  // Readers of synthetic cores use OSRELEASE, PAGESIZE, CRASHTIME and init_uts_ns.
+  const auto ull_of = [](uint64_t v) { return static_cast<ull>(v); };
+  std::string t;
+  t += "OSRELEASE=" + spec.os_release + "\n";
+  t += util::format("BUILD-ID=%016llx%016llx%08llx\n", ull_of(pattern_word(0, spec.seed)),
+                    ull_of(pattern_word(8, spec.seed)), ull_of(pattern_word(16, spec.seed) >> 32));
+  t += util::format("PAGESIZE=%llu\n", ull_of(spec.page_size));
+  t += util::format("SYMBOL(init_uts_ns)=%llx\n", ull_of(kUtsnamePaddr));
+  t += "OFFSET(uts_namespace.name)=0\n";
+  t += "SYMBOL(node_online_map)=1a52b08\n";
+  t += "SYMBOL(swapper_pg_dir)=1c5c000\n";
+  t += "SYMBOL(_stext)=100000\n";
+  t += "SYMBOL(mem_section)=1d1e9c8\n";
+  t += "LENGTH(mem_section)=2048\n";
+  t += "SIZE(mem_section)=16\n";
+  t += "OFFSET(mem_section.section_mem_map)=0\n";
+  t += "NUMBER(SECTION_SIZE_BITS)=28\n";
+  t += "NUMBER(MAX_PHYSMEM_BITS)=46\n";
+  t += "SIZE(page)=64\n";
+  t += "OFFSET(page.flags)=0\n";
+  t += "KERNELOFFSET=0\n";
+  t += util::format("CRASHTIME=%llu\n", ull_of(spec.crash_time));
+  return t;
+}
+
+std::vector<MemoryOverlay> memory_overlays(const VmcoreSpec& spec) {
+  std::vector<MemoryOverlay> out;
+  if (!spec.vmcoreinfo_in_memory) return out;
+  // The lowcore pointer to the VMCOREINFO note, and os_info = 0 so that readers use it (the
+  // four bytes between the two fields are zeroed as well).
+  MemoryOverlay lowcore{kLowcoreVmcoreInfo, zeros(kLowcoreOsInfo + 8 - kLowcoreVmcoreInfo)};
+  store_be<uint64_t>(lowcore.bytes, 0, kVmcoreInfoNotePaddr);
+  out.push_back(std::move(lowcore));
+  // The note as the kernel keeps it in memory (a whole ELF note, descriptor at +24).
+  NoteWriter note;
+  note.add("VMCOREINFO", 0, text_bytes(vmcoreinfo_text(spec)));
+  out.push_back({kVmcoreInfoNotePaddr, note.take()});
+  // init_uts_ns.name: sysname, nodename, release, version, machine, domainname.
+  MemoryOverlay uts{kUtsnamePaddr, zeros(6 * kUtsFieldSize)};
+  const std::string_view fields[6] = {
+      "Linux", "zk-test", spec.os_release, "#1 SMP zfcpdump-kit synthetic core", "s390x", "(none)"};
+  for (size_t i = 0; i < 6; ++i) put_text(uts.bytes, i * kUtsFieldSize, fields[i]);
+  out.push_back(std::move(uts));
+  return out;
+}
+
+void fill_memory(const VmcoreSpec& spec, uint64_t paddr, std::span<std::byte> out) {
+  MemoryImage(spec).fill(paddr, out);
+}
+
+Result<VmcoreLayout> plan_vmcore(const VmcoreSpec& spec) {
+  if (auto r = check_spec(spec); !r) return std::unexpected(r.error());
+  return lay_out(spec, build_notes(spec).size());
+}
+
+Result<void> write_vmcore(const std::string& path, const VmcoreSpec& spec) {
+  if (auto r = check_spec(spec); !r) return std::unexpected(r.error().wrap("vmcore spec"));
+  const auto notes = build_notes(spec);
+  const auto layout = lay_out(spec, notes.size());
+  const auto headers = build_headers(layout, spec.page_size, spec.page_align_data);
+
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.valid()) return fail_errno(errno, "create " + path);
+  // Sized first: the padding between the parts is a hole that reads as zeros.
+  if (::ftruncate(fd.get(), static_cast<off_t>(layout.file_size)) != 0)
+    return fail_errno(errno, util::format("truncate %s to %llu bytes", path.c_str(),
+                                          static_cast<ull>(layout.file_size)));
+  if (auto r = write_all(fd.get(), headers, 0, path); !r) return r;
+  if (auto r = write_all(fd.get(), notes, layout.notes_offset, path); !r) return r;
+
+  const MemoryImage memory(spec);
+  std::vector<std::byte> buf(kIoChunk);
+  for (const auto& load : layout.loads) {
+    for (uint64_t done = 0; done < load.size;) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, load.size - done));
+      const std::span<std::byte> chunk(buf.data(), n);
+      memory.fill(load.paddr + done, chunk);
+      if (auto r = write_all(fd.get(), chunk, load.offset + done, path); !r) return r;
+      done += n;
+    }
+  }
+  if (::close(fd.release()) != 0) return fail_errno(errno, "close " + path);
+  return {};
+}
+
+}  // namespace zk::testsupport

@@ -1,0 +1,330 @@
+#include "tests/support/vmcore_builder.h"
+
+#include <elf.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <set>
+#include <vector>
+
+#include "ondisk/bytes.h"
+#include "ondisk/vmcore.h"
+#include "tests/support/temp_dir.h"
+#include "ondisk/vmcore.h"
+#include "util/posix_file.h"
+
+namespace zk::testsupport {
+namespace {
+
+using ondisk::load_be;
+
+struct Built {
+  TempDir dir;
+  std::string path;
+  ondisk::VmcoreInfo info;
+  VmcoreLayout layout;
+};
+
+/// Writes `spec`, then reads it back with the project's reader.
+void build(const VmcoreSpec& spec, Built& out) {
+  out.path = out.dir.file("core");
+  auto written = write_vmcore(out.path, spec);
+  ASSERT_TRUE(written) << written.error().describe();
+  auto layout = plan_vmcore(spec);
+  ASSERT_TRUE(layout) << layout.error().describe();
+  out.layout = *layout;
+  auto f = util::PosixFile::open(out.path, util::OpenMode::kRead);
+  ASSERT_TRUE(f) << f.error().describe();
+  auto info = ondisk::read_vmcore(**f);
+  ASSERT_TRUE(info) << info.error().describe();
+  out.info = *info;
+}
+
+std::vector<std::byte> read_at(const std::string& path, uint64_t offset, size_t size) {
+  auto f = util::PosixFile::open(path, util::OpenMode::kRead);
+  EXPECT_TRUE(f);
+  std::vector<std::byte> bytes(size);
+  if (f) {
+    EXPECT_TRUE(util::read_exact(**f, bytes, offset));
+  }
+  return bytes;
+}
+
+std::vector<std::byte> pattern(uint64_t paddr, uint64_t seed, size_t size) {
+  std::vector<std::byte> bytes(size);
+  fill_pattern(paddr, seed, bytes);
+  return bytes;
+}
+
+std::vector<ondisk::VmcoreNote> notes_of(const Built& b) {
+  auto f = util::PosixFile::open(b.path, util::OpenMode::kRead);
+  EXPECT_TRUE(f);
+  auto notes = ondisk::read_vmcore_notes(**f, b.info);
+  EXPECT_TRUE(notes) << notes.error().describe();
+  return notes ? *notes : std::vector<ondisk::VmcoreNote>{};
+}
+
+TEST(VmcoreBuilder, DefaultCoreLooksLikeProcVmcore) {
+  VmcoreSpec spec;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  EXPECT_EQ(b.info.cpu_count, 2u);
+  EXPECT_EQ(b.info.fpregset_count, 2u);
+  EXPECT_TRUE(b.info.has_prpsinfo);
+  for (uint32_t t : {0x301u, 0x302u, 0x303u, 0x304u, 0x305u, 0x309u, 0x30au})
+    EXPECT_NE(std::find(b.info.s390_notes.begin(), b.info.s390_notes.end(), t),
+              b.info.s390_notes.end())
+        << std::hex << t;
+  EXPECT_EQ(b.info.os_release, "6.1.0-zk-test");
+  EXPECT_EQ(b.info.page_size, 4096u);
+  EXPECT_EQ(b.info.vmcoreinfo, vmcoreinfo_text(spec));
+  EXPECT_EQ(ondisk::vmcoreinfo_value(b.info.vmcoreinfo, "CRASHTIME"),
+            std::to_string(spec.crash_time));
+  EXPECT_EQ(b.info.memory_size, 64u << 20);
+  EXPECT_EQ(b.info.headers_end, 64u + 2 * 56);
+  EXPECT_EQ(b.info.file_size, b.layout.file_size);
+  EXPECT_EQ(b.info.data_end, b.info.file_size);
+  ASSERT_EQ(b.info.note_segments.size(), 1u);
+  EXPECT_EQ(b.info.note_segments[0].first, 4096u);  // the page after the headers, as the kernel
+  EXPECT_EQ(b.info.note_segments[0].first, b.layout.notes_offset);
+  EXPECT_EQ(b.info.note_segments[0].second, b.layout.notes_size);
+  ASSERT_EQ(b.info.loads.size(), 1u);
+  const auto& load = b.info.loads[0];
+  EXPECT_EQ(load.paddr, 0u);
+  EXPECT_EQ(load.vaddr, 0u);
+  EXPECT_EQ(load.filesz, 64u << 20);
+  EXPECT_EQ(load.memsz, 64u << 20);
+  EXPECT_EQ(load.offset % 4096, 0u);
+  EXPECT_GE(load.offset, b.layout.notes_offset + b.layout.notes_size);
+  EXPECT_EQ(load.offset, b.layout.loads[0].offset);
+}
+
+TEST(VmcoreBuilder, NotesComeInTheKernelsOrderWithDistinctRegisters) {
+  VmcoreSpec spec;
+  spec.cpus = 3;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  const auto notes = notes_of(b);
+  const std::vector<uint32_t> per_cpu = {NT_PRSTATUS,    NT_FPREGSET,       NT_S390_TIMER,
+                                         NT_S390_TODCMP, NT_S390_TODPREG,   NT_S390_CTRS,
+                                         NT_S390_PREFIX, NT_S390_VXRS_HIGH, NT_S390_VXRS_LOW};
+  const std::vector<size_t> sizes = {336, 136, 8, 8, 4, 128, 4, 256, 128};
+  ASSERT_EQ(notes.size(), 1 + 3 * per_cpu.size() + 1);
+  EXPECT_EQ(notes.front().owner, "CORE");
+  EXPECT_EQ(notes.front().type, uint32_t{NT_PRPSINFO});
+  EXPECT_EQ(notes.front().desc.size(), 136u);
+  EXPECT_EQ(notes.back().owner, "VMCOREINFO");
+  std::set<std::vector<std::byte>> seen;  // no descriptor repeats across CPUs
+  for (unsigned cpu = 0; cpu < 3; ++cpu) {
+    for (size_t k = 0; k < per_cpu.size(); ++k) {
+      const auto& n = notes[1 + cpu * per_cpu.size() + k];
+      EXPECT_EQ(n.owner, k < 2 ? "CORE" : "LINUX");
+      EXPECT_EQ(n.type, per_cpu[k]);
+      EXPECT_EQ(n.desc.size(), sizes[k]);
+      EXPECT_TRUE(seen.insert(n.desc).second) << "CPU " << cpu << " note " << k;
+    }
+    const auto& prstatus = notes[1 + cpu * per_cpu.size()].desc;
+    EXPECT_EQ(load_be<uint32_t>(prstatus, 32), cpu + 1);  // pr_pid
+    EXPECT_NE(load_be<uint64_t>(prstatus, 120), 0u);      // PSW address
+    EXPECT_EQ(load_be<uint64_t>(prstatus, 320), 0u);      // orig_gpr2, as the kernel leaves it
+    EXPECT_EQ(load_be<uint32_t>(prstatus, 328), 0u);      // pr_fpvalid
+    const auto& prefix = notes[1 + cpu * per_cpu.size() + 6].desc;
+    EXPECT_NE(load_be<uint32_t>(prefix, 0), 0u);  // the kernel drops CPUs with prefix 0
+  }
+}
+
+TEST(VmcoreBuilder, MemoryHoldsThePattern) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 1 << 20}};
+  spec.seed = 42;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  const uint64_t base = b.info.loads[0].offset;
+  // The word at an aligned address is pattern_word, big-endian.
+  const auto word = read_at(b.path, base + 0x1000, 8);
+  EXPECT_EQ(load_be<uint64_t>(word, 0), pattern_word(0x1000, 42));
+  for (uint64_t paddr : {0ull, 3ull, 0x7fffull, (1ull << 20) - 77})
+    EXPECT_EQ(read_at(b.path, base + paddr, 77), pattern(paddr, 42, 77)) << paddr;
+  EXPECT_EQ(read_at(b.path, base, 1 << 20), pattern(0, 42, 1 << 20));
+}
+
+TEST(VmcoreBuilder, FillPatternServesAnyAlignment) {
+  const auto whole = pattern(0x100, 9, 64);
+  for (size_t start = 0; start < 24; ++start)
+    for (size_t len : {size_t{0}, size_t{1}, size_t{5}, size_t{8}, size_t{13}, size_t{40}})
+      EXPECT_EQ(pattern(0x100 + start, 9, len),
+                std::vector<std::byte>(whole.begin() + static_cast<ptrdiff_t>(start),
+                                       whole.begin() + static_cast<ptrdiff_t>(start + len)))
+          << start << "+" << len;
+}
+
+TEST(VmcoreBuilder, PatternDependsOnAddressAndSeed) {
+  std::set<uint64_t> words;
+  for (uint64_t p = 0; p < 4096; p += 8) words.insert(pattern_word(p, 1));
+  EXPECT_EQ(words.size(), 512u);
+  for (uint64_t p : {0ull, 8ull, 1ull << 32}) EXPECT_NE(pattern_word(p, 1), pattern_word(p, 2));
+}
+
+TEST(VmcoreBuilder, SeveralRangesInSpecOrder) {
+  VmcoreSpec spec;
+  spec.cpus = 1;
+  spec.memory = {{0, 2 << 20}, {0x100000000ull, 1 << 20}, {(8 << 20) + 0x800, 0x1800}};
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  ASSERT_EQ(b.info.loads.size(), 3u);
+  EXPECT_EQ(b.info.memory_size, (3u << 20) + 0x1800);
+  uint64_t previous_end = b.layout.notes_offset + b.layout.notes_size;
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& l = b.info.loads[i];
+    EXPECT_EQ(l.paddr, spec.memory[i].paddr);
+    EXPECT_EQ(l.vaddr, spec.memory[i].paddr);
+    EXPECT_EQ(l.filesz, spec.memory[i].size);
+    EXPECT_EQ(l.offset, b.layout.loads[i].offset);
+    EXPECT_EQ(l.offset % 4096, l.paddr % 4096) << i;  // offset within the page kept, as the kernel
+    EXPECT_GE(l.offset, previous_end);
+    previous_end = l.offset + l.filesz;
+    EXPECT_EQ(read_at(b.path, l.offset, 256), pattern(l.paddr, spec.seed, 256)) << i;
+    EXPECT_EQ(read_at(b.path, l.offset + l.filesz - 256, 256),
+              pattern(l.paddr + l.filesz - 256, spec.seed, 256))
+        << i;
+  }
+}
+
+TEST(VmcoreBuilder, KernelImageSegmentDuplicatesLowMemory) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 4 << 20}, {16 << 20, 4 << 20}};
+  spec.kernel_image_size = 3 << 20;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  ASSERT_EQ(b.info.loads.size(), 3u);
+  const auto& image = b.info.loads[0];
+  EXPECT_EQ(image.vaddr, kKernelImageVaddr);
+  EXPECT_EQ(image.paddr, 0u);
+  EXPECT_EQ(image.filesz, 3u << 20);
+  EXPECT_TRUE(b.layout.loads[0].kernel_image);
+  EXPECT_EQ(image.offset % 4096, 0u);
+  EXPECT_EQ(b.info.memory_size, 11u << 20);  // the duplicate counts: the core is larger than RAM
+  const auto& low = b.info.loads[1];
+  EXPECT_EQ(low.paddr, 0u);
+  EXPECT_EQ(read_at(b.path, image.offset, 3 << 20), read_at(b.path, low.offset, 3 << 20));
+}
+
+TEST(VmcoreBuilder, KernelImageElsewhere) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 8 << 20}};
+  spec.kernel_image_size = 1 << 20;
+  spec.kernel_image_paddr = 3 << 20;  // where KASLR might have put it
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  ASSERT_EQ(b.info.loads.size(), 2u);
+  EXPECT_EQ(b.info.loads[0].paddr, 3u << 20);
+  EXPECT_EQ(b.info.loads[0].vaddr, kKernelImageVaddr);
+  EXPECT_EQ(read_at(b.path, b.info.loads[0].offset, 1 << 20),
+            read_at(b.path, b.info.loads[1].offset + (3 << 20), 1 << 20));
+  spec.kernel_image_paddr = 15 << 19;  // 7.5 MiB: would reach past the end of memory
+  EXPECT_FALSE(plan_vmcore(spec));
+}
+
+TEST(VmcoreBuilder, UnalignedPacksEverything) {
+  VmcoreSpec spec;
+  spec.memory = {{0, (1 << 20) + 100}};
+  spec.page_align_data = false;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  EXPECT_EQ(b.layout.notes_offset, b.info.headers_end);
+  ASSERT_EQ(b.info.loads.size(), 1u);
+  EXPECT_EQ(b.info.loads[0].offset, b.layout.notes_offset + b.layout.notes_size);
+  EXPECT_NE(b.info.loads[0].offset % 4096, 0u);
+  EXPECT_EQ(b.info.file_size, b.info.loads[0].offset + (1 << 20) + 100);
+  EXPECT_EQ(read_at(b.path, b.info.loads[0].offset + 5, 1000), pattern(5, spec.seed, 1000));
+}
+
+TEST(VmcoreBuilder, VmcoreinfoInMemoryWhereZgetdumpLooks) {
+  VmcoreSpec spec;
+  spec.os_release = "6.9.0-in-memory";
+  EXPECT_TRUE(memory_overlays(spec).empty());
+  spec.vmcoreinfo_in_memory = true;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  const uint64_t base = b.info.loads[0].offset;
+  const auto lowcore = read_at(b.path, base + kLowcoreVmcoreInfo, 20);
+  EXPECT_EQ(load_be<uint64_t>(lowcore, 0), kVmcoreInfoNotePaddr);
+  EXPECT_EQ(load_be<uint64_t>(lowcore, kLowcoreOsInfo - kLowcoreVmcoreInfo), 0u);
+  const std::string text = vmcoreinfo_text(spec);
+  const auto note = read_at(b.path, base + kVmcoreInfoNotePaddr, 24 + text.size());
+  EXPECT_EQ(load_be<uint32_t>(note, 0), 11u);  // "VMCOREINFO" and its NUL
+  EXPECT_EQ(load_be<uint32_t>(note, 4), text.size());
+  EXPECT_EQ(load_be<uint32_t>(note, 8), 0u);
+  EXPECT_TRUE(ondisk::has_magic(note, 12, std::string_view("VMCOREINFO\0", 11)));
+  EXPECT_TRUE(ondisk::has_magic(note, 24, text));
+  const auto uts = read_at(b.path, base + kUtsnamePaddr, 6 * 65);
+  EXPECT_TRUE(ondisk::has_magic(uts, 0, std::string_view("Linux\0", 6)));
+  EXPECT_TRUE(ondisk::has_magic(uts, 2 * 65, spec.os_release));
+  // fill_memory tells what the core holds, overlays and all; elsewhere it is the pattern.
+  std::vector<std::byte> expected(kOverlayMemoryEnd);
+  fill_memory(spec, 0, expected);
+  EXPECT_EQ(read_at(b.path, base, kOverlayMemoryEnd), expected);
+  std::vector<std::byte> above(4096);
+  fill_memory(spec, kOverlayMemoryEnd, above);
+  EXPECT_EQ(above, pattern(kOverlayMemoryEnd, spec.seed, 4096));
+}
+
+TEST(VmcoreBuilder, SameSpecSameBytes) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 1 << 20}};
+  TempDir dir;
+  ASSERT_TRUE(write_vmcore(dir.file("a"), spec));
+  ASSERT_TRUE(write_vmcore(dir.file("b"), spec));
+  EXPECT_EQ(file_fingerprint(dir.file("a")), file_fingerprint(dir.file("b")));
+  spec.seed = 2;
+  ASSERT_TRUE(write_vmcore(dir.file("b"), spec));  // truncates and rewrites
+  EXPECT_NE(file_fingerprint(dir.file("a")), file_fingerprint(dir.file("b")));
+}
+
+TEST(VmcoreBuilder, RefusesImpossibleSpecs) {
+  auto refused = [](VmcoreSpec spec, const char* why) {
+    TempDir dir;
+    EXPECT_FALSE(plan_vmcore(spec)) << why;
+    EXPECT_FALSE(write_vmcore(dir.file("core"), spec)) << why;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("core"))) << why;
+  };
+  VmcoreSpec s;
+  s.memory = {};
+  refused(s, "no memory");
+  s.memory = {{0, 0}};
+  refused(s, "empty range");
+  s.memory = {{0, 2 << 20}, {1 << 20, 2 << 20}};
+  refused(s, "overlapping ranges");
+  s.memory = {{~0ull - 100, 4096}};
+  refused(s, "wrapping range");
+  s = {};
+  s.page_size = 3000;
+  refused(s, "page size");
+  s = {};
+  s.memory = {{1 << 20, 4 << 20}};
+  s.kernel_image_size = 1 << 20;
+  refused(s, "kernel image not backed");
+  s.kernel_image_size = 0;
+  s.vmcoreinfo_in_memory = true;
+  refused(s, "no memory for VMCOREINFO");
+  s = {};
+  s.cpus = 5000;
+  refused(s, "too many CPUs");
+  s = {};
+  s.os_release = "6.1\nPAGESIZE=1";
+  refused(s, "newline in the release");
+}
+
+TEST(VmcoreBuilder, WriteErrorsSayWhatAndWhy) {
+  TempDir dir;
+  const auto path = dir.file("missing/core");
+  auto r = write_vmcore(path, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().errnum, ENOENT);
+  EXPECT_NE(r.error().message.find(path), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zk::testsupport

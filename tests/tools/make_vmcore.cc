@@ -1,0 +1,153 @@
+/// zk-make-vmcore: writes a synthetic s390x /proc/vmcore-shaped ELF core (see
+/// tests/support/vmcore_builder.h) for tests and benchmarks. Silent on success unless --verbose.
+/// Exit status: 0 written, 1 the core could not be written, 2 bad usage.
+
+#include <getopt.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tests/support/vmcore_builder.h"
+#include "util/strings.h"
+
+namespace {
+
+using zk::testsupport::VmcoreSpec;
+using ull = unsigned long long;
+
+constexpr const char* kUsage =
+    "Usage: zk-make-vmcore --output FILE [options]\n"
+    "Writes a synthetic s390x ELF core shaped like /proc/vmcore; memory holds a pattern\n"
+    "derived from the physical address and the seed.\n"
+    "\n"
+    "  -o, --output FILE        the core to write (created or truncated)\n"
+    "  -c, --cpus N             CPUs, each with its register notes (default 2)\n"
+    "  -m, --memory SIZE        one memory range [0, SIZE), e.g. 64M, 4G (default 64M)\n"
+    "  -r, --range PADDR:SIZE   a memory range (repeatable; replaces --memory), e.g. 0:32M,\n"
+    "                           0x4000000:16M; PADDR is hex with 0x, else a size like 64M\n"
+    "      --os-release STR     OSRELEASE in VMCOREINFO (default 6.1.0-zk-test)\n"
+    "      --seed N             pattern seed (default 1)\n"
+    "      --kernel-image SIZE[@PADDR]  add the kernel-image PT_LOAD (at a high virtual\n"
+    "                           address) duplicating physical [PADDR, PADDR + SIZE), PADDR 0\n"
+    "                           by default\n"
+    "      --unaligned          pack notes and segments instead of page-aligning them\n"
+    "      --vmcoreinfo-in-memory  also put VMCOREINFO and init_uts_ns into memory, where\n"
+    "                           zgetdump looks for them (memory then differs from the pattern\n"
+    "                           in a few bytes below 64 KiB)\n"
+    "  -v, --verbose            print the layout\n"
+    "  -h, --help               this text\n";
+
+std::optional<uint64_t> parse_paddr(std::string_view text) {
+  if (text.starts_with("0x") || text.starts_with("0X")) return zk::util::parse_u64(text, 16);
+  return zk::util::parse_size(text);
+}
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "zk-make-vmcore: %s\n(zk-make-vmcore --help for usage)\n", message.c_str());
+  return 2;
+}
+
+void print_layout(const std::string& path, const zk::testsupport::VmcoreLayout& layout) {
+  std::printf("%s: %llu bytes, notes at %llu (%llu bytes)\n", path.c_str(),
+              static_cast<ull>(layout.file_size), static_cast<ull>(layout.notes_offset),
+              static_cast<ull>(layout.notes_size));
+  for (const auto& l : layout.loads)
+    std::printf("  PT_LOAD offset 0x%llx paddr 0x%llx vaddr 0x%llx size 0x%llx%s\n",
+                static_cast<ull>(l.offset), static_cast<ull>(l.paddr), static_cast<ull>(l.vaddr),
+                static_cast<ull>(l.size), l.kernel_image ? " (kernel image)" : "");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  enum { kOsRelease = 256, kSeed, kKernelImage, kUnaligned, kVmcoreinfoInMemory };
+  static const option long_options[] = {
+      {"output", required_argument, nullptr, 'o'},
+      {"cpus", required_argument, nullptr, 'c'},
+      {"memory", required_argument, nullptr, 'm'},
+      {"range", required_argument, nullptr, 'r'},
+      {"os-release", required_argument, nullptr, kOsRelease},
+      {"seed", required_argument, nullptr, kSeed},
+      {"kernel-image", required_argument, nullptr, kKernelImage},
+      {"unaligned", no_argument, nullptr, kUnaligned},
+      {"vmcoreinfo-in-memory", no_argument, nullptr, kVmcoreinfoInMemory},
+      {"verbose", no_argument, nullptr, 'v'},
+      {"help", no_argument, nullptr, 'h'},
+      {nullptr, 0, nullptr, 0},
+  };
+  VmcoreSpec spec;
+  std::string output;
+  std::optional<uint64_t> memory;
+  std::vector<zk::testsupport::MemoryRange> ranges;
+  bool verbose = false;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "o:c:m:r:vh", long_options, nullptr)) != -1) {
+    const std::string_view arg = optarg ? optarg : "";
+    switch (opt) {
+      case 'o': output = arg; break;
+      case 'c': {
+        auto n = zk::util::parse_u64(arg);
+        if (!n || *n > 4096)
+          return usage_error("--cpus: expected 0 to 4096, got '" + std::string(arg) + "'");
+        spec.cpus = static_cast<unsigned>(*n);
+        break;
+      }
+      case 'm':
+        memory = zk::util::parse_size(arg);
+        if (!memory || *memory == 0)
+          return usage_error("--memory: bad size '" + std::string(arg) + "'");
+        break;
+      case 'r': {
+        const auto colon = arg.find(':');
+        const auto paddr = colon == arg.npos ? std::nullopt : parse_paddr(arg.substr(0, colon));
+        const auto size =
+            colon == arg.npos ? std::nullopt : zk::util::parse_size(arg.substr(colon + 1));
+        if (!paddr || !size)
+          return usage_error("--range: expected PADDR:SIZE, got '" + std::string(arg) + "'");
+        ranges.push_back({*paddr, *size});
+        break;
+      }
+      case kOsRelease: spec.os_release = arg; break;
+      case kSeed: {
+        auto n = zk::util::parse_u64(arg, 0);
+        if (!n) return usage_error("--seed: bad number '" + std::string(arg) + "'");
+        spec.seed = *n;
+        break;
+      }
+      case kKernelImage: {
+        const auto at = arg.find('@');
+        const auto size = zk::util::parse_size(arg.substr(0, at));
+        const auto paddr =
+            at == arg.npos ? std::optional<uint64_t>(0) : parse_paddr(arg.substr(at + 1));
+        if (!size || *size == 0 || !paddr)
+          return usage_error("--kernel-image: expected SIZE[@PADDR], got '" + std::string(arg) +
+                             "'");
+        spec.kernel_image_size = *size;
+        spec.kernel_image_paddr = *paddr;
+        break;
+      }
+      case kUnaligned: spec.page_align_data = false; break;
+      case kVmcoreinfoInMemory: spec.vmcoreinfo_in_memory = true; break;
+      case 'v': verbose = true; break;
+      case 'h': std::fputs(kUsage, stdout); return 0;
+      default: return usage_error("unknown option");
+    }
+  }
+  if (optind != argc) return usage_error(std::string("unexpected argument '") + argv[optind] + "'");
+  if (output.empty()) return usage_error("--output is required");
+  if (!ranges.empty())
+    spec.memory = ranges;
+  else if (memory)
+    spec.memory = {{0, *memory}};
+
+  auto layout = zk::testsupport::plan_vmcore(spec);
+  if (!layout) return usage_error(layout.error().describe());
+  if (auto r = zk::testsupport::write_vmcore(output, spec); !r) {
+    std::fprintf(stderr, "zk-make-vmcore: %s\n", r.error().describe().c_str());
+    return 1;
+  }
+  if (verbose) print_layout(output, *layout);
+  return 0;
+}
