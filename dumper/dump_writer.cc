@@ -60,7 +60,7 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
   };
 
   // Refusals: nothing has been written yet.
-  if (!target.checksum_matches())
+  if (!target.usable_for_dump())
     return fail(util::format("Checksum wrong, the partition changed since zipl prepared it "
                              "(superblock 0x%08llx, partition 0x%08x): refusing to overwrite it",
                              static_cast<ull>(sb.csum), target.checksum_now));
@@ -79,6 +79,8 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
   if (buffer.empty() || block.empty()) return fail_errno(ENOMEM, "allocating the copy buffer");
 
   const uint64_t base = sb.part_start + sb.dump_offset;
+  if (!target.checksum_matches())
+    trace(1, "The previous dump was interrupted (busy marker, stale checksum): overwriting it");
   const double t0 = now_seconds();
   uint64_t done = 0;
 
@@ -112,8 +114,8 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
   };
 
   auto run = [&]() -> Result<void> {
-    std::byte marker[sizeof kBusyMarker];
-    std::memcpy(marker, kBusyMarker, sizeof kBusyMarker);
+    std::byte marker[sizeof ondisk::kBusyMarker];
+    std::memcpy(marker, ondisk::kBusyMarker, sizeof marker);
     trace(2, "marking the dump area busy");
     if (auto r = write_patch(disk, base, marker, block); !r)
       return std::unexpected(r.error().wrap("writing the busy marker"));

@@ -17,9 +17,6 @@
 
 namespace zk::dumper {
 
-/// The string the stock tool and zgetdump know as "dump in progress".
-inline constexpr char kBusyMarker[] = "zfcpdump busy";
-
 struct DumpHooks {
   /// Called once, after the HSA ranges are on disk (only when the plan has any).
   std::function<void()> release_hsa;
@@ -35,8 +32,8 @@ struct DumpStats {
 };
 
 /// Copies `vmcore` (of `plan.total_bytes` bytes) into the dump area of `target` on `disk`.
-/// Preconditions checked here, before the first write: the checksum of the partition matches
-/// the superblock, and the vmcore fits the dump area. `buffer_size` is a multiple of the
+/// Preconditions checked here, before the first write: the partition is still the dump tool's
+/// (DumpDisk::usable_for_dump), and the vmcore fits the dump area. `buffer_size` is a multiple of the
 /// disk's direct-I/O alignment (1 MiB by default).
 Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::File& disk,
                              const ondisk::DumpDisk& target, const DumpHooks& hooks,

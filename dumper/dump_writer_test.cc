@@ -215,3 +215,27 @@ TEST(DumpWriter, FaultMatrix) {
 
 }  // namespace
 }  // namespace zk::dumper
+
+namespace zk::dumper {
+namespace {
+
+TEST(DumpWriter, AcceptsItsOwnInterruptedDumpWithStaleChecksum) {
+  Fixture fx;
+  // Interrupted after the busy marker, before the checksum: the checksum is stale.
+  testsupport::poke(fx.disk_path, fx.made.superblock.part_start, ondisk::kBusyMarker,
+                    sizeof ondisk::kBusyMarker);
+  fx.reload();
+  EXPECT_FALSE(fx.target.checksum_matches());
+  EXPECT_TRUE(fx.target.busy);
+  std::vector<std::string> lines;
+  DumpHooks hooks;
+  hooks.trace = [&](int, const char* t) { lines.emplace_back(t); };
+  auto disk = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
+  ASSERT_TRUE(fx.dump(**disk, 0, hooks));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines[0].find("previous dump was interrupted"), std::string::npos);
+  fx.expect_consistent_checksum();
+}
+
+}  // namespace
+}  // namespace zk::dumper

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "ondisk/bytes.h"
 #include "ondisk/checksum.h"
 #include "util/strings.h"
 
@@ -103,6 +104,10 @@ Result<DumpDisk> read_dump_disk(util::File& disk, std::optional<uint32_t> block_
   auto csum = compute_dump_checksum(disk, d.superblock);
   if (!csum) return std::unexpected(csum.error().wrap(disk.name()));
   d.checksum_now = *csum;
+  std::vector<std::byte> head(sizeof kBusyMarker);
+  if (auto r = util::read_exact(disk, head, d.superblock.part_start + d.superblock.dump_offset); !r)
+    return std::unexpected(r.error());
+  d.busy = has_magic(head, 0, std::string_view(kBusyMarker, sizeof kBusyMarker));
   return d;
 }
 

@@ -15,15 +15,24 @@
 
 namespace zk::ondisk {
 
+/// What the dumper writes at the start of the dump area while a dump is in progress; the stock
+/// tool and zgetdump know it too.
+inline constexpr char kBusyMarker[] = "zfcpdump busy";
+
 struct DumpDisk {
   uint32_t block_size = 512;        ///< logical block size the program table is addressed in
   ScsiMbr mbr;
   uint64_t superblock_offset = 0;   ///< byte offset on the whole disk
   DumpSuperblock superblock;
   uint32_t checksum_now = 0;        ///< cksm() of the checksummed area as it is on disk now
+  bool busy = false;                ///< the dump area starts with kBusyMarker
 
   /// Whether the partition still holds what zipl (or the last dump) left there.
   [[nodiscard]] bool checksum_matches() const { return superblock.csum == checksum_now; }
+  /// Whether a dump may be written: the checksum matches, or it is stale only because a dump
+  /// was interrupted between writing the busy marker and storing the checksum (no file system
+  /// starts with the busy marker, so the partition is still ours).
+  [[nodiscard]] bool usable_for_dump() const { return checksum_matches() || busy; }
 };
 
 /// Reads and checks the dump tool on `disk`. `block_size` is the disk's logical block size;

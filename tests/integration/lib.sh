@@ -1,0 +1,59 @@
+# Shared by the integration suites: where the real IBM Z tools are, how to run them under
+# qemu-user, assertions that say what they expected. Source from bash with `set -euo pipefail`.
+
+IT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+IT_TOP=$(cd "$IT_DIR/../.." && pwd)
+. "$IT_TOP/tests/guest/guest-lib.sh"
+
+IT_CACHE=${ZFCPDUMP_KIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zfcpdump-kit}
+IT_SYSROOT=$IT_CACHE/sysroot-s390x
+
+it_fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+it_step() { printf '\n=== %s\n' "$*"; }
+it_ok() { printf 'ok: %s\n' "$*"; }
+
+# These suites run real software; a missing piece is a failure, never a skip.
+it_require() {
+  local t
+  for t in "$@"; do
+    case $t in
+      qemu-user) command -v qemu-s390x-static >/dev/null || it_fail "qemu-s390x-static is missing (run scripts/setup)" ;;
+      sysroot) [[ -x $IT_SYSROOT/sbin/zgetdump ]] || it_fail "no s390x sysroot with zgetdump at $IT_SYSROOT (run scripts/setup)" ;;
+      qemu-system) command -v qemu-system-s390x >/dev/null || it_fail "qemu-system-s390x is missing (run scripts/setup)" ;;
+      *) [[ -e $t ]] || it_fail "missing: $t" ;;
+    esac
+  done
+}
+
+# The real zgetdump (s390x, from Debian's s390-tools) under qemu-user.
+it_zgetdump() { qemu-s390x-static -L "$IT_SYSROOT" "$IT_SYSROOT/sbin/zgetdump" "$@"; }
+
+# it_expect_in TEXT PATTERN WHAT: TEXT contains the extended regex PATTERN.
+it_expect_in() {
+  grep -Eq -- "$2" <<<"$1" || { printf '%s\n' "$1" >&2; it_fail "$3: expected /$2/ in the output above"; }
+}
+
+it_tmpdir() {
+  IT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/zk-it.XXXXXX")
+  trap 'rm -rf "$IT_TMP"' EXIT
+}
+
+# it_csum_consistent IMG SECTOR: the superblock's checksum equals the CKSM of the partition's
+# first page (checked by our own `zfcpdump-dumper`-independent arithmetic in python3).
+it_csum_consistent() {
+  python3 - "$1" <<'PY'
+import struct, sys
+img = open(sys.argv[1], 'rb')
+img.seek(0x78); sb_off, = struct.unpack('>Q', img.read(8))
+img.seek(sb_off); sb = img.read(72)
+part_start, = struct.unpack('>Q', sb[0x10:0x18])
+csum_off, csum_size, csum = struct.unpack('>QQQ', sb[0x30:0x48])
+img.seek(part_start + csum_off); data = img.read(csum_size)
+s = 0x12345678
+for (w,) in struct.iter_unpack('>I', data):
+    s += w
+    s = (s & 0xffffffff) + (s >> 32)
+if s != csum:
+    sys.exit(f"checksum in superblock 0x{csum:08x} != CKSM of the first page 0x{s:08x}")
+PY
+}
