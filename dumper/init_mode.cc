@@ -66,8 +66,12 @@ int run_init(const InitOptions& o) {
     mount_one(early, "debugfs", roots.debugfs, "debugfs");
     ensure_console();
   }
+  // Defaults baked into the ramdisk come first, so that the kernel command line (zipl's
+  // parameters and the operator's SCP data) overrides them word by word.
+  auto baked = read_text(roots.etc + "/zfcpdump.conf", 16384);
   auto cmdline = read_text(roots.proc + "/cmdline", 65536);
-  const DumperParams params = parse_kernel_cmdline(cmdline ? *cmdline : std::string());
+  const DumperParams params = parse_dumper_params(baked ? *baked : std::string(),
+                                                  cmdline ? *cmdline : std::string());
   Console c(1, true);
   c.set_level(params.debug_level);
   c.say("zfcpdump-kit dumper %s", ZK_VERSION);

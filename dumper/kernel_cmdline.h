@@ -27,6 +27,11 @@ struct DumperParams {
 /// ranges: debug 1..6, timeout 1..3600, progress 1..3600.
 [[nodiscard]] DumperParams parse_kernel_cmdline(std::string_view cmdline);
 
+/// The parameters from the ramdisk's zfcpdump.conf (the same words, one or more per line, `#`
+/// starting a comment line) overridden by the kernel command line.
+[[nodiscard]] DumperParams parse_dumper_params(std::string_view config_text,
+                                               std::string_view cmdline);
+
 [[nodiscard]] const char* end_action_name(EndAction a);
 
 }  // namespace zk::dumper

@@ -38,3 +38,21 @@ TEST(KernelCmdline, ClampsAndIgnoresGarbage) {
 
 }  // namespace
 }  // namespace zk::dumper
+
+namespace zk::dumper {
+namespace {
+
+TEST(DumperParams, ConfigFileThenCommandLine) {
+  auto p = parse_dumper_params("# baked in by zfcpdump-install ramdisk\n"
+                               "# dump_debug=6 would be ignored here\n"
+                               "dump_debug=3 zfcpdump.action=halt\n"
+                               "zfcpdump.disk_timeout=40\n",
+                               "root=/dev/ram0 zfcpdump.action=poweroff");
+  EXPECT_EQ(p.debug_level, 3);
+  EXPECT_EQ(p.action, EndAction::kPowerOff);  // the command line wins
+  EXPECT_EQ(p.disk_timeout_s, 40u);
+  EXPECT_EQ(parse_dumper_params("", "dump_debug=2").debug_level, 2);
+}
+
+}  // namespace
+}  // namespace zk::dumper

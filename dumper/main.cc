@@ -111,7 +111,7 @@ int host_mode(int argc, char** argv) {
       return usage_error("--system-root does not combine with --vmcore or --disk");
     dumper::InitOptions io;
     io.roots = {system_root + "/sys", system_root + "/proc", system_root + "/dev",
-                system_root + "/sys/kernel/debug"};
+                system_root + "/sys/kernel/debug", system_root + "/etc"};
     io.real_system = false;
     return dumper::run_init(io);
   }

@@ -30,7 +30,8 @@ Result<std::string> read_text(const std::string& path, size_t limit) {
 }
 
 Result<void> write_text(const std::string& path, const std::string& text) {
-  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  // O_TRUNC means nothing to sysfs; it keeps a test's stand-in files honest.
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
   if (!fd.valid()) return fail_errno(errno, "open " + path);
   const ssize_t n = ::write(fd.get(), text.data(), text.size());
   if (n < 0) return fail_errno(errno, "write \"" + text + "\" to " + path);

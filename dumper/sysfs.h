@@ -15,6 +15,8 @@ struct SystemRoots {
   std::string proc = "/proc";
   std::string dev = "/dev";
   std::string debugfs = "/sys/kernel/debug";
+  /// Where the ramdisk keeps zfcpdump.conf, the defaults baked in by the ramdisk builder.
+  std::string etc = "/etc";
 };
 
 /// The content of a small text file (at most `limit` bytes are read), trailing newline removed.
