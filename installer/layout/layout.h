@@ -1,0 +1,54 @@
+#pragma once
+/// The dump-tool layout: the files `zipl -d` reads, installed atomically.
+///   <root><dir>/zfcpdump-image    the dump kernel      (zipl 2.7 and later read these)
+///   <root><dir>/zfcpdump-initrd   the ramdisk
+///   <root><dir>/zfcpdump.image -> zfcpdump-image       (the names the kernel's
+///   <root><dir>/zfcpdump.rd    -> zfcpdump-initrd       documentation gives)
+///   <root><dir>/zfcpdump-kit.manifest
+/// <dir> is /lib/s390-tools/zfcpdump unless a distribution moved it.
+
+#include <string>
+#include <vector>
+
+#include "installer/layout/manifest.h"
+#include "util/error.h"
+
+namespace zk::installer::layout {
+
+inline constexpr const char* kDefaultZfcpdumpDir = "/lib/s390-tools/zfcpdump";
+inline constexpr const char* kImageName = "zfcpdump-image";
+inline constexpr const char* kInitrdName = "zfcpdump-initrd";
+inline constexpr const char* kImageLink = "zfcpdump.image";
+inline constexpr const char* kInitrdLink = "zfcpdump.rd";
+
+/// <root><dir> with exactly one slash between them ("/" root: <dir> itself).
+[[nodiscard]] std::string layout_dir(const std::string& root, const std::string& dir);
+
+struct LayoutInput {
+  std::string root = "/";
+  std::string zfcpdump_dir = kDefaultZfcpdumpDir;
+  std::string kernel_image_path;   ///< copied to zfcpdump-image
+  std::string ramdisk_path;        ///< copied to zfcpdump-initrd
+  std::string dumper_version;
+  std::string kernel_release;
+  std::string compressor;
+  uint64_t hsa_size = 0;
+};
+
+struct LayoutResult {
+  std::string dir;
+  Manifest manifest;
+  std::string manifest_sha256;
+  std::vector<std::string> changed;  ///< names of files (re)written; empty: all were current
+};
+
+/// Installs the layout. Each file is compared with what is there (SHA-256) and, when it
+/// differs, written under a temporary name and renamed; the links are made the same way; the
+/// manifest last, so a manifest never describes files that are not there yet. Running it again
+/// with the same inputs changes nothing.
+Result<LayoutResult> install_layout(const LayoutInput& in);
+
+/// Reads the manifest of an installed layout, with the SHA-256 of the manifest file.
+Result<std::pair<Manifest, std::string>> read_installed_manifest(const std::string& dir);
+
+}  // namespace zk::installer::layout

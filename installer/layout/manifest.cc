@@ -1,0 +1,86 @@
+#include "installer/layout/manifest.h"
+
+#include "util/strings.h"
+
+namespace zk::installer::layout {
+namespace {
+
+constexpr std::string_view kFormatLine = "format=zfcpdump-kit-layout-1";
+
+bool is_sha256(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string render_manifest(const Manifest& m) {
+  using ull = unsigned long long;
+  return util::format(
+      "# Written by zfcpdump-install build; read by zfcpdump-install check and hook.\n"
+      "%.*s\n"
+      "image.size=%llu\nimage.sha256=%s\n"
+      "initrd.size=%llu\ninitrd.sha256=%s\n"
+      "dumper.version=%s\nkernel.release=%s\ncompressor=%s\nhsa.size=%llu\n",
+      static_cast<int>(kFormatLine.size()), kFormatLine.data(), static_cast<ull>(m.image_size),
+      m.image_sha256.c_str(), static_cast<ull>(m.initrd_size), m.initrd_sha256.c_str(),
+      m.dumper_version.c_str(), m.kernel_release.c_str(), m.compressor.c_str(),
+      static_cast<ull>(m.hsa_size));
+}
+
+Result<Manifest> parse_manifest(std::string_view text) {
+  if (text.size() > kManifestMaxBytes)
+    return fail(util::format("manifest: %zu bytes (at most %zu)", text.size(), kManifestMaxBytes));
+  Manifest m;
+  bool format_seen = false;
+  size_t pos = 0;
+  unsigned lineno = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = util::trim(text.substr(pos, eol - pos));
+    pos = eol + 1;
+    ++lineno;
+    if (line.empty() || line.front() == '#') continue;
+    if (line == kFormatLine) {
+      format_seen = true;
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos)
+      return fail(util::format("manifest line %u: no '=' in \"%.*s\"", lineno,
+                               static_cast<int>(line.size()), line.data()));
+    std::string_view key = line.substr(0, eq), value = line.substr(eq + 1);
+    auto number = [&](uint64_t& out) -> Result<void> {
+      auto v = util::parse_u64(value);
+      if (!v) return fail(util::format("manifest line %u: %.*s is not a number", lineno,
+                                       static_cast<int>(key.size()), key.data()));
+      out = *v;
+      return {};
+    };
+    auto digest = [&](std::string& out) -> Result<void> {
+      if (!is_sha256(value))
+        return fail(util::format("manifest line %u: %.*s is not a SHA-256", lineno,
+                                 static_cast<int>(key.size()), key.data()));
+      out = value;
+      return {};
+    };
+    Result<void> r;
+    if (key == "image.size") r = number(m.image_size);
+    else if (key == "image.sha256") r = digest(m.image_sha256);
+    else if (key == "initrd.size") r = number(m.initrd_size);
+    else if (key == "initrd.sha256") r = digest(m.initrd_sha256);
+    else if (key == "dumper.version") m.dumper_version = value;
+    else if (key == "kernel.release") m.kernel_release = value;
+    else if (key == "compressor") m.compressor = value;
+    else if (key == "hsa.size") r = number(m.hsa_size);
+    if (!r) return std::unexpected(r.error());
+  }
+  if (!format_seen) return fail("manifest: no \"" + std::string(kFormatLine) + "\" line");
+  if (m.image_sha256.empty()) return fail("manifest: no image.sha256");
+  return m;
+}
+
+}  // namespace zk::installer::layout

@@ -1,0 +1,33 @@
+#pragma once
+/// The layout manifest: what `zfcpdump-install build` put into the zfcpdump directory (sizes,
+/// SHA-256, dumper version, kernel release, compressor), read back by the installer and the
+/// packaging hook to tell whether a dump disk's tool is current. A small "key=value" text file;
+/// its own SHA-256 identifies a layout.
+
+#include <cstdint>
+#include <string>
+
+#include "util/error.h"
+
+namespace zk::installer::layout {
+
+inline constexpr const char* kManifestName = "zfcpdump-kit.manifest";
+inline constexpr size_t kManifestMaxBytes = 16384;
+
+struct Manifest {
+  uint64_t image_size = 0;
+  std::string image_sha256;
+  uint64_t initrd_size = 0;
+  std::string initrd_sha256;
+  std::string dumper_version;
+  std::string kernel_release;   ///< as far as it is known; may be empty
+  std::string compressor;
+  uint64_t hsa_size = 0;        ///< the budget the layout was checked against
+};
+
+[[nodiscard]] std::string render_manifest(const Manifest& m);
+/// Parses a manifest; unknown keys are ignored (newer writers), malformed lines, a missing
+/// format line, sizes that are not numbers and digests that are not 64 hex digits are errors.
+Result<Manifest> parse_manifest(std::string_view text);
+
+}  // namespace zk::installer::layout

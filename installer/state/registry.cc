@@ -1,0 +1,117 @@
+#include "installer/state/registry.h"
+
+#include <cerrno>
+#include <filesystem>
+
+#include "util/atomic_file.h"
+#include "util/strings.h"
+
+namespace zk::installer::state {
+
+const DiskEntry* Registry::find(const std::string& disk) const {
+  for (const auto& e : disks)
+    if (e.disk == disk) return &e;
+  return nullptr;
+}
+
+void Registry::upsert(const DiskEntry& e) {
+  for (auto& d : disks)
+    if (d.disk == e.disk) {
+      d = e;
+      return;
+    }
+  disks.push_back(e);
+}
+
+bool Registry::remove(const std::string& disk) {
+  for (auto it = disks.begin(); it != disks.end(); ++it)
+    if (it->disk == disk) {
+      disks.erase(it);
+      return true;
+    }
+  return false;
+}
+
+std::string render_registry(const Registry& r) {
+  using ull = unsigned long long;
+  std::string out =
+      "# Dump disks prepared by zfcpdump-install disk; kept current by zfcpdump-install hook.\n";
+  for (const auto& e : r.disks)
+    out += util::format("disk=%s partition=%u part_start=%llu part_size=%llu dump_size=%llu "
+                        "manifest=%s\n",
+                        e.disk.c_str(), e.partition, static_cast<ull>(e.part_start),
+                        static_cast<ull>(e.part_size), static_cast<ull>(e.dump_size),
+                        e.manifest_sha256.c_str());
+  return out;
+}
+
+Result<Registry> parse_registry(std::string_view text) {
+  Registry r;
+  size_t pos = 0;
+  unsigned lineno = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = util::trim(text.substr(pos, eol - pos));
+    pos = eol + 1;
+    ++lineno;
+    if (line.empty() || line.front() == '#') continue;
+    if (r.disks.size() >= kRegistryMaxEntries)
+      return fail(util::format("registry: more than %zu disks", kRegistryMaxEntries));
+    DiskEntry e;
+    size_t p = 0;
+    while (p < line.size()) {
+      while (p < line.size() && line[p] == ' ') ++p;
+      size_t end = line.find(' ', p);
+      if (end == std::string_view::npos) end = line.size();
+      std::string_view word = line.substr(p, end - p);
+      p = end;
+      if (word.empty()) continue;
+      const auto eq = word.find('=');
+      if (eq == std::string_view::npos)
+        return fail(util::format("registry line %u: \"%.*s\" is not key=value", lineno,
+                                 static_cast<int>(word.size()), word.data()));
+      std::string_view k = word.substr(0, eq), v = word.substr(eq + 1);
+      auto num = [&](uint64_t& out) -> bool {
+        auto n = util::parse_u64(v);
+        if (n) out = *n;
+        return n.has_value();
+      };
+      uint64_t part = 0;
+      bool ok = true;
+      if (k == "disk") e.disk = v;
+      else if (k == "partition") { ok = num(part) && part >= 1 && part <= 15; e.partition = static_cast<unsigned>(part); }
+      else if (k == "part_start") ok = num(e.part_start);
+      else if (k == "part_size") ok = num(e.part_size);
+      else if (k == "dump_size") ok = num(e.dump_size);
+      else if (k == "manifest") e.manifest_sha256 = v;
+      if (!ok)
+        return fail(util::format("registry line %u: bad value for %.*s", lineno,
+                                 static_cast<int>(k.size()), k.data()));
+    }
+    if (e.disk.empty() || e.disk.front() != '/')
+      return fail(util::format("registry line %u: no absolute disk= path", lineno));
+    r.disks.push_back(std::move(e));
+  }
+  return r;
+}
+
+Result<Registry> load_registry(const std::string& path) {
+  auto text = util::read_file(path, kRegistryMaxBytes);
+  if (!text) {
+    if (text.error().errnum == ENOENT) return Registry{};
+    return std::unexpected(text.error());
+  }
+  auto r = parse_registry(*text);
+  if (!r) return std::unexpected(r.error().wrap(path));
+  return r;
+}
+
+Result<void> save_registry(const std::string& path, const Registry& r) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  if (ec) return fail_errno(ec.value(), "create the directory of " + path);
+  return util::write_file_atomically(path, render_registry(r));
+}
+
+}  // namespace zk::installer::state

@@ -1,0 +1,59 @@
+#include "util/atomic_file.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "tests/support/temp_dir.h"
+
+namespace zk::util {
+namespace {
+
+TEST(AtomicFile, CommitPublishesWithMode) {
+  testsupport::TempDir dir;
+  const auto path = dir.file("out");
+  {
+    auto f = AtomicFile::create(path, 0755);
+    ASSERT_TRUE(f);
+    ASSERT_TRUE(f->write("hello"));
+    EXPECT_FALSE(std::filesystem::exists(path));  // nothing under the name until commit
+    ASSERT_TRUE(f->commit());
+  }
+  auto text = read_file(path, 100);
+  ASSERT_TRUE(text);
+  EXPECT_EQ(*text, "hello");
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+}
+
+TEST(AtomicFile, DestroyedWithoutCommitLeavesNothing) {
+  testsupport::TempDir dir;
+  const auto path = dir.file("out");
+  ASSERT_TRUE(write_file_atomically(path, "old"));
+  {
+    auto f = AtomicFile::create(path);
+    ASSERT_TRUE(f);
+    ASSERT_TRUE(f->write("new, half written"));
+  }
+  EXPECT_EQ(*read_file(path, 100), "old");
+  size_t entries = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1u);
+}
+
+TEST(ReadFile, Limit) {
+  testsupport::TempDir dir;
+  const auto path = dir.file("big");
+  ASSERT_TRUE(write_file_atomically(path, std::string(1000, 'x')));
+  EXPECT_FALSE(read_file(path, 999));
+  EXPECT_TRUE(read_file(path, 1000));
+  EXPECT_FALSE(read_file(dir.file("missing"), 10));
+}
+
+}  // namespace
+}  // namespace zk::util
