@@ -26,4 +26,15 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 set(CMAKE_LIBRARY_ARCHITECTURE s390x-linux-gnu)
 
-set(CMAKE_CROSSCOMPILING_EMULATOR qemu-s390x-static -L /usr/s390x-linux-gnu)
+# pkg-config answers from the sysroot's .pc files (libfdisk, libblkid, libarchive, nettle, ...).
+set(ENV{PKG_CONFIG_LIBDIR}
+    "${ZK_S390X_SYSROOT}/usr/lib/s390x-linux-gnu/pkgconfig:${ZK_S390X_SYSROOT}/usr/share/pkgconfig")
+set(ENV{PKG_CONFIG_SYSROOT_DIR} "${ZK_S390X_SYSROOT}")
+set(ENV{PKG_CONFIG_PATH} "")
+# Shared libraries pull in others (libfdisk -> libblkid -> ...): let the linker find them.
+set(CMAKE_EXE_LINKER_FLAGS_INIT
+    "-Wl,-rpath-link,${ZK_S390X_SYSROOT}/lib/s390x-linux-gnu -Wl,-rpath-link,${ZK_S390X_SYSROOT}/usr/lib/s390x-linux-gnu")
+
+# Dynamic test programs find their s390x libraries in the sysroot (Debian's libc6:s390x and
+# the rest), static ones need nothing.
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-s390x-static -L "${ZK_S390X_SYSROOT}")
