@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Checks shared by the guest-backed dumper suites (dumper_in_guest.sh, dumper_real_qemu_core.sh).
+# Source after lib.sh, from bash with `set -euo pipefail`.
+#
+#   da_unchanged_outside_dump_area BEFORE AFTER
+#       AFTER (a dumped disk image) equals BEFORE (the same disk as zipl left it) everywhere
+#       except the dump area [part_start, part_start + dump_size) and the superblock's 8-byte
+#       checksum field: the dumper may write nothing else (boot record, partition table, the
+#       dump tool behind the dump area, the rest of the superblock all stay as zipl wrote them).
+#   da_partition_holds FILE IMG SECTOR
+#       partition 1 of IMG starts with FILE byte for byte (the dumper is a plain copier, so a
+#       dump on disk is the core itself).
+
+da_unchanged_outside_dump_area() {
+  local before=$1 after=$2 sb part_start dump_size total
+  total=$(stat -c %s "$before")
+  [[ $(stat -c %s "$after") == "$total" ]] || it_fail "the dumped image changed size"
+  # Layout from BEFORE: what zipl wrote is the reference, whatever the dumper believed.
+  sb=$(gl_be64 "$before" $((0x78)))
+  part_start=$(gl_be64 "$before" $((sb + 0x10)))
+  dump_size=$(gl_be64 "$before" $((sb + 0x28)))
+  ((part_start + dump_size <= sb)) || it_fail "superblock at $sb lies inside the dump area"
+  # The ranges that must not change: up to the dump area, from its end up to the checksum
+  # field (bootmap header, superblock fields), and from after the checksum to the end (the
+  # dump tool's components and whatever follows the partition).
+  local -a ranges=("0 $part_start"
+                   "$((part_start + dump_size)) $((sb + 0x40 - part_start - dump_size))"
+                   "$((sb + 0x48)) $((total - sb - 0x48))")
+  local r off len
+  for r in "${ranges[@]}"; do
+    read -r off len <<<"$r"
+    [[ $(gl_sha256_range "$before" "$off" "$len") == $(gl_sha256_range "$after" "$off" "$len") ]] \
+      || it_fail "bytes [$off, +$len) outside the dump area changed"
+  done
+  it_ok "outside the dump area [$part_start, +$dump_size) only the checksum field at $((sb + 0x40)) changed"
+}
+
+da_partition_holds() {
+  local file=$1 img=$2 sector=$3 range off len size
+  range=$(gl_part_range "$img" 1 "$sector")
+  read -r off len <<<"$range"
+  size=$(stat -c %s "$file")
+  ((size <= len)) || it_fail "$file ($size bytes) is larger than partition 1"
+  cmp -n "$size" "$file" <(tail -c +$((off + 1)) "$img" | head -c "$size") \
+    || it_fail "partition 1 does not start with $file byte for byte"
+  it_ok "partition 1 holds $(basename "$file") byte for byte ($size bytes)"
+}
