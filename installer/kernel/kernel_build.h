@@ -16,8 +16,8 @@
 
 namespace zk::installer::kernel {
 
-/// What a build is doing, for a progress display. Passed to the callback when a phase starts
-/// and then every `progress_interval`.
+/// What a build is doing, for a progress display. Passed to the callback when a phase starts,
+/// every `progress_interval` while it runs, and when it has succeeded.
 struct BuildProgress {
   std::string_view phase;        ///< "defconfig", "fragments", "olddefconfig", "bzImage"
   uint64_t steps = 0;            ///< kbuild steps ("  CC      mm/slab.o") seen in this phase
@@ -49,7 +49,7 @@ struct BuildOptions {
   std::optional<Toolchain> toolchain;  ///< nullopt: host_toolchain()
   unsigned jobs = 0;                   ///< make -j; 0: the CPUs this process may use
   ProgressFn progress;
-  std::chrono::seconds progress_interval{10};
+  std::chrono::milliseconds progress_interval{10000};
 };
 
 /// What a build produced (all paths absolute).

@@ -1,13 +1,14 @@
 #include "installer/kernel/kernel_image.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <array>
 #include <cerrno>
-#include <cstring>
 #include <optional>
 
 #include "util/atomic_file.h"
+#include "util/fd.h"
 #include "util/strings.h"
 
 namespace zk::installer::kernel {
@@ -176,9 +177,17 @@ Result<KernelImageInfo> check_kernel_image_bytes(std::string_view b, const std::
 }
 
 Result<KernelImageInfo> check_kernel_image(const std::string& path) {
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return fail_errno(errno, "kernel image " + path);
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return fail_errno(errno, "kernel image " + path);
+  if (::fstat(fd.get(), &st) != 0) return fail_errno(errno, "kernel image " + path);
   if (!S_ISREG(st.st_mode)) return fail("kernel image " + path + " is not a regular file");
+  // Name an ELF vmlinux (hundreds of MB with DWARF) or an x86 kernel before judging the size.
+  std::string head(4096, '\0');
+  const ssize_t n = ::pread(fd.get(), head.data(), head.size(), 0);
+  if (n < 0) return fail_errno(errno, "kernel image " + path + ": read");
+  head.resize(static_cast<size_t>(n));
+  if (auto r = refuse_foreign(head, path); !r) return std::unexpected(r.error());
   if (static_cast<uint64_t>(st.st_size) > kMaxKernelImageBytes)
     return fail(util::format("kernel image %s is %s; an s390 kernel image is far smaller (at most %s "
                              "is accepted)",

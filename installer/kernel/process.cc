@@ -11,6 +11,7 @@
 #include <cstring>
 #include <thread>
 
+#include "util/fd.h"
 #include "util/strings.h"
 
 extern char** environ;

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "util/error.h"
-#include "util/fd.h"
 
 namespace zk::installer::kernel {
 

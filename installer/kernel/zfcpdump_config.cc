@@ -27,8 +27,7 @@ std::string describe_missing(const std::string& option, const ConfigValue* v, co
   if (!v || v->kind == ConfigValue::Kind::kNotSet)
     return option + " is not set (" + why + ")";
   if (v->kind == ConfigValue::Kind::kModule)
-    return option + "=m, but it must be built in (=y): the dump ramdisk carries no modules (" + why +
-           ")";
+    return option + "=m, but it must be =y (" + why + "; the dump ramdisk carries no modules)";
   return option + "=" + v->display() + ", but it must be =y (" + why + ")";
 }
 

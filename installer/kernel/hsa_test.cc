@@ -1,0 +1,87 @@
+#include "installer/kernel/hsa.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace zk::installer::kernel {
+namespace {
+
+/// A sysfs test double with /firmware/dump/dump_area_size holding `text`.
+struct FakeSysfs {
+  testsupport::TempDir dir;
+  explicit FakeSysfs(const char* text) {
+    std::filesystem::create_directories(dir.path() + "/firmware/dump");
+    if (text) std::ofstream(dir.path() + "/firmware/dump/dump_area_size") << text;
+  }
+};
+
+TEST(Hsa, OverrideWins) {
+  FakeSysfs sys("1073741824\n");
+  auto h = hsa_size(sys.dir.path(), 64ull << 20);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->bytes, 64ull << 20);
+  EXPECT_EQ(h->source, HsaSource::kOverride);
+  EXPECT_FALSE(hsa_size(sys.dir.path(), 0).has_value());
+}
+
+TEST(Hsa, ReadsSysfsDecimalOrHex) {
+  FakeSysfs dec("536870912\n");
+  auto h = hsa_size(dec.dir.path(), std::nullopt);
+  ASSERT_TRUE(h.has_value()) << h.error().describe();
+  EXPECT_EQ(h->bytes, 512ull << 20);
+  EXPECT_EQ(h->source, HsaSource::kSysfs);
+  EXPECT_EQ(h->origin, dec.dir.path() + "/firmware/dump/dump_area_size");
+  FakeSysfs hex("0x20000000\n");
+  h = hsa_size(hex.dir.path(), std::nullopt);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->bytes, 512ull << 20);
+}
+
+TEST(Hsa, DefaultsTo32MiBWithoutTheFile) {
+  FakeSysfs sys(nullptr);  // Linux 6.1: /sys/firmware/dump without dump_area_size
+  auto h = hsa_size(sys.dir.path(), std::nullopt);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->bytes, 32ull << 20);
+  EXPECT_EQ(h->source, HsaSource::kDefault);
+  h = hsa_size("/nonexistent-sysfs", std::nullopt);
+  ASSERT_TRUE(h.has_value());
+  EXPECT_EQ(h->bytes, kDefaultHsaBytes);
+}
+
+TEST(Hsa, MalformedFileIsAnError) {
+  for (const char* text : {"", "0\n", "lots\n", "32M\n", "-1\n"}) {
+    FakeSysfs sys(text);
+    auto h = hsa_size(sys.dir.path(), std::nullopt);
+    ASSERT_FALSE(h.has_value()) << "\"" << text << "\"";
+    EXPECT_NE(h.error().message.find("not a positive number of bytes"), std::string::npos);
+  }
+}
+
+TEST(Hsa, FitLeavesHeadroom) {
+  const HsaSize hsa{32ull << 20, HsaSource::kDefault, "default"};
+  auto left = check_hsa_fit(7u << 20, 5u << 20, hsa);
+  ASSERT_TRUE(left.has_value());
+  EXPECT_EQ(*left, 20ull << 20);
+  auto exact = check_hsa_fit(30u << 20, 2u << 20, hsa);
+  ASSERT_TRUE(exact.has_value());
+  EXPECT_EQ(*exact, 0u);
+}
+
+TEST(Hsa, TooBigNamesBothSizes) {
+  const HsaSize hsa{32ull << 20, HsaSource::kDefault, "default (32 MiB, z14 and older machines)"};
+  auto r = check_hsa_fit(20u << 20, 13u << 20, hsa);
+  ASSERT_FALSE(r.has_value());
+  const std::string& m = r.error().message;
+  EXPECT_NE(m.find("kernel (20971520 bytes, 20.0 MiB)"), std::string::npos) << m;
+  EXPECT_NE(m.find("ramdisk (13631488 bytes, 13.0 MiB)"), std::string::npos) << m;
+  EXPECT_NE(m.find("together take 34603008 bytes"), std::string::npos) << m;
+  EXPECT_NE(m.find("HSA's 33554432 bytes"), std::string::npos) << m;
+  EXPECT_FALSE(check_hsa_fit(~0ull, 2, hsa).has_value()) << "overflow";
+}
+
+}  // namespace
+}  // namespace zk::installer::kernel
