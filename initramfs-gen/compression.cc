@@ -40,6 +40,5 @@ std::string_view compression_name(Compression c) { return known(c).name; }
 
 std::string_view kernel_config_option(Compression c) { return known(c).kernel_option; }
 
-bool can_write(Compression c) { return c != Compression::kLz4; }
 
 }  // namespace zk::initramfs

@@ -13,7 +13,7 @@ enum class Compression {
   kGzip,  ///< CONFIG_RD_GZIP (the default: every distribution kernel has it)
   kXz,    ///< CONFIG_RD_XZ; written with a CRC32 check, the only one the kernel verifies
   kZstd,  ///< CONFIG_RD_ZSTD
-  kLz4,   ///< CONFIG_RD_LZ4; the kernel reads only the legacy frame, see can_write()
+  kLz4,   ///< CONFIG_RD_LZ4; written in the legacy format, the only one the kernel reads
 };
 
 inline constexpr Compression kDefaultCompression = Compression::kGzip;
@@ -28,10 +28,5 @@ inline constexpr Compression kDefaultCompression = Compression::kGzip;
 /// "CONFIG_RD_GZIP", "CONFIG_RD_XZ", "CONFIG_RD_ZSTD", "CONFIG_RD_LZ4"; "" for kNone, which
 /// needs no option.
 [[nodiscard]] std::string_view kernel_config_option(Compression c);
-
-/// Whether write_ramdisk() can produce `c` in a form the kernel unpacks. False only for kLz4:
-/// the kernel's unlz4 reads only the legacy lz4 format (magic 0x184C2102), and libarchive's lz4
-/// filter writes only the LZ4 frame format (magic 0x184D2204), which it has no option to change.
-[[nodiscard]] bool can_write(Compression c);
 
 }  // namespace zk::initramfs

@@ -14,6 +14,7 @@
 #include "initramfs-gen/archive_handle.h"
 #include "initramfs-gen/atomic_output.h"
 #include "initramfs-gen/ramdisk_layout.h"
+#include "initramfs-gen/lz4_legacy_encoder.h"
 #include "initramfs-gen/xz_encoder.h"
 #include "util/fd.h"
 #include "util/strings.h"
@@ -53,10 +54,6 @@ Result<DumperFile> open_dumper(const std::string& path) {
 }
 
 Result<void> check_spec(const RamdiskSpec& spec) {
-  if (!can_write(spec.compression))
-    return fail(
-        "cannot write an lz4 ramdisk: the kernel (CONFIG_RD_LZ4) reads only the legacy lz4 "
-        "format and libarchive writes only the lz4 frame format; use gzip, xz, zstd or none");
   if (spec.mtime < 0 || spec.mtime > kMaxNewcMtime)
     return fail(util::format("mtime %lld is outside what a newc header holds (0..%lld)",
                              static_cast<long long>(spec.mtime),
@@ -67,10 +64,10 @@ Result<void> check_spec(const RamdiskSpec& spec) {
   return {};
 }
 
-/// Where libarchive's output goes: straight into the file, or through xz first.
+/// Where libarchive's output goes: straight into the file, or through an encoder first.
 struct Output {
   AtomicOutputFile* file = nullptr;
-  XzEncoder* xz = nullptr;
+  StreamEncoder* encoder = nullptr;
   /// The first failure, which libarchive itself only sees as -1.
   std::optional<Error> error;
 };
@@ -78,7 +75,7 @@ struct Output {
 la_ssize_t write_callback(archive* a, void* client, const void* buffer, size_t length) {
   auto* out = static_cast<Output*>(client);
   const std::span bytes(static_cast<const std::byte*>(buffer), length);
-  auto ok = out->xz != nullptr ? out->xz->write(bytes) : out->file->write_all(bytes);
+  auto ok = out->encoder != nullptr ? out->encoder->write(bytes) : out->file->write_all(bytes);
   if (!ok) {
     if (!out->error) out->error = ok.error();
     // -1 is libarchive's "miscellaneous" code; write_archive() reports `out->error` anyway.
@@ -89,12 +86,14 @@ la_ssize_t write_callback(archive* a, void* client, const void* buffer, size_t l
   return static_cast<la_ssize_t>(length);
 }
 
-/// The libarchive filter for `c`, set up to record no timestamp. xz is not one of them: its
-/// libarchive filter always writes a CRC64 check (XzEncoder does it after libarchive).
+/// The libarchive filter for `c`, set up to record no timestamp. xz and lz4 are not among them:
+/// libarchive's xz always writes a CRC64 check and its lz4 only the frame format, neither of
+/// which the kernel reads (XzEncoder and Lz4LegacyEncoder do them after libarchive).
 Result<void> add_filter(archive* a, Compression c) {
   switch (c) {
     case Compression::kNone:
     case Compression::kXz:
+    case Compression::kLz4:
       return {};
     case Compression::kGzip:
       if (archive_write_add_filter_gzip(a) != ARCHIVE_OK) return archive_failure(a, "gzip");
@@ -112,8 +111,6 @@ Result<void> add_filter(archive* a, Compression c) {
           ARCHIVE_OK)
         return archive_failure(a, "zstd: compression level");
       return {};
-    case Compression::kLz4:
-      break;
   }
   return fail("no writer for compression " + std::string(compression_name(c)));
 }
@@ -204,14 +201,18 @@ Result<void> write_entries(archive* a, const std::vector<PlannedEntry>& plan,
 /// Writes the archive into `file`; the caller commits it.
 Result<RamdiskInfo> write_archive(const RamdiskSpec& spec, DumperFile& dumper,
                                   AtomicOutputFile& file) {
-  std::unique_ptr<XzEncoder> xz;
+  std::unique_ptr<StreamEncoder> encoder;
+  const ByteOutput to_file = [&file](std::span<const std::byte> bytes) { return file.write_all(bytes); };
   if (spec.compression == Compression::kXz) {
-    auto created = XzEncoder::create(
-        [&file](std::span<const std::byte> bytes) { return file.write_all(bytes); });
+    auto created = XzEncoder::create(to_file);
     if (!created) return std::unexpected(created.error());
-    xz = std::move(*created);
+    encoder = std::move(*created);
+  } else if (spec.compression == Compression::kLz4) {
+    auto created = Lz4LegacyEncoder::create(to_file);
+    if (!created) return std::unexpected(created.error());
+    encoder = std::move(*created);
   }
-  Output output{&file, xz.get(), std::nullopt};
+  Output output{&file, encoder.get(), std::nullopt};
   // Declared after `output`, so freed first: archive_write_free() may still flush into it.
   ArchiveWriter a(archive_write_new());
   if (!a) return fail_errno(ENOMEM, "allocate a libarchive writer");
@@ -234,8 +235,8 @@ Result<RamdiskInfo> write_archive(const RamdiskSpec& spec, DumperFile& dumper,
     return failure(archive_failure(a.get(), "close").error());
   RamdiskInfo info;
   info.archive_bytes = static_cast<uint64_t>(archive_filter_bytes(a.get(), 0));
-  if (xz) {
-    if (auto ok = xz->finish(); !ok) return std::unexpected(ok.error());
+  if (encoder) {
+    if (auto ok = encoder->finish(); !ok) return std::unexpected(ok.error());
   }
   info.compression = spec.compression;
   info.entries = plan.size();

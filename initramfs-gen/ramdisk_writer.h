@@ -28,7 +28,7 @@ struct RamdiskInfo {
 ///
 /// Errors (with errno and the path concerned where there is one): an unreadable, empty or
 /// non-regular dumper; a dumper that changes size while read; config text above
-/// kMaxConfigBytes; an mtime outside 0..kMaxNewcMtime; lz4 (see can_write()); any write
+/// kMaxConfigBytes; an mtime outside 0..kMaxNewcMtime; any write
 /// failure. The checks on the inputs come before anything is created; the file is written
 /// under a temporary name in the same directory and renamed to `output_path` only when
 /// complete, so on failure no output (not even a partial one) is left and an existing

@@ -13,7 +13,8 @@ namespace zk::initramfs::testing {
 
 /// The compressions write_ramdisk() can produce.
 inline constexpr Compression kWritable[] = {Compression::kNone, Compression::kGzip,
-                                             Compression::kXz, Compression::kZstd};
+                                            Compression::kXz, Compression::kZstd,
+                                            Compression::kLz4};
 
 /// Writes `size` bytes that compress about as well as machine code (a repeating pattern with
 /// pseudo-random bytes mixed in); the same `size` and `seed` always give the same bytes.

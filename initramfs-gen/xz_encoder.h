@@ -9,29 +9,28 @@
 #include <memory>
 #include <span>
 
+#include "initramfs-gen/stream_encoder.h"
 #include "util/error.h"
 
 namespace zk::initramfs {
 
-/// Where compressed bytes go; an error stops the encoder.
-using ByteOutput = std::function<Result<void>(std::span<const std::byte>)>;
 
 /// One .xz stream: LZMA2 at `preset` (0..9), a 1 MiB dictionary (ample for a ramdisk of a few
 /// MiB, and what the dump kernel, short of memory, allocates to unpack it) and a CRC32 check.
 /// The output depends only on the input, the preset and the liblzma version.
-class XzEncoder {
+class XzEncoder final : public StreamEncoder {
  public:
   /// Fails only when liblzma refuses the settings or has no memory.
   [[nodiscard]] static Result<std::unique_ptr<XzEncoder>> create(ByteOutput output,
                                                                  uint32_t preset = 6);
   XzEncoder(const XzEncoder&) = delete;
   XzEncoder& operator=(const XzEncoder&) = delete;
-  ~XzEncoder();
+  ~XzEncoder() override;
 
   /// Compresses `data`, passing full output buffers to the output as they fill.
-  [[nodiscard]] Result<void> write(std::span<const std::byte> data);
+  [[nodiscard]] Result<void> write(std::span<const std::byte> data) override;
   /// Ends the stream (index and footer) and passes the rest to the output. No write() after.
-  [[nodiscard]] Result<void> finish();
+  [[nodiscard]] Result<void> finish() override;
 
  private:
   struct State;
