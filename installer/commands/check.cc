@@ -2,13 +2,12 @@
 #include <optional>
 
 #include "installer/commands/command.h"
+#include "installer/disk/verify.h"
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
 #include "installer/system/block_device.h"
 #include "installer/system/memory.h"
 #include "ondisk/dump_area.h"
-#include "ondisk/dump_disk.h"
-#include "ondisk/partition_table.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
 
@@ -57,35 +56,23 @@ int run_check(Context& ctx) {
     return kExitFailure;
   }
   auto& disk = **file;
-  auto tool = ondisk::read_dump_disk(
+  const auto inspection = disk::inspect_dump_tool(
       disk, dev->is_image ? std::nullopt : std::optional<uint32_t>(disk.logical_block_size()));
-  if (!tool) {
+  if (inspection.verdict == disk::ToolVerdict::kNoTool) {
     r.field("dump_tool", std::string("none"));
-    r.error("no valid SCSI dump tool: " + tool.error().describe());
+    r.error(inspection.problem);
     r.finish(false);
     return kCheckNoTool;
   }
-  const auto& sb = tool->superblock;
-  auto table = ondisk::read_partition_table(disk, tool->block_size);
-  std::optional<ondisk::Partition> part;
-  if (table) part = ondisk::find_dump_partition(*table, sb);
-  r.field("block_size", uint64_t{tool->block_size});
-  r.field("partition", part ? uint64_t{part->number} : uint64_t{0});
+  const auto& tool = *inspection.tool;
+  const auto& sb = tool.superblock;
+  r.field("block_size", uint64_t{tool.block_size});
+  r.field("partition", inspection.partition ? uint64_t{inspection.partition->number} : uint64_t{0});
   r.field("dump_size", sb.dump_size);
-  r.field("checksum_ok", tool->checksum_matches());
-  if (!part) {
+  r.field("checksum_ok", tool.checksum_matches());
+  if (inspection.verdict != disk::ToolVerdict::kValid) {
     r.field("dump_tool", std::string("invalid"));
-    r.error(util::format("the dump superblock names a partition at byte %llu (%llu bytes) that is "
-                         "not in the partition table",
-                         static_cast<unsigned long long>(sb.part_start),
-                         static_cast<unsigned long long>(sb.part_size)));
-    r.finish(false);
-    return kCheckNoTool;
-  }
-  if (!tool->usable_for_dump()) {
-    r.field("dump_tool", std::string("invalid"));
-    r.error("the checksum of the partition start does not match the dump superblock: the partition "
-            "was used for something else since zipl -d; run zfcpdump-install disk again");
+    r.error(inspection.problem);
     r.finish(false);
     return kCheckNoTool;
   }
@@ -115,29 +102,18 @@ int run_check(Context& ctx) {
   int status = kCheckReady;
   auto registry = state::load_registry(layout::layout_dir(root, ctx.config.registry));
   auto installed = layout::read_installed_manifest(layout::layout_dir(root, ctx.config.zfcpdump_dir));
-  const state::DiskEntry* entry = nullptr;
-  if (registry) {
-    for (const auto& e : registry->disks) {
-      auto other = system::resolve_block_device(e.disk);
-      if (e.disk == dev->disk_node || (other && other->disk_node == dev->disk_node)) entry = &e;
-    }
-  }
-  std::string tool_state = "unknown";
-  if (entry && installed) {
-    tool_state = entry->manifest_sha256 == installed->second ? "current" : "stale";
-  } else if (!installed) {
-    tool_state = "unknown (no installed layout)";
-  } else {
-    tool_state = "unknown (disk not registered)";
-  }
+  const state::DiskEntry* entry = registry ? disk::find_registered(*registry, dev->disk_node) : nullptr;
+  const auto currency =
+      disk::tool_currency(entry, installed ? std::optional<std::string>(installed->second) : std::nullopt);
+  const std::string tool_state = disk::currency_name(currency);
   r.field("tool_version", tool_state);
-  if (tool_state == "stale") {
+  if (currency == disk::Currency::kStale) {
     r.warn("the dump tool on this disk is older than the installed layout: run zfcpdump-install "
            "disk --force or zfcpdump-install hook refresh");
     status = kCheckStale;
   }
 
-  auto area = ondisk::inspect_dump_area(disk, *tool);
+  auto area = ondisk::inspect_dump_area(disk, tool);
   if (!area) {
     r.error(area.error().describe());
     r.finish(false);

@@ -32,4 +32,13 @@ struct Command {
 const cli::CommandSpec& check_spec();
 int run_check(Context& ctx);
 
+const cli::CommandSpec& disk_spec();
+int run_disk(Context& ctx);
+
+const cli::CommandSpec& ramdisk_spec();
+int run_ramdisk(Context& ctx);
+
+const cli::CommandSpec& build_spec();
+int run_build(Context& ctx);
+
 }  // namespace zk::installer::commands

@@ -13,12 +13,13 @@ namespace zk::installer::layout {
 
 inline constexpr const char* kManifestName = "zfcpdump-kit.manifest";
 inline constexpr size_t kManifestMaxBytes = 16384;
+inline constexpr size_t kManifestMaxValueBytes = 1024;
 
 struct Manifest {
   uint64_t image_size = 0;
   std::string image_sha256;
   uint64_t initrd_size = 0;
-  std::string initrd_sha256;
+  std::string initrd_sha256;    ///< empty when the layout has no ramdisk
   std::string dumper_version;
   std::string kernel_release;   ///< as far as it is known; may be empty
   std::string compressor;
@@ -27,7 +28,8 @@ struct Manifest {
 
 [[nodiscard]] std::string render_manifest(const Manifest& m);
 /// Parses a manifest; unknown keys are ignored (newer writers), malformed lines, a missing
-/// format line, sizes that are not numbers and digests that are not 64 hex digits are errors.
+/// format line, sizes that are not numbers, digests that are not 64 hex digits and values over
+/// kManifestMaxValueBytes are errors. render_manifest() of what it returns parses again.
 Result<Manifest> parse_manifest(std::string_view text);
 
 }  // namespace zk::installer::layout

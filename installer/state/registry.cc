@@ -91,6 +91,7 @@ Result<Registry> parse_registry(std::string_view text) {
     }
     if (e.disk.empty() || e.disk.front() != '/')
       return fail(util::format("registry line %u: no absolute disk= path", lineno));
+    if (e.partition == 0) return fail(util::format("registry line %u: no partition=", lineno));
     r.disks.push_back(std::move(e));
   }
   return r;

@@ -1,0 +1,690 @@
+// zfcpdump-install disk DEVICE: makes DEVICE a SCSI dump disk, telling the user each step:
+// 1 look at the disk, 2 refuse what must not be overwritten, 3 size the dump partition (the
+// plan; --dry-run stops here), 4 partition, 5 check the layout, 6 zipl -d, 7 verify what zipl
+// wrote, 8 register the disk, 9 the dump-on-panic configuration. Nothing is written before
+// step 4, and step 4 waits for the user's consent (--yes).
+//
+// Decisions (zfcpdump-install(8) should say the same):
+// - The new partition spans the whole disk (a dump LUN is dedicated; more room only helps
+//   when memory grows); --size limits it. A DOS label is capped at 2^32 sectors (GPT: --label).
+// - The dump layout must exist before anything is written (sizing needs its file sizes), so
+//   its check happens at step 3 and again, unchanged, at step 5 (ensure_layout: the hook for
+//   `build`).
+// - Any use of the disk or of any of its partitions refuses the job, also with --partition N:
+//   zipl writes the disk's LBA 0 too. Existing partitions, signatures, a dump not copied off
+//   and "already a current dump disk" (exit status 3) are overridden by --force.
+// - An image file: steps 1-5 run (partitioning writes the image); zipl needs a SCSI disk, so
+//   the job stops before it, unless --zipl names a program that handles images (told the
+//   partition and sector size through the environment, see disk/zipl.h: a wrapper around a
+//   guest, or tests/installer/fake-zipl). Images are registered under their real path.
+// - zipl's reserve uses the LOGICAL block size: zipl's "phy_block_size" comes from BLKSSZGET.
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+
+#include "installer/commands/command.h"
+#include "installer/disk/disk_lock.h"
+#include "installer/disk/disk_options.h"
+#include "installer/disk/dumpconf.h"
+#include "installer/disk/in_use.h"
+#include "installer/disk/installed_layout.h"
+#include "installer/disk/members.h"
+#include "installer/disk/partition_wait.h"
+#include "installer/disk/partitioner.h"
+#include "installer/disk/refusals.h"
+#include "installer/disk/roots.h"
+#include "installer/disk/run_program.h"
+#include "installer/disk/signatures.h"
+#include "installer/disk/sizing.h"
+#include "installer/disk/stable_path.h"
+#include "installer/disk/verify.h"
+#include "installer/disk/zipl.h"
+#include "installer/layout/layout.h"
+#include "installer/state/registry.h"
+#include "installer/system/block_device.h"
+#include "installer/system/memory.h"
+#include "ondisk/dump_area.h"
+#include "util/atomic_file.h"
+#include "util/posix_file.h"
+#include "util/strings.h"
+
+namespace zk::installer::commands {
+namespace {
+
+using ull = unsigned long long;
+
+/// disk's own exit status (zfcpdump-install(8)): the disk already is a current dump disk of
+/// ours and nothing was done. When zipl fails, disk exits with zipl's status.
+inline constexpr int kDiskAlreadyCurrent = 3;
+
+std::string sized(uint64_t b) { return util::format("%s (%llu bytes)", util::human_size(b).c_str(), static_cast<ull>(b)); }
+
+int give_up(cli::Report& r, const std::string& message, int status = kExitFailure) {
+  r.error(message);
+  r.finish(false);
+  return status;
+}
+
+/// HOOK(build): where `disk` gets the dump-tool layout zipl reads. Today it reads the installed
+/// layout and, when there is none, tells the user to build it; this is the one place to call
+/// `zfcpdump-install build` from once that command exists.
+Result<disk::InstalledLayout> ensure_layout(const Context& ctx, const std::string& root) {
+  const std::string dir = layout::layout_dir(root, ctx.config.zfcpdump_dir);
+  auto l = disk::read_installed_layout(dir);
+  if (!l)
+    return fail("no usable dump-tool layout in " + dir + " (" + l.error().describe() +
+                "): run zfcpdump-install build first");
+  return l;
+}
+
+enum class Consent { kGiven, kRefused, kNoTerminal };
+
+/// Asks on the terminal; only "yes" (or "y") goes ahead.
+Consent ask_consent(const std::string& question) {
+  if (!::isatty(STDIN_FILENO)) return Consent::kNoTerminal;
+  std::fflush(stdout);
+  std::fprintf(stderr, "%s\nType 'yes' to continue: ", question.c_str());
+  std::fflush(stderr);
+  char line[64];
+  if (!std::fgets(line, sizeof line, stdin)) return Consent::kRefused;
+  const auto answer = util::trim(line);
+  return answer == "yes" || answer == "y" ? Consent::kGiven : Consent::kRefused;
+}
+
+std::string json_partitions(const ondisk::PartitionTable& t) {
+  std::string a = "[";
+  for (size_t i = 0; i < t.partitions.size(); ++i) {
+    const auto& p = t.partitions[i];
+    a += util::format("%s{\"number\":%u,\"start\":%llu,\"size\":%llu}", i ? "," : "", p.number,
+                      static_cast<ull>(p.start), static_cast<ull>(p.size));
+  }
+  return a + "]";
+}
+
+std::string json_signatures(const std::vector<disk::Signature>& sigs) {
+  std::string a = "[";
+  for (size_t i = 0; i < sigs.size(); ++i) {
+    const auto& s = sigs[i];
+    a += std::string(i ? "," : "") + "{\"where\":" + cli::json_string(s.where) + ",\"type\":" + cli::json_string(s.type) +
+         ",\"usage\":" + cli::json_string(s.usage) + util::format(",\"offset\":%llu}", static_cast<ull>(s.offset));
+  }
+  return a + "]";
+}
+
+/// The targets to probe for signatures: the whole disk, then each partition (its node when
+/// the kernel has one, so that wiping goes through the partition's own page cache; else its
+/// byte range of the disk).
+std::vector<disk::ProbeTarget> probe_targets(const system::BlockDevice& dev, const ondisk::PartitionTable& table,
+                                             const std::vector<disk::Member>& members) {
+  std::vector<disk::ProbeTarget> t;
+  t.push_back({dev.disk_node, 0, 0, "the disk"});
+  for (const auto& p : table.partitions) {
+    disk::ProbeTarget pt{dev.disk_node, p.start, p.size, util::format("partition %u", p.number)};
+    for (const auto& m : members)
+      if (m.partition == p.number && ::access(m.node.c_str(), F_OK) == 0) pt = {m.node, 0, 0, pt.where};
+    t.push_back(pt);
+  }
+  // Partitions the kernel has but the primary table does not show (logical ones).
+  for (const auto& m : members) {
+    if (!m.partition) continue;
+    bool listed = false;
+    for (const auto& p : table.partitions) listed = listed || p.number == *m.partition;
+    if (!listed && ::access(m.node.c_str(), F_OK) == 0)
+      t.push_back({m.node, 0, 0, util::format("partition %u", *m.partition)});
+  }
+  return t;
+}
+
+/// Each line of `text` as a note (with `prefix`); blank lines, and with `skip_comments` lines
+/// starting with '#', are left out.
+void note_lines(cli::Report& r, const std::string& text, const std::string& prefix, bool skip_comments) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t eol = text.find('\n', pos);
+    const std::string line = text.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    if (!line.empty() && !(skip_comments && line[0] == '#')) r.note(prefix + line);
+    pos = eol == std::string::npos ? text.size() : eol + 1;
+  }
+}
+
+/// The job's state, filled in step by step. A step returns kGoOn, or the exit status to end
+/// the job with (having finished the report).
+inline constexpr int kGoOn = -1;
+
+struct Job {
+  Job(Context& c, disk::DiskOptions o) : ctx(c), r(c.report), opt(std::move(o)) { roots.root = opt.root; }
+
+  Context& ctx;
+  cli::Report& r;
+  disk::DiskOptions opt;
+  disk::Roots roots;
+
+  // 1. what the device is
+  system::BlockDevice dev;
+  uint32_t sector_size = 512;
+  disk::ToolInspection before;
+  ondisk::PartitionTable table;
+  std::vector<disk::Member> members;
+  std::vector<disk::ProbeTarget> targets;
+  std::vector<std::vector<disk::Signature>> signatures;  ///< per target
+  // 2. what may be overwritten
+  disk::DiskFacts facts;
+  // 3. sizes and plan
+  disk::InstalledLayout layout;
+  disk::Sizing sizing;
+  std::optional<disk::PartitionPlan> plan;  ///< a new table; nullopt: --partition N
+  ondisk::Partition target;                 ///< the dump partition
+  uint64_t predicted = 0;                   ///< zipl's dump size by its formula
+  std::vector<disk::Signature> to_wipe;
+  disk::ZiplChoice zipl;
+  std::string zipl_target;                  ///< the partition node (an image: the image)
+  bool runs_zipl = true;
+  // 4.-8.
+  std::string manifest_sha256;              ///< of the layout zipl installed
+  uint64_t dump_size = 0;
+  std::string stable;                       ///< the registered name
+
+  int fail(const std::string& message, int status = kExitFailure) { return give_up(r, message, status); }
+};
+
+int look_at_device(Job& j, util::File& file) {
+  auto& r = j.r;
+  r.step("Looking at " + j.opt.device);
+  if (j.dev.partition) {
+    if (j.opt.partition && *j.opt.partition != *j.dev.partition)
+      return j.fail(util::format("%s is partition %u, but --partition says %u", j.opt.device.c_str(), *j.dev.partition,
+                                 *j.opt.partition),
+                    kExitUsage);
+    j.opt.partition = j.dev.partition;
+    r.note(util::format("%s is partition %u of %s: that partition is used as it is", j.opt.device.c_str(),
+                        *j.dev.partition, j.dev.disk_node.c_str()));
+  }
+  r.field("device", j.opt.device);
+  r.field("disk", j.dev.disk_node);
+  r.field("image", j.dev.is_image);
+  r.field("driver", j.dev.driver);
+  r.field("size", j.dev.size);
+
+  j.before = disk::inspect_dump_tool(file, j.dev.is_image ? std::nullopt
+                                                          : std::optional<uint32_t>(j.dev.logical_block_size));
+  if (j.dev.is_image) {
+    if (j.opt.sector_size) j.sector_size = *j.opt.sector_size;
+    else if (j.before.tool) j.sector_size = j.before.tool->block_size;  // what zipl found it to be
+  } else {
+    j.sector_size = j.dev.logical_block_size;
+    if (j.opt.sector_size && *j.opt.sector_size != j.sector_size)
+      return j.fail(util::format("%s has %u-byte sectors; --sector-size is for image files", j.dev.disk_node.c_str(),
+                                 j.sector_size),
+                    kExitUsage);
+  }
+  r.field("logical_block_size", uint64_t{j.sector_size});
+  r.field("physical_block_size", uint64_t{j.dev.is_image ? j.sector_size : j.dev.physical_block_size});
+
+  if (j.dev.is_image) {
+    r.note(util::format("an image file of %s, taken to have %u-byte sectors%s", sized(j.dev.size).c_str(),
+                        j.sector_size,
+                        j.opt.sector_size ? "" : j.before.tool ? " (from its dump tool)" : " (--sector-size to change)"));
+  } else {
+    const std::string model(util::trim(j.dev.vendor + " " + j.dev.model));
+    r.note("disk: " + j.dev.disk_node + (model.empty() ? "" : ", " + model) + ", driver " + j.dev.driver);
+    r.note(util::format("size: %s; sectors: %u bytes logical, %u physical", sized(j.dev.size).c_str(),
+                        j.dev.logical_block_size, j.dev.physical_block_size));
+    if (j.dev.zfcp) {
+      r.note("FCP device " + j.dev.zfcp->hba_id + ", WWPN " + j.dev.zfcp->wwpn + ", LUN " + j.dev.zfcp->fcp_lun);
+      r.field("hba_id", j.dev.zfcp->hba_id);
+      r.field("wwpn", j.dev.zfcp->wwpn);
+      r.field("lun", j.dev.zfcp->fcp_lun);
+    } else {
+      r.note("no zfcp attributes: not an FCP LUN (an emulator's SCSI disk, say)");
+    }
+  }
+
+  auto table = ondisk::read_partition_table(file, j.sector_size);
+  if (!table) r.note("partition table: unreadable (" + table.error().describe() + ")");
+  else j.table = *table;
+  if (j.table.type == ondisk::LabelType::kNone) {
+    if (table) r.note("partition table: none");
+  } else {
+    r.note(util::format("partition table: %s, %zu primary partition%s", disk::label_name(j.table.type),
+                        j.table.partitions.size(), j.table.partitions.size() == 1 ? "" : "s"));
+    for (const auto& p : j.table.partitions)
+      r.note(util::format("  partition %u: from byte %llu, %s", p.number, static_cast<ull>(p.start), sized(p.size).c_str()));
+  }
+  r.field("label_found", std::string(disk::label_name(j.table.type)));
+  r.field_json("partitions_found", json_partitions(j.table));
+
+  auto members = disk::disk_members(j.dev, j.roots.sys);
+  if (!members) return j.fail(members.error().describe());
+  j.members = *members;
+  j.targets = probe_targets(j.dev, j.table, j.members);
+  std::vector<disk::Signature> all;
+  for (const auto& t : j.targets) {
+    auto found = disk::find_signatures(t);
+    if (!found) return j.fail(found.error().describe());
+    for (const auto& sig : *found) r.note("signature: " + sig.describe());
+    all.insert(all.end(), found->begin(), found->end());
+    j.signatures.push_back(*found);
+  }
+  if (all.empty()) r.note("signatures: none (no file system, RAID, LVM, swap or partition table)");
+  r.field_json("signatures_found", json_signatures(all));
+
+  if (j.before.tool)
+    r.note(util::format("dump tool: %s%s, dump size %s", j.before.verdict == disk::ToolVerdict::kValid ? "valid" : "invalid",
+                        j.before.partition ? util::format(" on partition %u", j.before.partition->number).c_str() : "",
+                        util::human_size(j.before.tool->superblock.dump_size).c_str()));
+  else
+    r.note("dump tool: none");
+  return kGoOn;
+}
+
+int check_disk(Job& j, util::File& file) {
+  auto& r = j.r;
+  r.step("Checking that " + j.dev.disk_node + " can become a dump disk");
+  disk::DiskFacts& f = j.facts;
+  f.device = j.dev;
+  f.table = j.table;
+  for (const auto& m : j.members)
+    if (m.partition) f.kernel_partitions.push_back(*m.partition);
+  f.partition = j.opt.partition;
+  f.inspection = j.before;
+  auto uses = disk::find_uses(j.members, j.roots.sys);
+  if (!uses) return j.fail(uses.error().describe());
+  f.uses = *uses;
+  // Only what the job overwrites counts: with --partition N, that partition's signatures.
+  for (size_t i = 0; i < j.targets.size(); ++i)
+    if (!j.opt.partition || j.targets[i].where == util::format("partition %u", *j.opt.partition))
+      f.signatures.insert(f.signatures.end(), j.signatures[i].begin(), j.signatures[i].end());
+  if (j.before.verdict == disk::ToolVerdict::kValid)
+    if (auto area = ondisk::inspect_dump_area(file, *j.before.tool)) f.area = *area;
+  auto installed = layout::read_installed_manifest(layout::layout_dir(j.opt.root, j.ctx.config.zfcpdump_dir));
+  auto registry = state::load_registry(layout::layout_dir(j.opt.root, j.ctx.config.registry));
+  if (!registry) return j.fail(registry.error().describe());
+  f.currency = disk::tool_currency(disk::find_registered(*registry, j.dev.disk_node, j.roots.sys),
+                                   installed ? std::optional<std::string>(installed->second) : std::nullopt);
+
+  const auto refusals = disk::assess(f, false);
+  bool blocked = false, only_current = !refusals.empty();
+  for (const auto& ref : refusals) {
+    only_current = only_current && ref.kind == disk::RefusalKind::kCurrentDumpDisk;
+    if (j.opt.force && ref.forceable()) {
+      r.warn("--force: " + ref.reason);
+      continue;
+    }
+    blocked = true;
+    r.error(ref.reason + "; " + ref.remedy);
+  }
+  if (blocked) {
+    r.field("refused", true);
+    r.finish(false);
+    return only_current ? kDiskAlreadyCurrent : kExitFailure;
+  }
+  if (j.opt.force) j.to_wipe = f.signatures;
+  r.note(refusals.empty() ? "nothing uses the disk and it holds no data" : "nothing uses the disk");
+  return kGoOn;
+}
+
+int size_and_plan(Job& j) {
+  auto& r = j.r;
+  r.step("Sizing the dump partition");
+  auto layout = ensure_layout(j.ctx, j.opt.root);
+  if (!layout) return j.fail(layout.error().describe());
+  j.layout = *layout;
+  uint64_t memory = 0;
+  if (j.opt.memory) {
+    memory = *j.opt.memory;
+    r.note("memory: " + sized(memory) + " (--memory)");
+  } else {
+    auto info = system::read_memory_info(j.roots.sys.sys);
+    if (!info)
+      return j.fail("cannot tell how much memory this system can have (" + info.error().describe() +
+                    "): give --memory SIZE");
+    memory = info->total();
+    r.note(util::format("memory: %s online and standby (%s online now)", sized(memory).c_str(),
+                        util::human_size(info->online()).c_str()));
+  }
+  unsigned cpus = 1;
+  if (auto possible = util::read_file(j.roots.sys.sys + "/devices/system/cpu/possible", 4096))
+    cpus = disk::count_cpu_list(*possible).value_or(1);
+  const auto& l = j.layout;
+  j.sizing = disk::compute_sizing({memory, cpus, j.sector_size, l.image_bytes, l.initrd_bytes});
+  const auto& z = j.sizing;
+  r.note(util::format("vmcore headers and notes: %s (1 MiB + 4 KiB for each of %u possible CPUs)",
+                      util::human_size(z.header_margin).c_str(), cpus));
+  r.note("kernel image segment that Linux 6.x adds to a vmcore: up to " + util::human_size(z.kernel_image_margin));
+  r.note(util::format("dump tool behind the dump area (zipl's reserve for %u-byte blocks, kernel %s, ramdisk %s): %s",
+                      j.sector_size, util::human_size(l.image_bytes).c_str(),
+                      l.initrd_bytes ? util::human_size(l.initrd_bytes).c_str() : "none", sized(z.zipl_reserve).c_str()));
+  r.note("smallest dump partition: " + sized(z.partition_min));
+  r.field("memory", memory);
+  r.field("dump_needed", z.dump_needed);
+  r.field("zipl_reserve", z.zipl_reserve);
+  r.field("partition_min", z.partition_min);
+
+  if (j.opt.partition) {
+    for (const auto& p : j.table.partitions)
+      if (p.number == *j.opt.partition) j.target = p;
+    r.note(util::format("dump partition: the existing partition %u, %s", j.target.number, sized(j.target.size).c_str()));
+  } else {
+    auto p = disk::plan_partition(j.dev.size, j.sector_size, j.opt.label, j.opt.size.value_or(0));
+    if (!p)
+      return j.fail(p.error().describe() + util::format("; a dump disk for this system needs at least %s",
+                                                        util::human_size(z.partition_min + disk::kAlignment).c_str()));
+    j.plan = *p;
+    if (j.plan->capped_by_label)
+      r.warn("a DOS partition table addresses only the first 2^32 sectors of this disk: --label gpt uses all of it");
+    j.target = {j.plan->number, j.plan->start, j.plan->size};
+    r.note(util::format("dump partition: a new partition 1 from 1 MiB, %s, %s", sized(j.plan->size).c_str(),
+                        j.opt.size ? "--size" : "the whole disk"));
+  }
+  const auto predicted = disk::zipl_dump_size(j.target.size, j.sector_size, l.image_bytes, l.initrd_bytes);
+  if (!predicted)
+    return j.fail(util::format("a partition of %s is too small even for the dump tool (zipl reserves %s): a dump disk "
+                               "for this system needs at least %s",
+                               util::human_size(j.target.size).c_str(), util::human_size(z.zipl_reserve).c_str(),
+                               util::human_size(z.partition_min).c_str()));
+  j.predicted = *predicted;
+  r.note("dump area (zipl's maximum dump size): " + sized(j.predicted));
+  r.field("partition", uint64_t{j.target.number});
+  r.field("partition_start", j.target.start);
+  r.field("partition_size", j.target.size);
+  r.field("expected_dump_size", j.predicted);
+  if (j.predicted < z.dump_needed) {
+    const std::string msg =
+        util::format("the dump area (%s) is smaller than a dump of this system can be (%s: memory %s plus headers and "
+                     "the kernel image segment): a dump may not fit",
+                     util::human_size(j.predicted).c_str(), util::human_size(z.dump_needed).c_str(),
+                     util::human_size(memory).c_str());
+    if (!j.opt.allow_small)
+      return j.fail(msg + util::format("; use a partition of at least %s, or --allow-small to accept it",
+                                       util::human_size(z.partition_min).c_str()));
+    r.warn("--allow-small: " + msg);
+  }
+
+  // The plan.
+  j.zipl_target = j.dev.is_image ? j.dev.disk_node : system::partition_node(j.dev, j.target.number, j.roots.sys);
+  j.zipl = disk::choose_zipl(j.opt.zipl, std::getenv("ZIPL"), j.ctx.config.zipl);
+  j.runs_zipl = !j.dev.is_image || j.opt.zipl.has_value();
+  r.step(j.opt.dry_run ? "Plan (--dry-run: nothing is written)" : "Plan");
+  for (const auto& sig : j.to_wipe) r.note("erase " + sig.describe());
+  if (j.plan) {
+    r.note("write a new partition table to " + j.dev.disk_node + ":");
+    note_lines(r, disk::render_sfdisk_script(*j.plan), "  ", false);
+    r.field("plan_label", std::string(disk::label_name(j.plan->label)));
+    r.field_json("plan_sfdisk", cli::json_string(disk::render_sfdisk_script(*j.plan)));
+  }
+  if (j.runs_zipl) {
+    std::string command;
+    for (const auto& a : disk::zipl_dump_argv(j.zipl.program, j.zipl_target)) command += (command.empty() ? "" : " ") + a;
+    r.note("install the dump tool: " + command + " (zipl from " + j.zipl.source + ")");
+    r.field("zipl_command", command);
+    r.note("verify it, and register the disk in " + layout::layout_dir(j.opt.root, j.ctx.config.registry));
+    if (!j.dev.is_image && (j.opt.root != "/" || j.ctx.config.zfcpdump_dir != layout::kDefaultZfcpdumpDir))
+      r.warn(std::string("zipl reads the dump tool from ") + layout::kDefaultZfcpdumpDir +
+             " of this system (the path is compiled into zipl), not from " + j.layout.dir);
+    if (j.opt.write_dumpconf) r.note("write " + disk::under_root(j.opt.root, disk::kDumpconfPath));
+  } else {
+    r.note("stop before zipl: an image file is no SCSI disk (see --zipl)");
+  }
+  return kGoOn;
+}
+
+int get_consent(Job& j) {
+  if (j.opt.yes) return kGoOn;
+  const std::string what =
+      j.plan ? "write a new partition table to " + j.dev.disk_node + " (everything on it is lost)"
+             : util::format("install the dump tool on partition %u of %s (everything on it is lost)", j.target.number,
+                            j.dev.disk_node.c_str());
+  switch (ask_consent("zfcpdump-install is about to " + what + ".")) {
+    case Consent::kGiven: return kGoOn;
+    case Consent::kRefused: return j.fail("cancelled: nothing was written");
+    case Consent::kNoTerminal: break;
+  }
+  return j.fail("standard input is not a terminal, so nobody can confirm: give --yes to let zfcpdump-install write to " +
+                    j.dev.disk_node + " (nothing was written)",
+                kExitUsage);
+}
+
+int partition(Job& j) {
+  auto& r = j.r;
+  r.step(j.plan ? "Partitioning " + j.dev.disk_node : util::format("Preparing partition %u", j.target.number));
+  {
+    auto lock = disk::lock_disk(j.dev.disk_node);
+    if (!lock) return j.fail(lock.error().describe());
+    std::string wiped = "[";
+    // Partitions before the disk: the disk's own table tells where they are.
+    for (size_t i = j.targets.size(); i-- > 0;) {
+      const auto& t = j.targets[i];
+      bool in_scope = false;
+      for (const auto& sig : j.to_wipe) in_scope = in_scope || sig.where == t.where;
+      if (!in_scope) continue;
+      auto gone = disk::wipe_signatures(t);
+      if (!gone) return j.fail(gone.error().describe());
+      for (const auto& sig : *gone) {
+        r.note("erased " + sig.describe());
+        wiped += (wiped.size() > 1 ? "," : "") + cli::json_string(sig.describe());
+      }
+    }
+    r.field_json("wiped", wiped + "]");
+    if (j.plan) {
+      auto written = disk::write_partition_table(j.dev.disk_node, *j.plan);
+      if (!written) return j.fail(written.error().describe());
+      for (const auto& m : written->messages) r.note(m);
+      r.note(util::format("wrote a %s partition table with partition 1 (%s)", disk::label_name(j.plan->label),
+                          util::human_size(j.plan->size).c_str()));
+      if (!j.dev.is_image && !written->kernel_notified) r.note("the kernel did not re-read it: " + written->reread_problem);
+    }
+  }  // the lock ends here: udev may now create the partition nodes
+  if (j.dev.is_image) return kGoOn;
+  std::string node = j.zipl_target;
+  if (j.plan) {
+    auto waited = disk::wait_for_partition(j.dev, j.target.number, j.target.start, j.target.size, j.roots.sys);
+    if (!waited) return j.fail(waited.error().describe());
+    node = *waited;
+  } else if (::access(node.c_str(), F_OK) != 0) {
+    return j.fail(util::format("partition %u: no %s", j.target.number, node.c_str()));
+  }
+  j.zipl_target = node;
+  r.note("dump partition: " + node);
+  r.field("partition_node", node);
+  return kGoOn;
+}
+
+int check_layout(Job& j) {
+  auto& r = j.r;
+  r.step("Checking the dump-tool layout");
+  auto now = ensure_layout(j.ctx, j.opt.root);
+  if (!now) return j.fail(now.error().describe());
+  if (now->manifest_sha256 != j.layout.manifest_sha256)
+    return j.fail(util::format("the dump-tool layout changed while the disk was being partitioned: run "
+                               "zfcpdump-install disk --partition %u again",
+                               j.target.number));
+  r.note(util::format("%s: kernel %s, ramdisk %s, dumper %s", now->dir.c_str(), util::human_size(now->image_bytes).c_str(),
+                      now->initrd_bytes ? util::human_size(now->initrd_bytes).c_str() : "none",
+                      now->manifest.dumper_version.empty() ? "(unknown)" : now->manifest.dumper_version.c_str()));
+  if (!now->manifest.kernel_release.empty()) r.note("dump kernel: " + now->manifest.kernel_release);
+  r.field("layout", now->dir);
+  j.manifest_sha256 = now->manifest_sha256;
+  return kGoOn;
+}
+
+int install_dump_tool(Job& j) {
+  auto& r = j.r;
+  r.step("Installing the dump tool with zipl");
+  if (!j.runs_zipl) {
+    r.note("an image file: zipl needs a SCSI disk, so the job stops here. Attach the image to an s390x system as a "
+           "SCSI disk and run zfcpdump-install disk --partition 1 on it there, or give --zipl a program that installs "
+           "the dump tool on an image");
+    r.field("stopped_before", std::string("zipl"));
+    r.finish(true);
+    return kExitOk;
+  }
+  std::vector<std::string> env;
+  if (j.dev.is_image)
+    env = {std::string(disk::kImagePartitionEnv) + "=" + std::to_string(j.target.number),
+           std::string(disk::kImageSectorSizeEnv) + "=" + std::to_string(j.sector_size)};
+  const auto argv = disk::zipl_dump_argv(j.zipl.program, j.zipl_target);
+  std::string command;
+  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
+  r.note("running " + command);
+  auto run = disk::run_program(argv, env);
+  if (!run) return j.fail("cannot run zipl (" + run.error().describe() + "): install s390-tools, or give --zipl PATH");
+  if (!run->ok()) {
+    r.field_json("zipl_output", cli::json_string(run->output));
+    return j.fail(command + " " + run->describe() + (run->output.empty() ? "" : ":\n" + run->output),
+                  run->exit_code ? run->exit_code : kExitFailure);
+  }
+  note_lines(r, run->output, "zipl: ", false);
+  return kGoOn;
+}
+
+int verify(Job& j) {
+  auto& r = j.r;
+  r.step("Verifying what zipl wrote");
+  auto file = util::PosixFile::open(j.dev.disk_node, util::OpenMode::kRead);
+  if (!file) return j.fail(file.error().describe());
+  // zipl wrote through the partition's node; drop what the disk's node may still cache.
+  if ((*file)->is_block_device() && ::ioctl((*file)->fd(), BLKFLSBUF, 0) != 0)
+    r.note("could not flush the disk's buffers (BLKFLSBUF); reading anyway");
+  const auto after = disk::inspect_dump_tool(
+      **file, j.dev.is_image ? std::nullopt : std::optional<uint32_t>(j.dev.logical_block_size));
+  const auto problems = disk::fresh_tool_problems(after, j.target);
+  if (!problems.empty()) {
+    for (size_t i = 1; i < problems.size(); ++i) r.error(problems[i]);
+    return j.fail("zipl reported success, but the disk does not hold the dump tool it should: " + problems[0]);
+  }
+  j.dump_size = after.tool->superblock.dump_size;
+  r.note(util::format("dump tool on partition %u, checksum 0x%08x as zipl leaves it, dump size %s", j.target.number,
+                      after.tool->checksum_now, sized(j.dump_size).c_str()));
+  r.field("dump_size", j.dump_size);
+  r.field("checksum_ok", after.tool->checksum_matches());
+  if (j.dump_size != j.predicted)
+    r.warn(util::format("zipl's dump size (%llu bytes) is not the %llu bytes its formula predicts: a different zipl "
+                        "version?",
+                        static_cast<ull>(j.dump_size), static_cast<ull>(j.predicted)));
+  if (j.dump_size < j.sizing.dump_needed && !j.opt.allow_small)  // with --allow-small, step 3 said so
+    return j.fail(util::format("the dump size (%s) is smaller than a dump of this system can be (%s)",
+                               util::human_size(j.dump_size).c_str(), util::human_size(j.sizing.dump_needed).c_str()));
+  return kGoOn;
+}
+
+int register_disk(Job& j) {
+  auto& r = j.r;
+  r.step("Registering the dump disk");
+  j.stable = disk::stable_disk_path(j.dev, j.roots.sys);
+  const std::string path = layout::layout_dir(j.opt.root, j.ctx.config.registry);
+  auto reg = state::load_registry(path);
+  if (!reg) return j.fail(reg.error().describe());
+  for (const auto& old : disk::registered_names(*reg, j.dev.disk_node, j.roots.sys)) {
+    if (old == j.stable) continue;
+    r.note("replacing the entry " + old);
+    reg->remove(old);
+  }
+  reg->upsert({j.stable, j.target.number, j.target.start, j.target.size, j.dump_size, j.manifest_sha256});
+  if (auto saved = state::save_registry(path, *reg); !saved) return j.fail(saved.error().describe());
+  r.note("registered as " + j.stable + " in " + path);
+  r.field("registered_as", j.stable);
+  return kGoOn;
+}
+
+int dump_on_panic(Job& j) {
+  auto& r = j.r;
+  r.step("Dump on panic (dumpconf)");
+  if (!j.dev.zfcp) {
+    r.note(j.dev.disk_node + " has no zfcp attributes (hba_id, wwpn, fcp_lun): it is not an FCP LUN, so the FCP "
+           "device, WWPN and LUN that " + std::string(disk::kDumpconfPath) + " needs cannot be filled in here. On the "
+           "machine, set DUMP_TYPE=fcp, DEVICE, WWPN, LUN, BOOTPROG=0 and BR_LBA=0 for the LUN that holds this disk.");
+    if (j.opt.write_dumpconf) r.warn("--write-dumpconf: nothing written, the disk is not an FCP LUN");
+    return kGoOn;
+  }
+  auto values = disk::dumpconf_values(*j.dev.zfcp, j.stable, j.target.number);
+  if (!values) return j.fail(values.error().describe());
+  auto tmpl = disk::load_template(disk::template_candidates(disk::kDumpconfTemplate));
+  if (!tmpl) return j.fail(tmpl.error().describe());
+  auto text = disk::render_template(tmpl->second, *values);
+  if (!text) return j.fail(tmpl->first + ": " + text.error().describe());
+  r.field_json("dumpconf", cli::json_string(*text));
+  note_lines(r, *text, "", true);
+  if (!j.opt.write_dumpconf) {
+    r.note("install them as " + std::string(disk::kDumpconfPath) + " with --write-dumpconf, then: systemctl restart dumpconf");
+    return kGoOn;
+  }
+  const std::string path = disk::under_root(j.opt.root, disk::kDumpconfPath);
+  auto installed = disk::install_with_backup(path, *text, std::time(nullptr));
+  if (!installed) return j.fail(installed.error().describe());
+  if (!installed->backup.empty()) r.note("kept the previous file as " + installed->backup);
+  r.note(installed->changed ? "wrote " + path : path + " already says this");
+  r.note("activate it: systemctl enable --now dumpconf (or systemctl restart dumpconf)");
+  r.field("dumpconf_written", path);
+  return kGoOn;
+}
+
+}  // namespace
+
+const cli::CommandSpec& disk_spec() {
+  static const cli::CommandSpec spec{
+      "disk",
+      "disk [OPTION]... DEVICE",
+      "Makes DEVICE a SCSI dump disk: checks that nothing uses it and that it holds no data\n"
+      "(or erases it with --force), sizes the dump partition for all the memory this system can\n"
+      "have online plus the dump tool, writes the partition table, runs zipl -d, verifies what\n"
+      "zipl wrote, registers the disk, and prints the dumpconf settings for dump on panic.\n"
+      "DEVICE is a whole disk (an FCP LUN, a multipath map; /dev/disk/by-id links are fine) or\n"
+      "one of its partitions (then used as it is, like --partition), or a disk image file: the\n"
+      "image is checked and partitioned, and the job stops before zipl, which needs a SCSI\n"
+      "disk, unless --zipl names a program that can install the dump tool on an image.\n"
+      "Nothing is written before the plan is shown and confirmed (--yes when standard input\n"
+      "is not a terminal).\n"
+      "Exit status: 0 done (or planned), 1 refused or failed, 2 usage, 3 DEVICE already is a\n"
+      "current dump disk (nothing done); when zipl fails, zipl's own exit status.",
+      {
+          {"dry-run", 'n', "", "show what would be done (checks, sizes, partition table, zipl command); write nothing"},
+          {"yes", 'y', "", "do not ask for confirmation (required when standard input is not a terminal)"},
+          {"force", 'f', "", "erase existing partitions and signatures (file systems, RAID, LVM, swap) and redo a current dump disk"},
+          {"allow-small", 0, "", "accept a dump partition smaller than memory (a dump may not fit)"},
+          {"label", 0, "TYPE", "partition table to write: dos (default) or gpt"},
+          {"partition", 0, "N", "use the existing partition N as it is instead of partitioning the disk"},
+          {"size", 0, "SIZE", "size of the new dump partition (default: the whole disk)"},
+          {"memory", 0, "SIZE", "size the dump area for SIZE of memory instead of this system's"},
+          {"sector-size", 0, "BYTES", "sector size of an image file: 512 (default) or 4096"},
+          {"zipl", 0, "PATH", "the zipl to run (default: $ZIPL, else zipl from the configuration)"},
+          {"write-dumpconf", 0, "", "install the dump-on-panic settings as /etc/sysconfig/dumpconf (keeping a backup)"},
+          {"root", 0, "DIR", "the layout, the registry and /etc/sysconfig/dumpconf are below DIR (default /)"},
+      },
+      1,
+      1,
+  };
+  return spec;
+}
+
+int run_disk(Context& ctx) {
+  auto parsed = disk::parse_disk_options(ctx.args);
+  if (!parsed) return give_up(ctx.report, parsed.error().describe(), kExitUsage);
+  Job j(ctx, *parsed);
+
+  auto dev = system::resolve_block_device(j.opt.device, j.roots.sys);
+  if (!dev) return j.fail(dev.error().describe());
+  j.dev = *dev;
+  {
+    // Steps 1 and 2 read the disk; nothing of ours holds it open after them.
+    auto file = util::PosixFile::open(j.dev.disk_node, util::OpenMode::kRead);
+    if (!file) return j.fail(file.error().describe());
+    if (int s = look_at_device(j, **file); s != kGoOn) return s;
+    if (int s = check_disk(j, **file); s != kGoOn) return s;
+  }
+  if (int s = size_and_plan(j); s != kGoOn) return s;
+  if (j.opt.dry_run) {
+    j.r.finish(true);
+    return kExitOk;
+  }
+  for (auto step : {get_consent, partition, check_layout, install_dump_tool, verify, register_disk, dump_on_panic})
+    if (int s = step(j); s != kGoOn) return s;
+  j.r.finish(true);
+  return kExitOk;
+}
+
+}  // namespace zk::installer::commands

@@ -1,0 +1,79 @@
+// zfcpdump-install ramdisk: writes the zfcpdump ramdisk around the static dumper, or lists any
+// newc ramdisk.
+#include <cstdio>
+
+#include "initramfs-gen/compression.h"
+#include "initramfs-gen/listing_format.h"
+#include "initramfs-gen/ramdisk_lister.h"
+#include "initramfs-gen/ramdisk_writer.h"
+#include "installer/commands/command.h"
+#include "installer/commands/common.h"
+#include "util/strings.h"
+
+namespace zk::installer::commands {
+
+const cli::CommandSpec& ramdisk_spec() {
+  static const cli::CommandSpec spec{
+      "ramdisk",
+      "ramdisk -o FILE [OPTION]... | ramdisk --list FILE",
+      "Writes the zfcpdump ramdisk: a reproducible newc cpio with the static dumper as /init,\n"
+      "the directories it mounts on, /dev/console and /dev/null, and optionally the dumper's\n"
+      "baked-in defaults as /etc/zfcpdump.conf. Entries are sorted, owned by root, dated\n"
+      "SOURCE_DATE_EPOCH (or 0). With --list, lists any cpio ramdisk, compressed or not.",
+      {
+          {"output", 'o', "FILE", "write the ramdisk to FILE"},
+          {"compress", 0, "METHOD", "gzip (default), xz, zstd, lz4 or none"},
+          {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in as /init"},
+          {"dumper-param", 0, "WORD", "bake a dumper parameter (e.g. zfcpdump.action=poweroff) into the ramdisk", true},
+          {"kernel-config", 0, "CONFIG", "refuse a compressor the dump kernel's .config cannot unpack"},
+          {"list", 0, "FILE", "list the entries of the ramdisk FILE"},
+      },
+      0,
+      0,
+  };
+  return spec;
+}
+
+int run_ramdisk(Context& ctx) {
+  auto& r = ctx.report;
+  const auto& a = ctx.args;
+  if (auto list = a.get("list")) {
+    if (a.has("output")) return usage_error(r, "--list and --output do not go together");
+    auto entries = initramfs::list_ramdisk(*list);
+    if (!entries) return failure(r, entries.error());
+    if (r.json()) {
+      std::string arr = "[";
+      for (size_t i = 0; i < entries->size(); ++i) {
+        const auto& e = (*entries)[i];
+        arr += util::format("%s{\"path\":%s,\"mode\":%s,\"uid\":%u,\"gid\":%u,\"size\":%llu,"
+                            "\"rdev\":\"%u,%u\"}",
+                            i ? "," : "", cli::json_string(e.path).c_str(),
+                            cli::json_string(initramfs::mode_string(e.type, e.mode)).c_str(), e.uid,
+                            e.gid, static_cast<unsigned long long>(e.size), e.rdev_major, e.rdev_minor);
+      }
+      r.field_json("entries", arr + "]");
+    } else {
+      std::fputs(initramfs::format_listing(*entries).c_str(), stdout);
+    }
+    r.finish(true);
+    return kExitOk;
+  }
+
+  const auto output = a.get("output");
+  if (!output) return usage_error(r, "ramdisk needs -o FILE (or --list FILE)");
+  auto spec = ramdisk_spec_from(ctx);
+  if (!spec) return failure(r, spec.error());
+  r.step("Writing the ramdisk " + *output);
+  auto info = initramfs::write_ramdisk(*spec, *output);
+  if (!info) return failure(r, info.error());
+  r.note(util::format("/init: %s", spec->dumper_path.c_str()));
+  r.field("ramdisk", info->path);
+  r.field("compression", std::string(initramfs::compression_name(info->compression)));
+  r.field("entries", uint64_t{info->entries});
+  r.field("size", info->file_bytes);
+  r.field("uncompressed", info->archive_bytes);
+  r.finish(true);
+  return kExitOk;
+}
+
+}  // namespace zk::installer::commands

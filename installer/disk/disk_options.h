@@ -1,0 +1,34 @@
+#pragma once
+/// The options of `zfcpdump-install disk`, parsed and checked against each other.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "installer/cli/options.h"
+#include "ondisk/partition_table.h"
+#include "util/error.h"
+
+namespace zk::installer::disk {
+
+struct DiskOptions {
+  std::string device;
+  bool dry_run = false;
+  bool yes = false;
+  bool force = false;
+  bool allow_small = false;
+  bool write_dumpconf = false;
+  ondisk::LabelType label = ondisk::LabelType::kDos;
+  std::optional<unsigned> partition;     ///< --partition N: use it as it is
+  std::optional<uint64_t> size;          ///< --size: of the new partition
+  std::optional<uint64_t> memory;        ///< --memory: instead of this system's
+  std::optional<std::string> zipl;       ///< --zipl PATH
+  std::optional<uint32_t> sector_size;   ///< --sector-size: of an image file
+  std::string root = "/";
+};
+
+/// Reads the parsed words. Errors (exit status 2): malformed sizes and numbers, a label other
+/// than dos/gpt, a sector size other than 512/4096, --partition with --size or --label.
+Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args);
+
+}  // namespace zk::installer::disk
