@@ -42,7 +42,7 @@ class GnuCpio : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!testing::have_tool("cpio") || !testing::run("cpio --version | grep -q 'GNU cpio'"))
-      GTEST_SKIP() << "GNU cpio is not installed";
+      FAIL() << "missing prerequisite (scripts/setup installs it): " << "GNU cpio is not installed";
     testing::write_fake_dumper(dumper_, 123457);
     spec_.dumper_path = dumper_;
   }

@@ -39,7 +39,7 @@ TEST(RamdiskLister, RoundTripsWhatTheWriterWrote) {
 }
 
 TEST(RamdiskLister, ListsSymlinksAndSubdirectoriesFromGnuCpio) {
-  if (!testing::have_tool("cpio") || !testing::have_tool("gzip")) GTEST_SKIP() << "no GNU cpio";
+  if (!testing::have_tool("cpio") || !testing::have_tool("gzip")) FAIL() << "missing prerequisite (scripts/setup installs it): " << "no GNU cpio";
   testsupport::TempDir dir;
   const auto tree = dir.file("tree");
   ASSERT_TRUE(testing::run("mkdir -p '" + tree + "/usr/bin' && printf abc > '" + tree +

@@ -38,7 +38,7 @@
 #include "installer/disk/partitioner.h"
 #include "installer/disk/refusals.h"
 #include "installer/disk/roots.h"
-#include "installer/disk/run_program.h"
+#include "util/process.h"
 #include "installer/disk/signatures.h"
 #include "installer/disk/sizing.h"
 #include "installer/disk/stable_path.h"
@@ -531,12 +531,12 @@ int install_dump_tool(Job& j) {
   std::string command;
   for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
   r.note("running " + command);
-  auto run = disk::run_program(argv, env);
+  auto run = util::run_capture(util::Command{argv, {}, env});
   if (!run) return j.fail("cannot run zipl (" + run.error().describe() + "): install s390-tools, or give --zipl PATH");
-  if (!run->ok()) {
+  if (!run->status.ok()) {
     r.field_json("zipl_output", cli::json_string(run->output));
-    return j.fail(command + " " + run->describe() + (run->output.empty() ? "" : ":\n" + run->output),
-                  run->exit_code ? run->exit_code : kExitFailure);
+    return j.fail(command + " " + run->status.describe() + (run->output.empty() ? "" : ":\n" + run->output),
+                  run->status.code ? run->status.code : kExitFailure);
   }
   note_lines(r, run->output, "zipl: ", false);
   return kGoOn;

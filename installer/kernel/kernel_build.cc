@@ -10,12 +10,17 @@
 #include <map>
 
 #include "installer/kernel/kernel_config.h"
-#include "installer/kernel/process.h"
+#include "util/process.h"
 #include "util/atomic_file.h"
 #include "util/fd.h"
 #include "util/strings.h"
 
 namespace zk::installer::kernel {
+using util::capture_output;
+using util::Command;
+using util::ExitStatus;
+using util::run_command;
+using util::RunOptions;
 
 namespace fs = std::filesystem;
 

@@ -61,27 +61,7 @@ TEST(KernelImage, AcceptsDebiansRealImage) {
   EXPECT_EQ(info->compression, expected);
 }
 
-TEST(KernelImage, AcceptsBuiltImagesInTheCache) {
-  // The zfcpdump kernels tests/kernel builds (uncompressed, KERNEL_UNCOMPRESSED=y).
-  std::vector<std::string> images;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(testing::kit_cache_root() + "/kernel", ec))
-    // Complete entries only: <key>.tmp-PID and <key>.build are a build in progress.
-    if (e.is_directory() && e.path().filename().string().find(".tmp-") == std::string::npos &&
-        !e.path().filename().string().ends_with(".build") &&
-        std::filesystem::exists(e.path() / "bzImage") &&
-        std::filesystem::exists(e.path() / "release"))
-      images.push_back((e.path() / "bzImage").string());
-  if (images.empty()) GTEST_SKIP() << "no cached kernel build yet (ctest -L kernel makes one)";
-  for (const auto& image : images) {
-    auto info = check_kernel_image(image);
-    ASSERT_TRUE(info.has_value()) << info.error().describe();
-    const std::string release =
-        slurp((std::filesystem::path(image).parent_path() / "release").string());
-    EXPECT_EQ(info->release + "\n", release) << image;
-    EXPECT_TRUE(info->secure_boot_trailer) << image;
-  }
-}
+// A built zfcpdump kernel is checked where it is built: tests/kernel (kernel_build_*).
 
 TEST(KernelImage, RefusesTruncatedImages) {
   const std::string path = debian_image();

@@ -7,12 +7,17 @@
 #include <filesystem>
 
 #include "installer/kernel/file_lock.h"
-#include "installer/kernel/process.h"
+#include "util/process.h"
 #include "util/atomic_file.h"
 #include "util/sha256.h"
 #include "util/strings.h"
 
 namespace zk::installer::kernel {
+using util::capture_output;
+using util::Command;
+using util::ExitStatus;
+using util::run_command;
+using util::RunOptions;
 
 namespace fs = std::filesystem;
 

@@ -8,9 +8,14 @@
 #include <filesystem>
 
 #include "installer/kernel/fake_kernel_tree.h"
-#include "installer/kernel/process.h"
+#include "util/process.h"
 
 namespace zk::installer::kernel {
+using util::capture_output;
+using util::Command;
+using util::ExitStatus;
+using util::run_command;
+using util::RunOptions;
 namespace {
 
 using testing::FakeKernelTree;

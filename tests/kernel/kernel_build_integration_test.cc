@@ -17,10 +17,15 @@
 #include "installer/kernel/hsa.h"
 #include "installer/kernel/kernel_config.h"
 #include "installer/kernel/kernel_image.h"
-#include "installer/kernel/process.h"
+#include "util/process.h"
 #include "installer/kernel/zfcpdump_config.h"
 
 namespace zk::installer::kernel {
+using util::capture_output;
+using util::Command;
+using util::ExitStatus;
+using util::run_command;
+using util::RunOptions;
 namespace {
 
 std::string env(const char* name) {

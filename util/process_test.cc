@@ -1,4 +1,4 @@
-#include "installer/kernel/process.h"
+#include "util/process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,7 +9,7 @@
 #include "tests/support/temp_dir.h"
 #include "util/atomic_file.h"
 
-namespace zk::installer::kernel {
+namespace zk::util {
 namespace {
 
 Command sh(const std::string& script) { return Command{{"sh", "-c", script}, {}}; }
@@ -106,4 +106,4 @@ TEST(Process, DestroyingARunningChildStopsIt) {
 }
 
 }  // namespace
-}  // namespace zk::installer::kernel
+}  // namespace zk::util

@@ -1,6 +1,7 @@
 #pragma once
-/// Running a build tool: posix_spawnp with an argv vector (never a shell string), its output
-/// (stdout and stderr together) read through a pipe, logged, and split into lines.
+/// Running another program (make, tar, zipl): posix_spawn with an argv vector, never a shell
+/// string; stdin from /dev/null; its output (stdout and stderr together) read through a pipe,
+/// logged, split into lines or captured. The one place the toolkit starts programs.
 
 #include <sys/types.h>
 
@@ -12,12 +13,16 @@
 
 #include "util/error.h"
 
-namespace zk::installer::kernel {
+namespace zk::util {
 
-/// A program and its arguments; argv[0] is looked up in PATH.
+/// A program and its arguments; argv[0] without a slash is looked up in PATH.
 struct Command {
+  Command(std::vector<std::string> argv_, std::string cwd_ = {}, std::vector<std::string> env_ = {})
+      : argv(std::move(argv_)), cwd(std::move(cwd_)), env(std::move(env_)) {}
+
   std::vector<std::string> argv;
   std::string cwd;  ///< where it runs; empty: the caller's working directory
+  std::vector<std::string> env;  ///< "NAME=value" added to (or replacing in) the environment
 
   /// "make -C /src O=/out bzImage", for messages (arguments are not quoted).
   [[nodiscard]] std::string display() const;
@@ -71,4 +76,20 @@ Result<ExitStatus> run_command(const Command& cmd, const RunOptions& options);
 /// Runs `cmd` and returns its output (at most `limit` bytes are kept) when it exits 0.
 Result<std::string> capture_output(const Command& cmd, size_t limit = 1 << 20);
 
-}  // namespace zk::installer::kernel
+/// How a program ran and what it said.
+struct CapturedRun {
+  ExitStatus status;
+  std::string output;   ///< stdout and stderr, interleaved as written (at most the limit)
+  bool truncated = false;
+};
+/// Runs `cmd` to its end and keeps its output whatever the exit status (for programs whose
+/// output is shown when they fail, such as zipl).
+Result<CapturedRun> run_capture(const Command& cmd, size_t limit = 1 << 20);
+
+/// The executable `name` stands for: itself when it has a slash, else the first match in
+/// $PATH (a default with the sbin directories when PATH is unset). A missing program is an
+/// error (ENOENT, EACCES) here, because under qemu-user a failed exec in posix_spawn's child
+/// shows only as exit status 127.
+Result<std::string> find_program(const std::string& name);
+
+}  // namespace zk::util

@@ -1,13 +1,15 @@
-#include "installer/kernel/process.h"
+#include "util/process.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -16,7 +18,7 @@
 
 extern char** environ;
 
-namespace zk::installer::kernel {
+namespace zk::util {
 
 namespace {
 
@@ -51,16 +53,54 @@ Result<void> write_all_fd(int fd, std::string_view data) {
 }
 
 struct Pipe {
-  util::Fd read;
-  util::Fd write;
+  Fd read;
+  Fd write;
   static Result<Pipe> open() {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) return fail_errno(errno, "pipe");
-    return Pipe{util::Fd(fds[0]), util::Fd(fds[1])};
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
   }
 };
 
+/// The environment with `extra` ("NAME=value") added, replacing variables of the same name.
+std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string_view entry(*e);
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const auto& x : extra) replaced = replaced || std::string_view(x).substr(0, x.find('=') + 1) == name;
+    if (!replaced) env.emplace_back(entry);
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
 }  // namespace
+
+Result<std::string> find_program(const std::string& name) {
+  auto executable = [](const std::string& p) {
+    struct stat st {};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
+  };
+  if (name.find('/') != std::string::npos) {
+    errno = 0;
+    if (executable(name)) return name;
+    return fail_errno(errno ? errno : EACCES, "start " + name);
+  }
+  const char* env = std::getenv("PATH");
+  const std::string path =
+      env && *env ? env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t end = path.find(':', pos);
+    if (end == std::string::npos) end = path.size();
+    const std::string dir = end > pos ? path.substr(pos, end - pos) : ".";
+    if (executable(dir + "/" + name)) return dir + "/" + name;
+    pos = end + 1;
+  }
+  return fail_errno(ENOENT, "start " + name + " (not found in PATH)");
+}
 
 std::string Command::display() const {
   std::string out;
@@ -72,8 +112,8 @@ std::string Command::display() const {
 }
 
 std::string ExitStatus::describe() const {
-  if (signal != 0) return util::format("was killed by signal %d (%s)", signal, ::strsignal(signal));
-  return util::format("exited with status %d", code);
+  if (signal != 0) return format("was killed by signal %d (%s)", signal, ::strsignal(signal));
+  return format("exited with status %d", code);
 }
 
 Result<ChildProcess> ChildProcess::spawn(const Command& cmd, int output_fd) {
@@ -95,12 +135,22 @@ Result<ChildProcess> ChildProcess::spawn(const Command& cmd, int output_fd) {
     rc = posix_spawnattr_setflags(&s.attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   if (rc != 0) return fail_errno(rc, "prepare to run " + cmd.argv[0]);
 
+  auto program = find_program(cmd.argv[0]);
+  if (!program) return std::unexpected(program.error());
   std::vector<char*> argv;
   argv.reserve(cmd.argv.size() + 1);
   for (const auto& a : cmd.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  std::vector<char*> envp;
+  if (!cmd.env.empty()) {
+    env_storage = merged_environment(cmd.env);
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
   pid_t pid = -1;
-  rc = ::posix_spawnp(&pid, argv[0], &s.actions, &s.attr, argv.data(), environ);
+  rc = ::posix_spawn(&pid, program->c_str(), &s.actions, &s.attr, argv.data(),
+                     cmd.env.empty() ? environ : envp.data());
   if (rc != 0)
     return fail_errno(rc, "run " + cmd.argv[0] + (cmd.cwd.empty() ? "" : " in " + cmd.cwd));
   return ChildProcess(pid);
@@ -127,7 +177,7 @@ Result<ExitStatus> ChildProcess::wait() {
   int status = 0;
   for (;;) {
     if (::waitpid(pid_, &status, 0) >= 0) break;
-    if (errno != EINTR) return fail_errno(errno, util::format("wait for process %d", pid_));
+    if (errno != EINTR) return fail_errno(errno, format("wait for process %d", pid_));
   }
   pid_ = -1;
   ExitStatus out;
@@ -202,8 +252,25 @@ Result<std::string> capture_output(const Command& cmd, size_t limit) {
   if (!status) return std::unexpected(status.error());
   if (!status->ok())
     return fail(cmd.display() + " " + status->describe() +
-                (out.empty() ? "" : ": " + std::string(util::trim(out.substr(0, 2000)))));
+                (out.empty() ? "" : ": " + std::string(trim(out.substr(0, 2000)))));
   return out;
 }
 
-}  // namespace zk::installer::kernel
+Result<CapturedRun> run_capture(const Command& cmd, size_t limit) {
+  CapturedRun run;
+  RunOptions options;
+  options.on_line = [&](std::string_view line) {
+    if (run.output.size() + line.size() + 1 > limit) {
+      run.truncated = true;
+      return;
+    }
+    run.output.append(line);
+    run.output += '\n';
+  };
+  auto status = run_command(cmd, options);
+  if (!status) return std::unexpected(status.error());
+  run.status = *status;
+  return run;
+}
+
+}  // namespace zk::util
