@@ -30,6 +30,7 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
   c.say("  kernel....: %s", info->os_release.empty() ? "(no VMCOREINFO)" : info->os_release.c_str());
   c.say("  memory....: %llu MB in %zu ranges, %u CPUs", static_cast<ull>(info->memory_size >> 20),
         info->loads.size(), info->cpu_count);
+  for (const auto& w : info->warnings) c.say("Warning: the vmcore's %s", w.c_str());
   c.say("Dump target:");
   c.say("  disk......: %s, partition %u (%s%u)", found.path.c_str(), found.partition,
         found.name.c_str(), found.partition);

@@ -150,6 +150,13 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
                              name, static_cast<ull>(phoff), static_cast<ull>(phbytes),
                              static_cast<ull>(info.file_size)));
   info.headers_end = std::max<uint64_t>(sizeof(Elf64_Ehdr), phoff + phbytes);
+  if (eh->e_ehsize != sizeof(Elf64_Ehdr))
+    info.warnings.push_back(util::format("e_ehsize is %u, not %zu", eh->e_ehsize, sizeof(Elf64_Ehdr)));
+  if (phoff != sizeof(Elf64_Ehdr))
+    info.warnings.push_back(util::format(
+        "the program headers are at offset %llu, not right after the ELF header (64): zgetdump "
+        "2.16 looks for them at 64 and will not read this dump",
+        static_cast<ull>(phoff)));
 
   // Pass 2: header and program headers together, so libelf can translate them.
   head.assign(static_cast<size_t>(info.headers_end), std::byte{0});

@@ -53,10 +53,10 @@ struct VmcoreInfo {
   std::string vmcoreinfo;       ///< the VMCOREINFO note's text, empty when absent
   std::string os_release;       ///< OSRELEASE= from VMCOREINFO
   uint64_t page_size = 0;       ///< PAGESIZE= from VMCOREINFO, 0 when absent
-
-  // Added for tests/tools/compare_cores.cc (zk-check-vmcore-copy), which compares the notes of
-  // two cores and must find their bytes without parsing program headers itself.
   std::vector<std::pair<uint64_t, uint64_t>> note_segments;  ///< (p_offset, p_filesz) per PT_NOTE
+  /// Oddities that do not stop this reader but will trouble others (zgetdump 2.16 reads the
+  /// program headers at offset 64 whatever e_phoff says, and crashes on QEMU 7.2's cores).
+  std::vector<std::string> warnings;
 };
 
 /// Reads the core's headers and notes. Fails with what and where (and expected vs found) for

@@ -131,3 +131,25 @@ TEST(Vmcore, VmcoreinfoValue) {
 
 }  // namespace
 }  // namespace zk::ondisk
+
+namespace zk::ondisk {
+namespace {
+
+TEST(Vmcore, WarnsAboutHeadersOthersCannotRead) {
+  testsupport::TempDir dir;
+  const auto path = dir.file("core");
+  ASSERT_TRUE(testsupport::write_vmcore(path, {}));
+  auto info = read_path(path);
+  ASSERT_TRUE(info);
+  EXPECT_TRUE(info->warnings.empty());
+  std::byte eh[2];
+  store_be<uint16_t>(eh, 0, 8);  // e_ehsize as QEMU 7.2 writes it
+  poke(path, 52, eh, 2);
+  info = read_path(path);
+  ASSERT_TRUE(info);
+  ASSERT_EQ(info->warnings.size(), 1u);
+  EXPECT_NE(info->warnings[0].find("e_ehsize is 8"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zk::ondisk
