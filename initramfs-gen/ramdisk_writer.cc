@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "initramfs-gen/archive_handle.h"
-#include "initramfs-gen/atomic_output.h"
+#include "util/atomic_file.h"
 #include "initramfs-gen/ramdisk_layout.h"
 #include "initramfs-gen/lz4_legacy_encoder.h"
 #include "initramfs-gen/xz_encoder.h"
@@ -66,7 +66,7 @@ Result<void> check_spec(const RamdiskSpec& spec) {
 
 /// Where libarchive's output goes: straight into the file, or through an encoder first.
 struct Output {
-  AtomicOutputFile* file = nullptr;
+  util::AtomicFile* file = nullptr;
   StreamEncoder* encoder = nullptr;
   /// The first failure, which libarchive itself only sees as -1.
   std::optional<Error> error;
@@ -75,7 +75,7 @@ struct Output {
 la_ssize_t write_callback(archive* a, void* client, const void* buffer, size_t length) {
   auto* out = static_cast<Output*>(client);
   const std::span bytes(static_cast<const std::byte*>(buffer), length);
-  auto ok = out->encoder != nullptr ? out->encoder->write(bytes) : out->file->write_all(bytes);
+  auto ok = out->encoder != nullptr ? out->encoder->write(bytes) : out->file->write(bytes);
   if (!ok) {
     if (!out->error) out->error = ok.error();
     // -1 is libarchive's "miscellaneous" code; write_archive() reports `out->error` anyway.
@@ -200,9 +200,9 @@ Result<void> write_entries(archive* a, const std::vector<PlannedEntry>& plan,
 
 /// Writes the archive into `file`; the caller commits it.
 Result<RamdiskInfo> write_archive(const RamdiskSpec& spec, DumperFile& dumper,
-                                  AtomicOutputFile& file) {
+                                  util::AtomicFile& file) {
   std::unique_ptr<StreamEncoder> encoder;
-  const ByteOutput to_file = [&file](std::span<const std::byte> bytes) { return file.write_all(bytes); };
+  const ByteOutput to_file = [&file](std::span<const std::byte> bytes) { return file.write(bytes); };
   if (spec.compression == Compression::kXz) {
     auto created = XzEncoder::create(to_file);
     if (!created) return std::unexpected(created.error());
@@ -251,11 +251,11 @@ Result<RamdiskInfo> write_ramdisk(const RamdiskSpec& spec, const std::string& ou
   if (auto ok = check_spec(spec); !ok) return std::unexpected(ok.error().wrap(context));
   auto dumper = open_dumper(spec.dumper_path);
   if (!dumper) return std::unexpected(dumper.error().wrap(context));
-  auto file = AtomicOutputFile::create(output_path);
+  auto file = util::AtomicFile::create(output_path);
   if (!file) return std::unexpected(file.error().wrap(context));
 
   auto info = write_archive(spec, *dumper, *file);
-  if (!info) return std::unexpected(info.error().wrap(context));  // ~AtomicOutputFile removes it
+  if (!info) return std::unexpected(info.error().wrap(context));  // ~util::AtomicFile removes it
   if (auto ok = file->commit(); !ok) return std::unexpected(ok.error().wrap(context));
   info->path = output_path;
   return info;

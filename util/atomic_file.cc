@@ -26,6 +26,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       temp_(std::move(other.temp_)),
       fd_(std::move(other.fd_)),
       mode_(other.mode_),
+      written_(other.written_),
       committed_(other.committed_) {
   other.committed_ = true;  // the moved-from object owns nothing to clean up
 }
@@ -44,6 +45,7 @@ Result<void> AtomicFile::write(std::span<const std::byte> data) {
     }
     done += static_cast<size_t>(n);
   }
+  written_ += data.size();
   return {};
 }
 

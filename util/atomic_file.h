@@ -3,6 +3,7 @@
 /// the same directory, flushed, and renamed over the target on commit(); destroyed without
 /// commit, it removes the temporary file. What every installed file goes through.
 
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -28,6 +29,7 @@ class AtomicFile {
   Result<void> commit();
 
   [[nodiscard]] const std::string& temp_path() const { return temp_; }
+  [[nodiscard]] uint64_t bytes_written() const { return written_; }
   [[nodiscard]] int fd() const { return fd_.get(); }
 
  private:
@@ -38,6 +40,7 @@ class AtomicFile {
   std::string temp_;
   Fd fd_;
   unsigned mode_;
+  uint64_t written_ = 0;
   bool committed_ = false;
 };
 

@@ -57,3 +57,26 @@ TEST(ReadFile, Limit) {
 
 }  // namespace
 }  // namespace zk::util
+
+namespace zk::util {
+namespace {
+
+TEST(AtomicFile, MovedFromOwnsNothingAndCountsBytes) {
+  testsupport::TempDir dir;
+  auto f = AtomicFile::create(dir.file("out"));
+  ASSERT_TRUE(f);
+  AtomicFile g(std::move(*f));
+  ASSERT_TRUE(g.write("12345"));
+  EXPECT_EQ(g.bytes_written(), 5u);
+  ASSERT_TRUE(g.commit());
+  EXPECT_EQ(*read_file(dir.file("out"), 10), "12345");
+}
+
+TEST(AtomicFile, MissingDirectoryCarriesErrno) {
+  auto f = AtomicFile::create("/nonexistent-zk-dir/out");
+  ASSERT_FALSE(f);
+  EXPECT_EQ(f.error().errnum, ENOENT);
+}
+
+}  // namespace
+}  // namespace zk::util
