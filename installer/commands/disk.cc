@@ -409,6 +409,13 @@ int size_and_plan(Job& j) {
   j.zipl_target = j.dev.is_image ? j.dev.disk_node : system::partition_node(j.dev, j.target.number, j.roots.sys);
   j.zipl = disk::choose_zipl(j.opt.zipl, std::getenv("ZIPL"), j.ctx.config.zipl);
   j.runs_zipl = !j.dev.is_image || j.opt.zipl.has_value();
+  // Found out only when step 6 runs it, a missing zipl would leave the disk partitioned and
+  // its signatures erased, with no dump tool: look for it before anything is written.
+  if (j.runs_zipl) {
+    if (auto found = util::find_program(j.zipl.program); !found)
+      return j.fail("cannot run zipl (" + found.error().describe() + ", zipl from " + j.zipl.source +
+                    "): install s390-tools, or give --zipl PATH; nothing was written");
+  }
   r.step(j.opt.dry_run ? "Plan (--dry-run: nothing is written)" : "Plan");
   for (const auto& sig : j.to_wipe) r.note("erase " + sig.describe());
   if (j.plan) {
