@@ -119,6 +119,26 @@ TEST(DiskFinder, TriggersTheScsiScanWhenNoDiskShowsUp) {
   EXPECT_EQ(*read_text(t.roots.sys + "/class/scsi_host/host0/scan"), "- - -");
 }
 
+TEST(DiskFinder, ScansTargetByTargetAndStopsAtTheDumpDisk) {
+  SysfsTree t;
+  const std::string scan = t.roots.sys + "/class/scsi_host/host0/scan";
+  put(scan, "");
+  auto o = t.options(2);
+  o.manual_scsi_scan = true;
+  // The disk "appears" when target 2 is scanned: the finder must take it and scan no further.
+  bool added = false;
+  o.log = [&](int, const std::string& s) {
+    if (!added && s.find("target 2 of") != std::string::npos) {
+      t.add_disk("sda", "0x0");
+      added = true;
+    }
+  };
+  auto found = find_dump_disk(t.roots, std::nullopt, o);
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->name, "sda");
+  EXPECT_EQ(*read_text(scan), "- 2 -");
+}
+
 TEST(DiskFinder, PartitionStartIsIn512ByteUnitsOn4096ByteDisks) {
   SysfsTree t;
   t.add_disk("sda", "0x0", false);

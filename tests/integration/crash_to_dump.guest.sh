@@ -1,0 +1,53 @@
+# shellcheck shell=sh
+# Guest side of crash_to_dump.sh (busybox sh, run by tests/guest/run-guest in the kdump-capable
+# test kernel booted with crashkernel=): makes $ZK_DISK0 a dump disk with our zfcpdump-install
+# and the real zipl, loads the very dump tool zipl installed (the staged zfcpdump-image and
+# zfcpdump-initrd, with zipl's own kernel parameters) as the crash kernel with the real kexec,
+# leaves a marker in the kernel log and crashes the kernel. The script never returns: the
+# capture kernel runs our dumper as /init, which dumps and powers the guest off.
+# Environment from the host: EXPECT_SECTOR, DUMP_MEMORY (--memory for the installer: what the
+# capture kernel's /proc/vmcore will hold), MARKER (the line to leave in the kernel log),
+# EXTRA_CMDLINE (capture kernel parameters beyond zipl's).
+# Lines that start with "crash_to_dump(guest):" are the script's own; the host shows them.
+set -eu
+say() { echo "crash_to_dump(guest): [$(cut -d' ' -f1 /proc/uptime) s] $*"; }
+fail() { echo "FAIL(guest): $*"; exit 1; }
+
+disk=${ZK_DISK0:?no --disk attached}
+name=${disk##*/}
+sector=$(cat "/sys/block/$name/queue/logical_block_size")
+[ "$sector" = "$EXPECT_SECTOR" ] || fail "$disk has $sector-byte sectors, expected $EXPECT_SECTOR"
+grep -q 'Crash kernel' /proc/iomem || fail "no crashkernel reservation (crashkernel= on the command line?)"
+say "kernel $(uname -r), $(grep 'Crash kernel' /proc/iomem | sed 's/^ *//') reserved for the capture kernel"
+
+say "zfcpdump-install disk $disk --yes --memory $DUMP_MEMORY (real zipl underneath)"
+if ! zfcpdump-install disk "$disk" --yes --memory "$DUMP_MEMORY" > /tmp/install.out 2>&1; then
+  cat /tmp/install.out
+  fail "zfcpdump-install disk $disk failed"
+fi
+cat /tmp/install.out
+dump_size=$(sed -n 's/^dump_size: *\([0-9]*\)$/\1/p' /tmp/install.out)
+[ -n "$dump_size" ] || fail "zfcpdump-install reported no dump_size"
+say "dump disk ready: ${name}1, dump area $((dump_size >> 20)) MiB ($dump_size bytes)"
+
+# The capture kernel gets what a dump IPL of this disk would give it: the files zipl read and
+# the parameters zipl wrote (from zipl's own report), plus the console and our settings.
+parmline=$(sed -n "s/.*zipl: *kernel parmline\.*: '\(.*\)'.*/\1/p" /tmp/install.out | sed 's/ *$//')
+[ -n "$parmline" ] || fail "zipl's kernel parmline is not in the installer's output"
+layout=/lib/s390-tools/zfcpdump
+cmdline="console=ttysclp0 $parmline $EXTRA_CMDLINE"
+say "kexec -p $layout/zfcpdump-image --initrd=$layout/zfcpdump-initrd --command-line='$cmdline'"
+kexec -p "$layout/zfcpdump-image" --initrd="$layout/zfcpdump-initrd" --command-line="$cmdline" \
+  || fail "kexec -p failed"
+[ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || fail "kexec -p succeeded but no crash kernel is loaded"
+say "capture kernel loaded"
+
+# The marker travels in the crashed kernel's log buffer, so finding it in the dump proves the
+# dump holds this kernel's memory (and not, say, a stale dump of an earlier run).
+echo "$MARKER" > /dev/kmsg
+say "wrote the marker to the kernel log: $MARKER"
+sync
+say "crashing the kernel: echo c > /proc/sysrq-trigger"
+echo c > /proc/sysrq-trigger
+sleep 5
+fail "the kernel is still alive after echo c > /proc/sysrq-trigger"

@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# Crash to verified dump, end to end on an emulated IBM Z (s390x under qemu-system-s390x):
+#   1. host: the kdump-capable test kernel (zk-build-test-kernel, cached) and the dump-tool
+#      layout staged from it by our zfcpdump-install build, around the static s390x dumper;
+#   2. guest (that kernel, crashkernel=): our s390x zfcpdump-install makes the SCSI disk
+#      /dev/sda a dump disk with the real zipl, the real kexec loads the very kernel, ramdisk
+#      and parameters zipl installed as the crash kernel, a marker goes into the kernel log,
+#      and echo c > /proc/sysrq-trigger crashes the kernel;
+#   3. the capture kernel runs our dumper as /init: it finds the disk by its zipl dump record,
+#      writes /proc/vmcore to the partition with progress on the console and powers off;
+#   4. host, real tools only (s390x binaries under qemu-user): zgetdump -i accepts the dump
+#      (kernel release, memory), zgetdump copies it out as ELF, makedumpfile --dump-dmesg
+#      recovers the crashed kernel's log (marker, sysrq crash), crash's bt shows the panic
+#      through sysrq_handle_crash, zfcpdump-install check reports the dump (exit 10);
+#   5. guest again (Debian's kernel): the real zgetdump -d accepts the dump tool natively.
+# It prints the dump's size, the dumper's own throughput line and the wall time of each phase.
+#
+# Usage: crash_to_dump.sh [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH]
+#                         [--s390x-build DIR] [--source-tar TAR] SECTOR
+#   SECTOR          512 or 4096: the logical and physical block size of the dump disk
+#   --demo          readable output for scripts/demo: each step announced, command output in
+#                   log files (shown when a step fails), the guest console only where it
+#                   matters (our guest script's steps, the dumper). Without it (CTest) every
+#                   line of every tool and of the guest console is shown as it comes.
+#   --work DIR      keep the disk image, the copied-out dump, the logs in DIR (emptied first)
+#                   instead of a temporary folder removed at the end
+#   --host-install  the x86_64 zfcpdump-install (default build/host/installer/zfcpdump-install)
+#   --kernel-tool   zk-build-test-kernel (default build/host/tests/kernel/zk-build-test-kernel)
+#   --s390x-build   the s390x build (default build/s390x): zfcpdump-dumper, zfcpdump-install
+#   --source-tar    the kernel source (default /usr/src/linux-source-6.1.tar.xz, linux-source-6.1)
+# Exit status: 0 when every check passed; 1 with "FAIL: step N/M (...)" naming the step.
+set -euo pipefail
+set -E   # the ERR trap below also fires inside functions
+export LC_ALL=C   # EPOCHREALTIME with a decimal point; tools' messages as the checks expect
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+demo=0 work='' s390x_build=$IT_TOP/build/s390x
+host_install=$IT_TOP/build/host/installer/zfcpdump-install
+kernel_tool=$IT_TOP/build/host/tests/kernel/zk-build-test-kernel
+source_tar=/usr/src/linux-source-6.1.tar.xz sector=''
+while (($#)); do
+  case $1 in
+    --demo) demo=1; shift ;;
+    --work) work=$2; shift 2 ;;
+    --host-install) host_install=$2; shift 2 ;;
+    --kernel-tool) kernel_tool=$2; shift 2 ;;
+    --s390x-build) s390x_build=$2; shift 2 ;;
+    --source-tar) source_tar=$2; shift 2 ;;
+    512|4096) sector=$1; shift ;;
+    *) it_fail "usage: $0 [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH] [--s390x-build DIR] [--source-tar TAR] 512|4096" ;;
+  esac
+done
+[[ -n $sector ]] || it_fail "usage: $0 [--demo] [--work DIR] ... 512|4096"
+
+# The machine: 768 MiB of guest memory, 256 MiB of it reserved for the capture kernel
+# (emulation.md). /proc/vmcore in the capture kernel holds the rest: the dump is 512 MiB.
+guest_mb=768 crashkernel_mb=256
+dump_mb=$((guest_mb - crashkernel_mb))
+disk_bytes=$((1 << 30))   # sparse: a 1 GiB disk costs only what the dump writes
+# zfcpdump.progress=1: the dump takes seconds here, the default interval (10 s) would show
+# no progress line. scsi_mod.scan=manual: the capture kernel skips the automatic SCSI scan
+# (~15 s under TCG for 256 targets); our dumper triggers the scan itself.
+capture_params='scsi_mod.scan=manual zfcpdump.progress=1'
+
+dumper=$s390x_build/dumper/zfcpdump-dumper
+s390x_install=$s390x_build/installer/zfcpdump-install
+run_guest=$IT_TOP/tests/guest/run-guest
+fragment=$IT_TOP/tests/kernel/kdump-test.config
+
+# ---------------------------------------------------------------------------------------------
+# Output, steps, timing
+
+step_total=9 step_no=0 step_name='' step_t0=''
+phase_names=() phase_secs=()
+secs_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+phase() { phase_names+=("$1"); phase_secs+=("$2"); }
+end_step() {
+  [[ -n $step_name ]] || return 0
+  phase "$step_name" "$(secs_between "$step_t0" "$EPOCHREALTIME")"
+  step_name=''
+}
+step() {
+  end_step
+  step_no=$((step_no + 1)) step_name=$1 step_t0=$EPOCHREALTIME
+  printf '\n=== [%d/%d] %s\n' "$step_no" "$step_total" "$1"
+}
+say() { printf '    %s\n' "$*"; }
+fail() {
+  trap - ERR
+  printf '\nFAIL: step %d/%d (%s): %s\n' "$step_no" "$step_total" "${step_name:-setup}" "$*" >&2
+  [[ -z $work || $work == "${IT_TMP:-}" ]] || printf '      logs and files: %s\n' "$work" >&2
+  exit 1
+}
+trap 'fail "unexpected failure of: $BASH_COMMAND (line $LINENO)"' ERR
+# fail_log LOG MESSAGE: in demo mode the log was not shown yet: show its end.
+fail_log() {
+  if ((demo)) && [[ -s $1 ]]; then printf -- '--- last lines of %s:\n' "$1" >&2; tail -n 30 "$1" >&2; fi
+  fail "$2"
+}
+# run_logged LOG COMMAND...: the command's output goes to LOG, and to the screen unless --demo.
+run_logged() {
+  local log=$1
+  shift
+  if ((demo)); then "$@" > "$log" 2>&1; else "$@" 2>&1 | tee "$log"; fi
+}
+# expect FILE PATTERN WHAT: FILE has a line matching the extended regex PATTERN.
+expect() { grep -Eq -- "$2" "$1" || fail_log "$1" "$3: expected /$2/ in $1"; }
+field() { sed -n "s/^$2: *//p" "$1" | head -n1; }   # "key: value" reports (zfcpdump-install)
+indent() { sed 's/^/    /'; }
+
+# console_watch LOG EVENTS: reads the guest console (run-guest's output) line by line, keeps
+# it in LOG, stamps the lines that start a phase into EVENTS, and shows every line (CTest) or,
+# with --demo, our guest script's steps, the capture kernel's banner and the dumper's output.
+console_watch() {
+  local log=$1 events=$2 line crashed=0 in_dumper=0
+  : > "$log"
+  : > "$events"
+  while IFS= read -r line; do
+    printf '%s\n' "$line" >> "$log"
+    # Host clock stamps: the SCLP console delivers in bursts, so only phases of seconds.
+    case $line in
+      *'crash_to_dump(guest): '*'crashing the kernel'*) echo "crash $EPOCHREALTIME" >> "$events"; crashed=1 ;;
+      'zfcpdump-kit dumper '*) in_dumper=1 ;;
+    esac
+    if ((!demo)); then
+      printf '%s\n' "$line"
+    elif [[ $line == *'crash_to_dump(guest): '* ]]; then
+      printf '  guest   | %s\n' "${line#*crash_to_dump(guest): }"
+    elif [[ $line == 'FAIL(guest)'* || $line == 'run-guest'* || $line == '[run-guest]'* ]]; then
+      printf '  guest   | %s\n' "$line"
+    elif ((crashed && !in_dumper)) && [[ $line == *'Linux version '* || $line == *'Kernel command line:'* || $line == *'Run /init'* ]]; then
+      # The capture kernel's own lines, shortened to what they say.
+      line=${line#*] }
+      printf '  capture | %s\n' "${line:0:110}"
+    elif ((in_dumper)) && [[ $line != '['* ]]; then
+      printf '  dumper  | %s\n' "$line"
+    fi
+  done
+  echo "end $EPOCHREALTIME" >> "$events"
+}
+event_time() { sed -n "s/^$2 //p" "$1" | head -n1; }
+
+# s390x tools of Debian's s390x packages, under qemu-user.
+makedumpfile_s390x() { qemu-s390x-static -L "$IT_SYSROOT" "$IT_SYSROOT/usr/bin/makedumpfile" "$@"; }
+crash_s390x() { qemu-s390x-static -L "$IT_SYSROOT" "$IT_SYSROOT/usr/bin/crash" "$@"; }
+
+# ---------------------------------------------------------------------------------------------
+# Prerequisites: all real, none skipped.
+
+it_require qemu-user sysroot qemu-system "$host_install" "$kernel_tool" "$dumper" "$s390x_install" \
+  "$source_tar" "$IT_SYSROOT/usr/bin/makedumpfile" "$IT_SYSROOT/usr/bin/crash" "$IT_SYSROOT/sbin/kexec"
+# The dumper runs as /init of the capture kernel's ramdisk: the static s390x build.
+LC_ALL=C readelf -hW "$dumper" | grep -q 'Machine:.*S/390' || it_fail "$dumper is not an s390x program (scripts/build s390x)"
+if LC_ALL=C readelf -lW "$dumper" | grep -q 'Requesting program interpreter'; then it_fail "$dumper is not static"; fi
+if [[ -n $work ]]; then
+  mkdir -p "$work"
+  work=$(realpath "$work")
+  # Only what this script writes there, so that a rerun starts clean.
+  rm -rf "${work:?}"/{stage,disk.img,part.bin,dump.elf,crash.cmd,events,*.log,*.txt}
+else
+  it_tmpdir
+  work=$IT_TMP
+fi
+cd "$work"
+wall_t0=$EPOCHREALTIME
+run_token=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+marker="zfcpdump-kit crash_to_dump: the last words of run $run_token before the crash"
+
+# ---------------------------------------------------------------------------------------------
+step "the kdump-capable test kernel (zfcpdump_defconfig + kdump-test.config)"
+((demo)) && say "reused from the cache, or built now: the first run builds it, 4-10 minutes on 2 cores"
+# Its progress (stderr) is shown in either mode: a first build is long and should say so.
+"$kernel_tool" --source-tar "$source_tar" --fragment "$fragment" --print-paths > kernel.txt 2> >(indent >&2) \
+  || fail "zk-build-test-kernel failed"
+image=$(sed -n 's/^image=//p' kernel.txt) vmlinux=$(sed -n 's/^vmlinux=//p' kernel.txt)
+kconfig=$(sed -n 's/^config=//p' kernel.txt) release=$(sed -n 's/^release=//p' kernel.txt)
+[[ -f $image && -f $vmlinux && -f $kconfig && -n $release ]] || fail "zk-build-test-kernel printed no usable paths: $(cat kernel.txt)"
+say "kernel $release: $image ($(($(stat -c %s "$image") >> 20)) MiB, uncompressed), vmlinux with symbols"
+
+# ---------------------------------------------------------------------------------------------
+step "staging the dump tool: zfcpdump-install build (kernel + ramdisk around the s390x dumper)"
+run_logged build.log "$host_install" build --kernel "$image" --kernel-config "$kconfig" --dumper "$dumper" \
+  --root "$work/stage" --dumper-param zfcpdump.action=poweroff || fail_log build.log "zfcpdump-install build failed"
+layout=$work/stage/lib/s390-tools/zfcpdump
+[[ -s $layout/zfcpdump-image && -s $layout/zfcpdump-initrd ]] || fail "no zfcpdump-image and zfcpdump-initrd in $layout"
+say "$layout: zfcpdump-image $(($(stat -c %s "$layout/zfcpdump-image") >> 10)) KiB, zfcpdump-initrd $(($(stat -c %s "$layout/zfcpdump-initrd") >> 10)) KiB (baked in: zfcpdump.action=poweroff)"
+
+# ---------------------------------------------------------------------------------------------
+step "guest: make /dev/sda a dump disk, load the capture kernel, crash; our dumper dumps"
+say "guest: $guest_mb MiB, crashkernel=${crashkernel_mb}M, kernel $release, a fresh sparse $((disk_bytes >> 30)) GiB virtio-scsi disk with $sector-byte sectors"
+truncate -s "$disk_bytes" disk.img
+guest_args=(--kernel "$image" --no-modules --fast-scan --mem "$guest_mb" --append "crashkernel=${crashkernel_mb}M"
+  --disk "disk.img,$sector" --timeout 300
+  --add "$layout:/lib/s390-tools/zfcpdump" --add "$s390x_install:/usr/sbin/zfcpdump-install"
+  --env EXPECT_SECTOR="$sector" --env DUMP_MEMORY="${dump_mb}M" --env MARKER="$marker"
+  --env EXTRA_CMDLINE="$capture_params"
+  # The script never returns (the kernel crashes); the run ends when our dumper has said how
+  # it ends and the capture kernel powered the guest off.
+  --end-line '^End action: poweroff'
+  --script "$IT_DIR/crash_to_dump.guest.sh")
+guest_t0=$EPOCHREALTIME
+guest_status=0
+"$run_guest" "${guest_args[@]}" 2>&1 | console_watch console.log events || guest_status=$?
+((guest_status == 0)) || fail_log console.log "the crash cycle in the guest failed (run-guest exit $guest_status)"
+# What the console must show: the crash happened, our dumper ran in the capture kernel, found
+# the disk, dumped all of /proc/vmcore with progress, and powered off.
+expect console.log 'crash_to_dump\(guest\): .*crashing the kernel' "the guest script"
+expect console.log '^zfcpdump-kit dumper ' "the dumper's banner in the capture kernel"
+expect console.log '^  action\.+: poweroff *$' "the baked-in end action"
+expect console.log "^  vmcore\\.+: /proc/vmcore, $dump_mb MB *\$" "the vmcore of a ${guest_mb} MiB guest without its crashkernel"
+expect console.log "^  kernel\\.+: $release *\$" "the crashed kernel's release"
+expect console.log '^  disk\.+: /dev/sda, partition 1 \(sda1\) *$' "the dump disk found by its zipl record"
+expect console.log '^ +[0-9]+ of +[0-9]+ MB +[0-9.]+% +[0-9.]+ MB/s .*ETA *$' "progress lines"
+expect console.log "^ +$dump_mb of +$dump_mb MB +100\\.0% " "a progress line at 100%"
+expect console.log "^Dump successful: $dump_mb MB in [0-9.]+ s \\([0-9.]+ MB/s\\) *\$" "the dumper's result"
+expect console.log '^End action: poweroff *$' "the end action"
+success_line=$(grep -a '^Dump successful' console.log | sed 's/ *$//')
+progress_lines=$(grep -aEc '^ +[0-9]+ of +[0-9]+ MB .*ETA *$' console.log)
+t_crash=$(event_time events crash) t_end=$(event_time events end)
+# The capture kernel's own clock: when it started /init (our dumper).
+init_at=$(sed -n '/crashing the kernel/,$s/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' console.log | head -n1)
+copy_s=$(sed -n 's/^Dump successful: .* in \([0-9.]*\) s .*/\1/p' console.log)
+end_step
+# The one QEMU run, split at the crash (host clock) and by what the capture kernel measured.
+phase "  guest: boot, zfcpdump-install disk + zipl, kexec -p, up to the crash" "$(secs_between "$guest_t0" "$t_crash")"
+phase "  crash -> capture kernel -> dumper -> poweroff, QEMU exits" "$(secs_between "$t_crash" "$t_end")"
+phase "    of which the capture kernel's boot to /init (its clock)" "$(secs_between 0 "${init_at:-0}")"
+phase "    of which the dumper's copy of /proc/vmcore (its figure)" "$copy_s"
+say "$success_line (progress lines on the console: $progress_lines)"
+
+# ---------------------------------------------------------------------------------------------
+step "host: boot record and superblock on the disk, and zgetdump -i on partition 1"
+# (gl_check_zipl_disk is for disks before a dump: it wants the partition's start zeroed.)
+read -r part_start part_size < <(gl_part_range disk.img 1 "$sector") || fail "the disk image has no partition 1"
+[[ $(gl_text disk.img 0 4) == zIPL ]] || fail "no zIPL boot record at LBA 0 of the disk"
+sb=$(gl_be64 disk.img $((0x78)))
+[[ $(gl_text disk.img "$sb" 8) == ZFCPDUMP ]] || fail "no ZFCPDUMP superblock at byte $sb, where the boot record points"
+[[ $(gl_be64 disk.img $((sb + 0x10))) == "$part_start" ]] || fail "the superblock's part_start is not partition 1's start"
+dump_size=$(gl_be64 disk.img $((sb + 0x28)))
+# The checksum over the dump's first page is judged by zfcpdump-install check (step 8) and by
+# the real zgetdump -d (step 9).
+say "partition 1 at byte $part_start, $part_size bytes; the superblock names it, dump area $dump_size bytes"
+gl_extract_part disk.img 1 part.bin "$sector"
+run_logged zgetdump-i.txt it_zgetdump -i part.bin || fail_log zgetdump-i.txt "zgetdump -i refused the dump"
+expect zgetdump-i.txt 'Dump format\.+: elf$' "zgetdump -i"
+expect zgetdump-i.txt "UTS kernel release\\.+: $release\$" "zgetdump -i: the test kernel's release"
+expect zgetdump-i.txt "Dump memory range\\.+: $dump_mb MB\$" "zgetdump -i: the guest's memory without the crashkernel"
+expect zgetdump-i.txt 'CPU count \(online\)\.+: 1$' "zgetdump -i"
+
+# ---------------------------------------------------------------------------------------------
+step "host: zgetdump copies the dump out as an ELF file"
+it_zgetdump part.bin > dump.elf 2> zgetdump-copy.txt || fail_log zgetdump-copy.txt "zgetdump copy-out failed"
+((demo)) || cat zgetdump-copy.txt
+rm -f part.bin   # a gigabyte, no longer needed
+LC_ALL=C readelf -hW dump.elf > elf.txt 2>&1 || fail_log elf.txt "readelf cannot read the copied-out dump"
+expect elf.txt 'Type:.*CORE' "the copied-out dump"
+expect elf.txt 'Machine:.*S/390' "the copied-out dump"
+dump_bytes=$(stat -c %s dump.elf)
+say "dump.elf: $dump_bytes bytes, an s390x ELF core"
+
+# ---------------------------------------------------------------------------------------------
+step "host: makedumpfile --dump-dmesg recovers the crashed kernel's log"
+rm -f dmesg.txt
+run_logged makedumpfile.log makedumpfile_s390x --dump-dmesg dump.elf dmesg.txt \
+  || fail_log makedumpfile.log "makedumpfile --dump-dmesg failed"
+[[ -s dmesg.txt ]] || fail_log makedumpfile.log "makedumpfile wrote no log"
+grep -qF -- "$marker" dmesg.txt || fail_log dmesg.txt "the marker of this run is not in the recovered log"
+expect dmesg.txt 'sysrq: Trigger a crash' "the recovered log"
+expect dmesg.txt 'Kernel panic - not syncing: sysrq triggered crash' "the recovered log"
+expect dmesg.txt "Linux version $release " "the recovered log"
+say "$(wc -l < dmesg.txt) lines; the marker and the sysrq crash are in it"
+
+# ---------------------------------------------------------------------------------------------
+step "host: crash (s390x, with the test kernel's vmlinux) opens the dump: sys, bt"
+say "crash runs under qemu-user: half a minute or more"
+printf 'sys\nbt\nquit\n' > crash.cmd
+run_logged crash.txt crash_s390x -s "$vmlinux" dump.elf < crash.cmd || fail_log crash.txt "crash failed"
+expect crash.txt "RELEASE: $release\$" "crash sys"
+expect crash.txt "MEMORY: $guest_mb MB\$" "crash sys: the guest's memory"
+expect crash.txt 'PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "crash sys"
+expect crash.txt '#[0-9]+ \[[0-9a-f]+\] panic at ' "crash bt: panic"
+expect crash.txt '#[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash at ' "crash bt: the sysrq crash handler"
+expect crash.txt '#[0-9]+ \[[0-9a-f]+\] write_sysrq_trigger at ' "crash bt: the write to /proc/sysrq-trigger"
+say "bt: panic <- sysrq_handle_crash <- __handle_sysrq <- write_sysrq_trigger"
+
+# ---------------------------------------------------------------------------------------------
+step "host: zfcpdump-install check on the disk image"
+check_status=0
+run_logged check.txt "$host_install" check --memory "${dump_mb}M" disk.img || check_status=$?
+((check_status == 10)) || fail_log check.txt "zfcpdump-install check exited $check_status, not 10 (a valid dump)"
+[[ $(field check.txt dump_tool) == valid ]] || fail_log check.txt "check: the dump tool is not valid"
+[[ $(field check.txt checksum_ok) == yes ]] || fail_log check.txt "check: the checksum does not match"
+[[ $(field check.txt dump_area) == dump ]] || fail_log check.txt "check: the dump area holds no dump"
+[[ $(field check.txt dump_memory) == $((dump_mb << 20)) ]] || fail_log check.txt "check: not a dump of $dump_mb MiB"
+[[ $(field check.txt dump_kernel) == "$release" ]] || fail_log check.txt "check: not a dump of $release"
+[[ $(field check.txt block_size) == "$sector" ]] || fail_log check.txt "check: block size is not $sector"
+say "exit 10: a valid dump, $(field check.txt dump_memory) bytes of memory ($(field check.txt dump_bytes) bytes on disk), kernel $(field check.txt dump_kernel)"
+
+# ---------------------------------------------------------------------------------------------
+step "guest (Debian's kernel): the real zgetdump -d on /dev/sda, natively"
+run_logged zgetdump-d.log "$run_guest" --fast-scan --timeout 240 --disk "disk.img,$sector" \
+  --env EXPECT_RELEASE="$release" --env EXPECT_DUMP_MB="$dump_mb" \
+  --script "$IT_DIR/crash_to_dump.zgetdump.guest.sh" || fail_log zgetdump-d.log "the second guest boot failed"
+expect zgetdump-d.log 'Single-volume SCSI dump tool' "zgetdump -d in the guest"
+say "$(grep -m1 -E 'Maximum dump size' zgetdump-d.log | sed 's/^ *//')"
+
+# ---------------------------------------------------------------------------------------------
+end_step
+printf '\n=== result\n'
+echo "The dump (zgetdump -i on partition 1 of the disk, on the host):"
+indent < zgetdump-i.txt
+echo
+echo "The crashed kernel's log, recovered from the dump (makedumpfile --dump-dmesg), first lines:"
+head -n 6 dmesg.txt | cut -c1-120 | indent
+echo "    ..."
+# From the marker to the sysrq handler in the call trace: the last words, the crash, the panic.
+awk -v m="$marker" 'index($0, m) { on = 1 } on { print } on && /sysrq_handle_crash/ { exit }' dmesg.txt | cut -c1-120 | indent
+echo "    ..."
+echo
+echo "crash's bt of the panicking task:"
+sed -n '/^ #0 \[/,/^ *#[0-9]* \[.*write_sysrq_trigger/p' crash.txt | indent
+echo
+echo "Figures ($sector-byte sectors):"
+printf '    dump: %s MiB of memory (a %s MiB guest, its %s MiB crashkernel left out), %s bytes on the disk;\n' \
+  "$dump_mb" "$guest_mb" "$crashkernel_mb" "$(field check.txt dump_bytes)"
+printf '          copied out by zgetdump as ELF: %s bytes\n' "$dump_bytes"
+printf '    dumper, as it printed it: %s\n' "$success_line"
+echo "    wall time of each phase:"
+for i in "${!phase_names[@]}"; do printf '      %6s s  %s\n' "${phase_secs[$i]}" "${phase_names[$i]}"; done
+printf '      %6s s  total\n' "$(secs_between "$wall_t0" "$EPOCHREALTIME")"
+echo
+echo "PASS: crash to verified dump on an emulated IBM Z, $sector-byte sectors"
