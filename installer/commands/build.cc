@@ -1,20 +1,13 @@
 // zfcpdump-install build: the dump-tool layout zipl reads, from a prebuilt dump kernel or one
 // built from source, and the ramdisk around the static dumper.
-#include <unistd.h>
+// The work itself (kernel and configuration checks, ramdisk, HSA fit, atomic install) is
+// layout::build_layout(), which `hook` calls too.
+#include <cerrno>
 
-#include <cstdlib>
-#include <filesystem>
-
-#include "initramfs-gen/compression.h"
-#include "initramfs-gen/ramdisk_writer.h"
 #include "installer/commands/command.h"
 #include "installer/commands/common.h"
 #include "installer/kernel/cached_build.h"
-#include "installer/kernel/hsa.h"
-#include "installer/kernel/kernel_config.h"
-#include "installer/kernel/kernel_image.h"
-#include "installer/kernel/zfcpdump_config.h"
-#include "installer/layout/layout.h"
+#include "installer/layout/build_layout.h"
 #include "util/strings.h"
 
 #ifndef ZK_VERSION
@@ -23,26 +16,6 @@
 
 namespace zk::installer::commands {
 namespace {
-
-/// A private temporary directory, removed with its contents.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string t = std::string(base && *base ? base : "/tmp") + "/zfcpdump-install.XXXXXX";
-    if (::mkdtemp(t.data())) path_ = t;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 struct KernelInputs {
   std::string image;
@@ -85,7 +58,7 @@ const cli::CommandSpec& build_spec() {
       "Files are replaced atomically; a rerun with the same inputs changes nothing.",
       {
           {"kernel", 0, "IMAGE", "a prebuilt s390 kernel image (arch/s390/boot/bzImage)"},
-          {"kernel-config", 0, "CONFIG", "the .config IMAGE was built with"},
+          {"kernel-config", 0, "CONFIG", "the .config IMAGE was built with (default: kernel_config of the configuration)"},
           {"kernel-source", 0, "DIR", "build the kernel from this source tree"},
           {"config-fragment", 0, "FILE", "merge FILE into zfcpdump_defconfig before building", true},
           {"compress", 0, "METHOD", "ramdisk compression: gzip (default), xz, zstd, lz4 or none"},
@@ -107,7 +80,10 @@ int run_build(Context& ctx) {
   const auto source = a.get("kernel-source");
   if (source && (a.has("kernel") || a.has("kernel-config")))
     return usage_error(r, "--kernel-source does not go with --kernel or --kernel-config");
-  if (!source && !a.has("config-fragment") && (!a.has("kernel") || !a.has("kernel-config")))
+  // --kernel-config defaults to the configuration's kernel_config.
+  std::optional<std::string> kernel_config = a.get("kernel-config");
+  if (!kernel_config && !ctx.config.kernel_config.empty()) kernel_config = ctx.config.kernel_config;
+  if (!source && !a.has("config-fragment") && (!a.has("kernel") || !kernel_config))
     return usage_error(r, "build needs --kernel IMAGE and --kernel-config CONFIG, or --kernel-source DIR");
   if (!source && a.has("config-fragment")) return usage_error(r, "--config-fragment goes with --kernel-source");
   std::optional<uint64_t> hsa_override;
@@ -123,76 +99,51 @@ int run_build(Context& ctx) {
     if (!built) return failure(r, built.error());
     k = *built;
   } else {
-    k = {*a.get("kernel"), *a.get("kernel-config"), ""};
+    k = {*a.get("kernel"), *kernel_config, ""};
   }
 
-  r.step("Checking the dump kernel " + k.image);
-  auto image = kernel::check_kernel_image(k.image);
-  if (!image) return failure(r, image.error());
-  if (k.release.empty()) k.release = image->release;
-  r.note(util::format("s390 boot image, %s, %s%s", util::human_size(image->size).c_str(),
-                      image->compressed ? "compressed " : "uncompressed",
-                      image->compression.c_str()));
-  if (!image->release.empty()) r.note("kernel release " + image->release);
   auto ramdisk_spec = ramdisk_spec_from(ctx);
   if (!ramdisk_spec) return failure(r, ramdisk_spec.error());
-  auto config = kernel::KernelConfig::load(k.config);
-  if (!config) return failure(r, config.error());
-  const auto check = kernel::check_zfcpdump_config(
-      *config, initramfs::kernel_config_option(ramdisk_spec->compression));
-  for (const auto& w : check.warnings) r.warn(w.message);
-  if (!check.ok()) {
-    for (const auto& e : check.errors) r.error(e.message);
-    r.finish(false);
-    return kExitFailure;
-  }
-  r.note("configuration " + k.config + " has what a zfcpdump kernel needs");
-
   ScratchDir scratch;
   if (scratch.path().empty()) return failure(r, Error{errno, "create a temporary directory"});
-  const std::string ramdisk = scratch.path() + "/zfcpdump-initrd";
-  r.step("Writing the ramdisk (" + std::string(initramfs::compression_name(ramdisk_spec->compression)) +
-         ") around " + ramdisk_spec->dumper_path);
-  auto rd = initramfs::write_ramdisk(*ramdisk_spec, ramdisk);
-  if (!rd) return failure(r, rd.error());
-  r.note(util::format("%s (%zu entries)", util::human_size(rd->file_bytes).c_str(), rd->entries));
 
-  auto hsa = kernel::hsa_size("/sys", hsa_override);
-  if (!hsa) return failure(r, hsa.error());
-  auto left = kernel::check_hsa_fit(image->size, rd->file_bytes, *hsa);
-  if (!left) return failure(r, left.error());
+  layout::BuildRequest q;
+  q.image = k.image;
+  q.config = k.config;
+  q.release = k.release;
+  q.ramdisk = *ramdisk_spec;
+  q.dumper_params = a.all("dumper-param");
+  q.hsa_override = hsa_override;
+  q.root = a.get("root").value_or("/");
+  q.zfcpdump_dir = a.get("zfcpdump-dir").value_or(ctx.config.zfcpdump_dir);
+  q.dumper_version = ZK_VERSION;
+  q.scratch_dir = scratch.path();
+  auto lock = layout::lock_layout_dir(layout::layout_dir(q.root, q.zfcpdump_dir));
+  if (!lock) return failure(r, lock.error());
+  auto built = layout::build_layout(q, report_events(r));
+  if (!built) return failure(r, built.error());
 
-  layout::LayoutInput in;
-  in.root = a.get("root").value_or("/");
-  in.zfcpdump_dir = a.get("zfcpdump-dir").value_or(ctx.config.zfcpdump_dir);
-  in.kernel_image_path = k.image;
-  in.ramdisk_path = ramdisk;
-  in.dumper_version = ZK_VERSION;
-  in.kernel_release = k.release;
-  in.compressor = std::string(initramfs::compression_name(ramdisk_spec->compression));
-  in.hsa_size = hsa->bytes;
-  r.step("Installing the layout in " + layout::layout_dir(in.root, in.zfcpdump_dir));
-  auto installed = layout::install_layout(in);
-  if (!installed) return failure(r, installed.error());
-  if (installed->changed.empty()) {
+  const auto& installed = built->installed;
+  if (installed.changed.empty()) {
     r.note("already current: nothing changed");
   } else {
-    for (const auto& c : installed->changed) r.note("updated " + c);
+    for (const auto& c : installed.changed) r.note("updated " + c);
   }
-  r.field("directory", installed->dir);
-  r.field("kernel_release", k.release);
-  r.field("kernel_bytes", image->size);
-  r.field("ramdisk_bytes", rd->file_bytes);
-  r.field("hsa_bytes", hsa->bytes);
-  r.field("hsa_source", hsa->origin);
-  r.field("hsa_left_bytes", *left);
-  r.field("manifest_sha256", installed->manifest_sha256);
-  r.field("changed", !installed->changed.empty());
+  r.field("directory", installed.dir);
+  r.field("kernel_release", built->release);
+  r.field("kernel_bytes", built->image.size);
+  r.field("ramdisk_bytes", built->ramdisk.file_bytes);
+  r.field("hsa_bytes", built->hsa.bytes);
+  r.field("hsa_source", built->hsa.origin);
+  r.field("hsa_left_bytes", built->hsa_left);
+  r.field("manifest_sha256", installed.manifest_sha256);
+  r.field("changed", !installed.changed.empty());
   if (!r.json() && !r.quiet())
     r.note(util::format("kernel %s + ramdisk %s = %s of the %s HSA (%s)",
-                        util::human_size(image->size).c_str(), util::human_size(rd->file_bytes).c_str(),
-                        util::human_size(image->size + rd->file_bytes).c_str(),
-                        util::human_size(hsa->bytes).c_str(), hsa->origin.c_str()));
+                        util::human_size(built->image.size).c_str(),
+                        util::human_size(built->ramdisk.file_bytes).c_str(),
+                        util::human_size(built->image.size + built->ramdisk.file_bytes).c_str(),
+                        util::human_size(built->hsa.bytes).c_str(), built->hsa.origin.c_str()));
   r.finish(true);
   return kExitOk;
 }

@@ -8,6 +8,7 @@ const std::vector<Command>& all_commands() {
       {build_spec, run_build},
       {disk_spec, run_disk},
       {check_spec, run_check},
+      {hook_spec, run_hook},
   };
   return commands;
 }

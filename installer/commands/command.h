@@ -10,7 +10,8 @@
 
 namespace zk::installer::commands {
 
-/// Exit statuses shared by every subcommand; `check` adds its own above 9 (zfcpdump-install(8)).
+/// Exit statuses shared by every subcommand; `disk` adds 3, `hook` 4 and `check` its own above
+/// 9 (zfcpdump-install(8)).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
@@ -40,5 +41,8 @@ int run_ramdisk(Context& ctx);
 
 const cli::CommandSpec& build_spec();
 int run_build(Context& ctx);
+
+const cli::CommandSpec& hook_spec();
+int run_hook(Context& ctx);
 
 }  // namespace zk::installer::commands

@@ -1,5 +1,10 @@
 #include "installer/commands/common.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
 #include "initramfs-gen/compression.h"
 #include "installer/kernel/kernel_config.h"
 #include "util/strings.h"
@@ -37,16 +42,9 @@ Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx) {
   auto mtime = initramfs::mtime_from_environment();
   if (!mtime) return std::unexpected(mtime.error());
   spec.mtime = *mtime;
-  const auto params = ctx.args.all("dumper-param");
-  if (!params.empty()) {
-    std::string text = "# Defaults baked in by zfcpdump-install; kernel parameters override them.\n";
-    for (const auto& p : params) {
-      if (p.find('=') == std::string::npos || p.find_first_of(" \t\n") != std::string::npos)
-        return fail("--dumper-param '" + p + "' is not a single key=value word");
-      text += p + "\n";
-    }
-    spec.config_text = text;
-  }
+  auto text = layout::dumper_config_text(ctx.args.all("dumper-param"));
+  if (!text) return std::unexpected(text.error());
+  spec.config_text = *text;
   if (auto cfg = ctx.args.get("kernel-config")) {
     auto config = kernel::KernelConfig::load(*cfg);
     if (!config) return std::unexpected(config.error());
@@ -57,6 +55,22 @@ Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx) {
                                option.c_str(), cfg->c_str()));
   }
   return spec;
+}
+
+layout::BuildEvents report_events(cli::Report& r) {
+  return {[&r](const std::string& s) { r.step(s); }, [&r](const std::string& s) { r.note(s); },
+          [&r](const std::string& s) { r.warn(s); }, [&r](const std::string& s) { r.error(s); }};
+}
+
+ScratchDir::ScratchDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string t = std::string(base && *base ? base : "/tmp") + "/zfcpdump-install.XXXXXX";
+  if (::mkdtemp(t.data())) path_ = t;
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  if (!path_.empty()) std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace zk::installer::commands

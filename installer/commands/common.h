@@ -1,11 +1,13 @@
 #pragma once
-/// What several subcommands share: reporting failures, and the ramdisk inputs (the dumper,
-/// the compressor, baked-in dumper parameters) that `ramdisk` and `build` both take.
+/// What several subcommands share: reporting failures, the ramdisk inputs (the dumper, the
+/// compressor, baked-in dumper parameters) that `ramdisk`, `build` and `hook` take, a scratch
+/// directory, and the glue between the layout builder's events and the report.
 
 #include <string>
 
 #include "initramfs-gen/ramdisk_spec.h"
 #include "installer/commands/command.h"
+#include "installer/layout/build_layout.h"
 #include "util/error.h"
 
 namespace zk::installer::commands {
@@ -21,5 +23,22 @@ int usage_error(cli::Report& r, const std::string& message);
 /// The ramdisk spec from --compress, --dumper, --dumper-param and SOURCE_DATE_EPOCH; with
 /// --kernel-config, a compressor the kernel cannot unpack is refused naming its option.
 Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx);
+
+/// BuildEvents that tell the report: steps, notes, warnings and errors.
+[[nodiscard]] layout::BuildEvents report_events(cli::Report& r);
+
+/// A private temporary directory below $TMPDIR (else /tmp), removed with its contents.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  /// Empty when it could not be made (errno says why).
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace zk::installer::commands

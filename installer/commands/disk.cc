@@ -44,6 +44,7 @@
 #include "installer/disk/stable_path.h"
 #include "installer/disk/verify.h"
 #include "installer/disk/zipl.h"
+#include "installer/disk/zipl_conf.h"
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
 #include "installer/system/block_device.h"
@@ -579,6 +580,21 @@ int verify(Job& j) {
   return kGoOn;
 }
 
+/// The zipl.conf(5) dump section that installs the same dump tool (templates/zipl-dump.conf.in),
+/// for administrators who drive zipl from /etc/zipl.conf. Shown only; a problem is a note.
+void zipl_conf_section(Job& j) {
+  auto values = disk::zipl_dump_values(j.zipl_target, j.stable, j.target.number, j.ctx.config.zfcpdump_dir);
+  auto tmpl = disk::load_template(disk::template_candidates(disk::kZiplDumpTemplate));
+  auto text = values && tmpl ? disk::render_template(tmpl->second, *values) : Result<std::string>(std::string());
+  if (!values || !tmpl || !text) {
+    j.r.note("no zipl.conf section: " + (!values ? values.error() : !tmpl ? tmpl.error() : text.error()).describe());
+    return;
+  }
+  j.r.note("for /etc/zipl.conf, the same dump tool as a section (zipl " + values->at("SECTION") + "):");
+  note_lines(j.r, *text, "  ", true);
+  j.r.field_json("zipl_conf", cli::json_string(*text));
+}
+
 int register_disk(Job& j) {
   auto& r = j.r;
   r.step("Registering the dump disk");
@@ -595,6 +611,7 @@ int register_disk(Job& j) {
   if (auto saved = state::save_registry(path, *reg); !saved) return j.fail(saved.error().describe());
   r.note("registered as " + j.stable + " in " + path);
   r.field("registered_as", j.stable);
+  if (!j.dev.is_image) zipl_conf_section(j);
   return kGoOn;
 }
 

@@ -8,6 +8,11 @@ ZiplChoice choose_zipl(const std::optional<std::string>& option, const char* env
   return {configured.empty() ? std::string("zipl") : configured, "configuration"};
 }
 
+std::vector<std::string> zipl_image_env(unsigned partition, uint32_t sector_size) {
+  return {std::string(kImagePartitionEnv) + "=" + std::to_string(partition),
+          std::string(kImageSectorSizeEnv) + "=" + std::to_string(sector_size)};
+}
+
 std::vector<std::string> zipl_dump_argv(const std::string& program, const std::string& target) {
   return {program, "-d", target};
 }

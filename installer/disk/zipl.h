@@ -1,6 +1,7 @@
 #pragma once
 /// Which zipl installs the dump tool, and how it is called.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@ struct ZiplChoice {
 /// --zipl, else $ZIPL (when set and not empty), else the configuration's zipl.
 [[nodiscard]] ZiplChoice choose_zipl(const std::optional<std::string>& option, const char* env,
                                      const std::string& configured);
+
+/// The environment for a zipl given an image file: kImagePartitionEnv and kImageSectorSizeEnv.
+[[nodiscard]] std::vector<std::string> zipl_image_env(unsigned partition, uint32_t sector_size);
 
 /// {program, "-d", target}: install the dump tool on the partition `target`.
 [[nodiscard]] std::vector<std::string> zipl_dump_argv(const std::string& program, const std::string& target);

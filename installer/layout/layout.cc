@@ -90,6 +90,12 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
   m.kernel_release = in.kernel_release;
   m.compressor = in.compressor;
   m.hsa_size = in.hsa_size;
+  m.dumper_params = in.dumper_params;
+  m.kernel_version = in.kernel_version;
+  m.image_source = in.image_source;
+  // Before anything is written: a value the manifest cannot hold must not leave a new image
+  // behind an old manifest.
+  if (auto ok = check_manifest_values(m); !ok) return std::unexpected(ok.error());
 
   auto note = [&](Result<bool> r, const char* name) -> Result<void> {
     if (!r) return std::unexpected(r.error());
@@ -114,6 +120,16 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
     res.changed.emplace_back(kManifestName);
   }
   return res;
+}
+
+Result<std::vector<std::string>> remove_layout(const std::string& dir) {
+  std::vector<std::string> removed;
+  for (const char* name : {kManifestName, kImageLink, kInitrdLink, kInitrdName, kImageName}) {
+    const std::string path = dir + "/" + name;
+    if (::unlink(path.c_str()) == 0) removed.emplace_back(name);
+    else if (errno != ENOENT) return fail_errno(errno, "remove " + path);
+  }
+  return removed;
 }
 
 Result<std::pair<Manifest, std::string>> read_installed_manifest(const std::string& dir) {

@@ -33,6 +33,9 @@ struct LayoutInput {
   std::string kernel_release;
   std::string compressor;
   uint64_t hsa_size = 0;
+  std::string dumper_params;   ///< recorded in the manifest (see Manifest)
+  std::string kernel_version;  ///< recorded: the kernel package's version (hook add)
+  std::string image_source;    ///< recorded: where the kernel image came from (hook add)
 };
 
 struct LayoutResult {
@@ -47,6 +50,12 @@ struct LayoutResult {
 /// manifest last, so a manifest never describes files that are not there yet. Running it again
 /// with the same inputs changes nothing.
 Result<LayoutResult> install_layout(const LayoutInput& in);
+
+/// Removes the layout in `dir` (the inverse of install_layout): the manifest first, so that no
+/// manifest ever describes files that are gone, then the links, the ramdisk and the image.
+/// Missing files are fine; the directory itself stays (zipl and s390-tools own it). Returns the
+/// names removed (empty: there was nothing to remove).
+Result<std::vector<std::string>> remove_layout(const std::string& dir);
 
 /// Reads the manifest of an installed layout, with the SHA-256 of the manifest file.
 Result<std::pair<Manifest, std::string>> read_installed_manifest(const std::string& dir);

@@ -77,6 +77,30 @@ TEST(Layout, ConfigurableDirectoryAndMissingInput) {
   EXPECT_NE(r.error().describe().find("missing"), std::string::npos);
 }
 
+TEST(Layout, ValueTheManifestCannotHoldWritesNothing) {
+  Inputs t;
+  t.in.kernel_version = "6.1-zfcpdump\nimage.size=1";
+  ASSERT_FALSE(install_layout(t.in));
+  EXPECT_FALSE(fs::exists(t.dir.file("root") + "/lib/s390-tools/zfcpdump/zfcpdump-image"));
+}
+
+TEST(Layout, RemoveUndoesInstall) {
+  Inputs t;
+  t.in.kernel_version = "6.1-zfcpdump";
+  ASSERT_TRUE(install_layout(t.in));
+  const std::string d = t.dir.file("root") + "/lib/s390-tools/zfcpdump";
+  ASSERT_TRUE(util::write_file_atomically(d + "/other", "not ours"));
+  auto removed = remove_layout(d);
+  ASSERT_TRUE(removed) << removed.error().describe();
+  EXPECT_EQ(*removed, (std::vector<std::string>{"zfcpdump-kit.manifest", "zfcpdump.image", "zfcpdump.rd",
+                                                "zfcpdump-initrd", "zfcpdump-image"}));
+  EXPECT_TRUE(fs::exists(d + "/other"));
+  EXPECT_FALSE(read_installed_manifest(d));
+  auto again = remove_layout(d);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->empty());
+}
+
 TEST(Layout, Dir) {
   EXPECT_EQ(layout_dir("/", "/lib/s390-tools/zfcpdump"), "/lib/s390-tools/zfcpdump");
   EXPECT_EQ(layout_dir("/stage/", "/lib/x"), "/stage/lib/x");

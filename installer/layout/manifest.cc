@@ -16,18 +16,38 @@ bool is_sha256(std::string_view s) {
 
 }  // namespace
 
+Result<void> check_manifest_values(const Manifest& m) {
+  for (const auto& [key, value] :
+       {std::pair<const char*, const std::string*>{"dumper.version", &m.dumper_version},
+        {"kernel.release", &m.kernel_release}, {"compressor", &m.compressor},
+        {"dumper.params", &m.dumper_params}, {"kernel.version", &m.kernel_version},
+        {"image.source", &m.image_source}}) {
+    if (value->size() > kManifestMaxValueBytes)
+      return fail(util::format("manifest: %s is %zu bytes (at most %zu)", key, value->size(), kManifestMaxValueBytes));
+    for (unsigned char c : *value)
+      if (c < 0x20 || c == 0x7f) return fail(util::format("manifest: %s holds a control character", key));
+    if (!value->empty() && (value->front() == ' ' || value->back() == ' '))
+      return fail(util::format("manifest: %s starts or ends with a space", key));
+  }
+  return {};
+}
+
 std::string render_manifest(const Manifest& m) {
   using ull = unsigned long long;
+  auto optional = [](const char* key, const std::string& value) {
+    return value.empty() ? std::string() : std::string(key) + "=" + value + "\n";
+  };
   return util::format(
-      "# Written by zfcpdump-install build; read by zfcpdump-install check and hook.\n"
+      "# Written by zfcpdump-install build or hook; read by zfcpdump-install disk, check and hook.\n"
       "%.*s\n"
       "image.size=%llu\nimage.sha256=%s\n"
       "initrd.size=%llu\ninitrd.sha256=%s\n"
-      "dumper.version=%s\nkernel.release=%s\ncompressor=%s\nhsa.size=%llu\n",
+      "dumper.version=%s\nkernel.release=%s\ncompressor=%s\nhsa.size=%llu\n%s%s%s",
       static_cast<int>(kFormatLine.size()), kFormatLine.data(), static_cast<ull>(m.image_size),
       m.image_sha256.c_str(), static_cast<ull>(m.initrd_size), m.initrd_sha256.c_str(),
       m.dumper_version.c_str(), m.kernel_release.c_str(), m.compressor.c_str(),
-      static_cast<ull>(m.hsa_size));
+      static_cast<ull>(m.hsa_size), optional("dumper.params", m.dumper_params).c_str(),
+      optional("kernel.version", m.kernel_version).c_str(), optional("image.source", m.image_source).c_str());
 }
 
 Result<Manifest> parse_manifest(std::string_view text) {
@@ -80,6 +100,9 @@ Result<Manifest> parse_manifest(std::string_view text) {
     else if (key == "kernel.release") m.kernel_release = value;
     else if (key == "compressor") m.compressor = value;
     else if (key == "hsa.size") r = number(m.hsa_size);
+    else if (key == "dumper.params") m.dumper_params = value;
+    else if (key == "kernel.version") m.kernel_version = value;
+    else if (key == "image.source") m.image_source = value;
     if (!r) return std::unexpected(r.error());
   }
   if (!format_seen) return fail("manifest: no \"" + std::string(kFormatLine) + "\" line");

@@ -1,8 +1,10 @@
 #pragma once
-/// The layout manifest: what `zfcpdump-install build` put into the zfcpdump directory (sizes,
-/// SHA-256, dumper version, kernel release, compressor), read back by the installer and the
-/// packaging hook to tell whether a dump disk's tool is current. A small "key=value" text file;
-/// its own SHA-256 identifies a layout.
+/// The layout manifest: what `zfcpdump-install build` (or `hook add`) put into the zfcpdump
+/// directory (sizes, SHA-256, dumper version, kernel release, compressor, baked-in dumper
+/// parameters, and for a layout the packaging hook made, the kernel package's version and
+/// image), read back by the installer and the packaging hook to tell whether a dump disk's tool
+/// is current. A small "key=value" text file; its own SHA-256 identifies a layout. Optional
+/// keys are written only when set, so a layout built the same way renders the same text.
 
 #include <cstdint>
 #include <string>
@@ -24,8 +26,20 @@ struct Manifest {
   std::string kernel_release;   ///< as far as it is known; may be empty
   std::string compressor;
   uint64_t hsa_size = 0;        ///< the budget the layout was checked against
+  /// The dumper parameters baked into the ramdisk (space-separated key=value words), so that
+  /// `hook refresh` rebuilds the same ramdisk around a new dumper. Optional.
+  std::string dumper_params;
+  /// The kernel version the packaging hook installed the layout for (`hook add KVER`); empty
+  /// for a layout `build` made. `hook remove KVER` removes only a layout of that version.
+  std::string kernel_version;
+  /// The image the kernel was copied from (`hook add`); optional, for reports.
+  std::string image_source;
 };
 
+/// Whether every text value of `m` survives render_manifest() and parse_manifest() unchanged:
+/// no control characters (a newline would start a line of its own), no white space at either
+/// end (lines are trimmed), at most kManifestMaxValueBytes. The error names the key.
+Result<void> check_manifest_values(const Manifest& m);
 [[nodiscard]] std::string render_manifest(const Manifest& m);
 /// Parses a manifest; unknown keys are ignored (newer writers), malformed lines, a missing
 /// format line, sizes that are not numbers, digests that are not 64 hex digits and values over

@@ -38,5 +38,32 @@ TEST(Manifest, Rejects) {
   EXPECT_TRUE(parse_manifest(t + "some.future.key=1\n"));
 }
 
+TEST(Manifest, OptionalKeysOnlyWhenSet) {
+  const auto plain = render_manifest(sample());
+  EXPECT_EQ(plain.find("kernel.version"), std::string::npos);
+  EXPECT_EQ(plain.find("dumper.params"), std::string::npos);
+  auto m = sample();
+  m.dumper_params = "dump_debug=2 zfcpdump.action=poweroff";
+  m.kernel_version = "6.1 \"odd\" zfcpdump";
+  m.image_source = "/boot/vmlinuz-6.1 \"odd\" zfcpdump";
+  auto back = parse_manifest(render_manifest(m));
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(back->dumper_params, m.dumper_params);
+  EXPECT_EQ(back->kernel_version, m.kernel_version);
+  EXPECT_EQ(back->image_source, m.image_source);
+}
+
+TEST(Manifest, ValuesThatWouldNotSurviveAreRefused) {
+  auto m = sample();
+  EXPECT_TRUE(check_manifest_values(m));
+  m.kernel_version = "6.1\nimage.sha256=0";
+  EXPECT_FALSE(check_manifest_values(m));
+  m.kernel_version = "6.1-zfcpdump ";
+  EXPECT_FALSE(check_manifest_values(m));
+  m.kernel_version = "6.1-zfcpdump";
+  m.image_source = std::string(kManifestMaxValueBytes + 1, 'x');
+  EXPECT_FALSE(check_manifest_values(m));
+}
+
 }  // namespace
 }  // namespace zk::installer::layout
