@@ -48,17 +48,11 @@ DumperParams parse_kernel_cmdline(std::string_view cmdline) {
 
 DumperParams parse_dumper_params(std::string_view config_text, std::string_view cmdline) {
   std::string words;
-  size_t pos = 0;
-  while (pos < config_text.size()) {
-    size_t eol = config_text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = config_text.size();
-    std::string_view line = util::trim(config_text.substr(pos, eol - pos));
-    if (!line.empty() && line.front() != '#') {
-      words += line;
-      words += ' ';
-    }
-    pos = eol + 1;
-  }
+  (void)util::for_each_content_line(config_text, [&words](unsigned, std::string_view line) -> Result<void> {
+    words += line;
+    words += ' ';
+    return {};
+  });
   words += cmdline;
   return parse_kernel_cmdline(words);
 }

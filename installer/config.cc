@@ -8,15 +8,7 @@
 namespace zk::installer {
 
 Result<Config> parse_config(std::string_view text, Config c) {
-  size_t pos = 0;
-  unsigned lineno = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = util::trim(text.substr(pos, eol - pos));
-    pos = eol + 1;
-    ++lineno;
-    if (line.empty() || line.front() == '#') continue;
+  auto parse_line = [&c](unsigned lineno, std::string_view line) -> Result<void> {
     const auto eq = line.find('=');
     if (eq == std::string_view::npos)
       return fail(util::format("line %u: expected \"key = value\"", lineno));
@@ -34,7 +26,9 @@ Result<Config> parse_config(std::string_view text, Config c) {
     else return fail(util::format("line %u: unknown key \"%s\"", lineno, key.c_str()));
     if ((key == "zfcpdump_dir" || key == "registry") && (value.empty() || value.front() != '/'))
       return fail(util::format("line %u: %s must be an absolute path", lineno, key.c_str()));
-  }
+    return {};
+  };
+  if (auto ok = util::for_each_content_line(text, parse_line); !ok) return std::unexpected(ok.error());
   return c;
 }
 

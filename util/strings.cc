@@ -79,6 +79,35 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   return *number << shift;
 }
 
+Result<void> for_each_content_line(std::string_view text,
+                                   const std::function<Result<void>(unsigned, std::string_view)>& fn) {
+  size_t pos = 0;
+  unsigned lineno = 0;
+  while (pos < text.size()) {
+    size_t eol = text.find('\n', pos);
+    if (eol == std::string_view::npos) eol = text.size();
+    const std::string_view line = trim(text.substr(pos, eol - pos));
+    pos = eol + 1;
+    ++lineno;
+    if (line.empty() || line.front() == '#') continue;
+    if (auto r = fn(lineno, line); !r) return r;
+  }
+  return {};
+}
+
+std::vector<std::string_view> split_words(std::string_view line) {
+  std::vector<std::string_view> words;
+  size_t p = 0;
+  while (p < line.size()) {
+    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    size_t end = p;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+    if (end > p) words.push_back(line.substr(p, end - p));
+    p = end;
+  }
+  return words;
+}
+
 std::string human_size(uint64_t bytes) {
   static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   double v = static_cast<double>(bytes);

@@ -2,9 +2,13 @@
 /// Small string helpers that the dumper can afford (no iostreams, no <format> in g++ 12).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "util/error.h"
 
 namespace zk::util {
 
@@ -20,6 +24,15 @@ namespace zk::util {
 
 /// Parses a size such as "512M", "4G", "1048576", "32MiB" (binary units); nullopt on error.
 [[nodiscard]] std::optional<uint64_t> parse_size(std::string_view text);
+
+/// Calls `fn(lineno, line)` for each line of `text` (1-based numbers) with surrounding blanks
+/// trimmed, skipping empty lines and lines starting with '#': the shape of every small text
+/// file the toolkit keeps (configuration, manifest, registry). Stops at the first error.
+Result<void> for_each_content_line(std::string_view text,
+                                   const std::function<Result<void>(unsigned, std::string_view)>& fn);
+
+/// Splits `line` at runs of blanks (spaces and tabs) into words.
+[[nodiscard]] std::vector<std::string_view> split_words(std::string_view line);
 
 /// "1.5 GiB" style rendering of a byte count, for messages.
 [[nodiscard]] std::string human_size(uint64_t bytes);

@@ -55,18 +55,10 @@ Result<Manifest> parse_manifest(std::string_view text) {
     return fail(util::format("manifest: %zu bytes (at most %zu)", text.size(), kManifestMaxBytes));
   Manifest m;
   bool format_seen = false;
-  size_t pos = 0;
-  unsigned lineno = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = util::trim(text.substr(pos, eol - pos));
-    pos = eol + 1;
-    ++lineno;
-    if (line.empty() || line.front() == '#') continue;
+  auto parse_line = [&](unsigned lineno, std::string_view line) -> Result<void> {
     if (line == kFormatLine) {
       format_seen = true;
-      continue;
+      return {};
     }
     const auto eq = line.find('=');
     if (eq == std::string_view::npos)
@@ -103,8 +95,9 @@ Result<Manifest> parse_manifest(std::string_view text) {
     else if (key == "dumper.params") m.dumper_params = value;
     else if (key == "kernel.version") m.kernel_version = value;
     else if (key == "image.source") m.image_source = value;
-    if (!r) return std::unexpected(r.error());
-  }
+    return r;
+  };
+  if (auto ok = util::for_each_content_line(text, parse_line); !ok) return std::unexpected(ok.error());
   if (!format_seen) return fail("manifest: no \"" + std::string(kFormatLine) + "\" line");
   if (m.image_sha256.empty()) return fail("manifest: no image.sha256");
   return m;

@@ -47,28 +47,13 @@ std::string render_registry(const Registry& r) {
 
 Result<Registry> parse_registry(std::string_view text) {
   Registry r;
-  size_t pos = 0;
-  unsigned lineno = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = util::trim(text.substr(pos, eol - pos));
-    pos = eol + 1;
-    ++lineno;
-    if (line.empty() || line.front() == '#') continue;
+  auto parse_line = [&r](unsigned lineno, std::string_view line) -> Result<void> {
     if (r.disks.size() >= kRegistryMaxEntries)
       return fail(util::format("registry: more than %zu disks", kRegistryMaxEntries));
     DiskEntry e;
-    size_t p = 0;
-    while (p < line.size()) {
-      while (p < line.size() && line[p] == ' ') ++p;
-      size_t end = line.find(' ', p);
-      if (end == std::string_view::npos) end = line.size();
-      std::string_view word = line.substr(p, end - p);
-      p = end;
-      if (word.empty()) continue;
+    for (std::string_view word : util::split_words(line)) {
       const auto eq = word.find('=');
-      if (eq == std::string_view::npos)
+      if (eq == std::string_view::npos || eq == 0)
         return fail(util::format("registry line %u: \"%.*s\" is not key=value", lineno,
                                  static_cast<int>(word.size()), word.data()));
       std::string_view k = word.substr(0, eq), v = word.substr(eq + 1);
@@ -93,7 +78,9 @@ Result<Registry> parse_registry(std::string_view text) {
       return fail(util::format("registry line %u: no absolute disk= path", lineno));
     if (e.partition == 0) return fail(util::format("registry line %u: no partition=", lineno));
     r.disks.push_back(std::move(e));
-  }
+    return {};
+  };
+  if (auto ok = util::for_each_content_line(text, parse_line); !ok) return std::unexpected(ok.error());
   return r;
 }
 
