@@ -137,6 +137,13 @@ Result<ChildProcess> ChildProcess::spawn(const Command& cmd, int output_fd) {
 
   auto program = find_program(cmd.argv[0]);
   if (!program) return std::unexpected(program.error());
+  // Like a missing program, a missing working directory must be an error here: under
+  // qemu-user a chdir that fails in posix_spawn's child shows only as exit status 127.
+  if (!cmd.cwd.empty()) {
+    struct stat st {};
+    if (::stat(cmd.cwd.c_str(), &st) != 0) return fail_errno(errno, "run " + cmd.argv[0] + " in " + cmd.cwd);
+    if (!S_ISDIR(st.st_mode)) return fail_errno(ENOTDIR, "run " + cmd.argv[0] + " in " + cmd.cwd);
+  }
   std::vector<char*> argv;
   argv.reserve(cmd.argv.size() + 1);
   for (const auto& a : cmd.argv) argv.push_back(const_cast<char*>(a.c_str()));
