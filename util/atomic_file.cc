@@ -53,13 +53,15 @@ Result<void> AtomicFile::write(std::string_view text) {
   return write(std::as_bytes(std::span(text.data(), text.size())));
 }
 
-Result<void> AtomicFile::commit() {
-  if (::fsync(fd_.get()) != 0) return fail_errno(errno, "fsync " + temp_);
+Result<void> AtomicFile::commit(Durability durability) {
+  const bool synced = durability == Durability::kSynced;
+  if (synced && ::fsync(fd_.get()) != 0) return fail_errno(errno, "fsync " + temp_);
   if (::fchmod(fd_.get(), mode_) != 0) return fail_errno(errno, "chmod " + temp_);
   fd_.reset();
   if (::rename(temp_.c_str(), path_.c_str()) != 0)
     return fail_errno(errno, "rename " + temp_ + " to " + path_);
   committed_ = true;
+  if (!synced) return {};
   const auto slash = path_.rfind('/');
   Fd dir(::open(slash == std::string::npos ? "." : path_.substr(0, slash).c_str(),
                 O_RDONLY | O_DIRECTORY | O_CLOEXEC));

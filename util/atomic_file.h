@@ -25,8 +25,13 @@ class AtomicFile {
 
   Result<void> write(std::span<const std::byte> data);
   Result<void> write(std::string_view text);
-  /// fsync, chmod, rename over the target, fsync the directory.
-  Result<void> commit();
+  /// Whether commit() waits for the data to reach the disk.
+  enum class Durability {
+    kSynced,  ///< fsync the file before the rename and the directory after it: installed files
+    kRenamedOnly,  ///< just the rename: build products that are copied or installed afterwards
+  };
+  /// chmod, (fsync), rename over the target, (fsync the directory).
+  Result<void> commit(Durability durability = Durability::kSynced);
 
   [[nodiscard]] const std::string& temp_path() const { return temp_; }
   [[nodiscard]] uint64_t bytes_written() const { return written_; }
