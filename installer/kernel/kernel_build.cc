@@ -18,7 +18,6 @@
 namespace zk::installer::kernel {
 using util::capture_output;
 using util::Command;
-using util::ExitStatus;
 using util::run_command;
 using util::RunOptions;
 

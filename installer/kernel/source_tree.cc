@@ -13,9 +13,7 @@
 #include "util/strings.h"
 
 namespace zk::installer::kernel {
-using util::capture_output;
 using util::Command;
-using util::ExitStatus;
 using util::run_command;
 using util::RunOptions;
 

@@ -11,11 +11,8 @@
 #include "util/process.h"
 
 namespace zk::installer::kernel {
-using util::capture_output;
 using util::Command;
-using util::ExitStatus;
 using util::run_command;
-using util::RunOptions;
 namespace {
 
 using testing::FakeKernelTree;

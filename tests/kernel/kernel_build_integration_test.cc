@@ -21,7 +21,6 @@
 #include "installer/kernel/zfcpdump_config.h"
 
 namespace zk::installer::kernel {
-using util::capture_output;
 using util::Command;
 using util::ExitStatus;
 using util::run_command;
