@@ -10,7 +10,7 @@
 
 namespace zk::fuzz {
 
-void check_failed(const char* file, int line, const char* condition) {
+void check_failed(const char* file, int line, const char* condition, const char* detail) {
   const char* base = std::strrchr(file, '/');
   const std::string message =
       std::string(base ? base + 1 : file) + ":" + std::to_string(line) + ": " + condition;
@@ -28,6 +28,7 @@ void check_failed(const char* file, int line, const char* condition) {
       list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
     }
   }
+  if (detail && *detail) std::fprintf(stderr, "%s\n", detail);
   std::fprintf(stderr, "FUZZ_CHECK failed: %s\n", message.c_str());
   std::abort();
 }

@@ -35,11 +35,8 @@ int fuzz_one(const uint8_t* data, size_t size) {
   FUZZ_CHECK(!m->image_sha256.empty());
   const std::string rendered = layout::render_manifest(*m);
   auto again = layout::parse_manifest(rendered);
-  if (!again) {
-    std::fprintf(stderr, "rendered manifest does not parse: %s\n%s",
-                 again.error().describe().c_str(), rendered.c_str());
-    FUZZ_CHECK(again.has_value());
-  }
+  FUZZ_CHECK_DETAIL(again.has_value(), "rendered manifest does not parse: " +
+                                           again.error().describe() + "\n" + rendered);
   if (auto ok = layout::check_manifest_values(*m); !ok) {
     (void)ok.error().describe();
     return 0;

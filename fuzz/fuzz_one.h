@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 
 /// Feeds one input to the parsers of a target. Returns 0 (libFuzzer's convention; -1 would
 /// keep the input out of the corpus). Problems are crashes: sanitizer reports, or FUZZ_CHECK.
@@ -18,9 +19,18 @@ int fuzz_one(const uint8_t* data, size_t size);
 /// comma-separated list of substrings of "file.cc:LINE: condition") names it: then the input is
 /// abandoned and fuzzing goes on, so that a campaign is not stuck on a finding already reported
 /// (reported once per message on stderr as "FUZZ_CHECK tolerated: ...").
-#define FUZZ_CHECK(cond)                                         \
-  do {                                                           \
-    if (!(cond)) ::zk::fuzz::check_failed(__FILE__, __LINE__, #cond); \
+#define FUZZ_CHECK(cond)                                                \
+  do {                                                                  \
+    if (!(cond)) ::zk::fuzz::check_failed(__FILE__, __LINE__, #cond);   \
+  } while (0)
+/// FUZZ_CHECK with an explanation (a std::string expression, evaluated only on failure and
+/// printed only when the failure is not tolerated).
+#define FUZZ_CHECK_DETAIL(cond, detail)                                          \
+  do {                                                                           \
+    if (!(cond)) {                                                               \
+      const std::string zk_fuzz_detail_ = (detail);                              \
+      ::zk::fuzz::check_failed(__FILE__, __LINE__, #cond, zk_fuzz_detail_.c_str()); \
+    }                                                                            \
   } while (0)
 
 namespace zk::fuzz {
@@ -28,7 +38,8 @@ namespace zk::fuzz {
 /// Thrown by a tolerated FUZZ_CHECK; the drivers catch it.
 struct Tolerated {};
 
-[[noreturn]] void check_failed(const char* file, int line, const char* condition);
+[[noreturn]] void check_failed(const char* file, int line, const char* condition,
+                               const char* detail = nullptr);
 
 /// fuzz_one with tolerated findings caught: what both drivers call.
 inline int run_one(const uint8_t* data, size_t size) {

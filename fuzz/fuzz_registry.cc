@@ -38,11 +38,8 @@ int fuzz_one(const uint8_t* data, size_t size) {
       return 0;
   const std::string rendered = zk::installer::state::render_registry(*r);
   auto again = zk::installer::state::parse_registry(rendered);
-  if (!again) {
-    std::fprintf(stderr, "rendered registry does not parse: %s\n%s",
-                 again.error().describe().c_str(), rendered.c_str());
-    FUZZ_CHECK(again.has_value());
-  }
+  FUZZ_CHECK_DETAIL(again.has_value(), "rendered registry does not parse: " +
+                                           again.error().describe() + "\n" + rendered);
   FUZZ_CHECK(again->disks.size() == r->disks.size());
   for (size_t i = 0; i < r->disks.size(); ++i) FUZZ_CHECK(same(r->disks[i], again->disks[i]));
   // upsert/remove keep the registry consistent.
