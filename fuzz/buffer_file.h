@@ -27,18 +27,9 @@ inline constexpr std::string_view kSparseMagic = "ZKSPARSE";
 /// read path can overflow an offset computation on account of the size alone.
 inline constexpr uint64_t kMaxSparseDiskSize = 1ull << 40;
 
-class BufferFile final : public util::File {
+/// What both inputs share: a read-only disk of a known size, name and block size.
+class ReadOnlyInput : public util::File {
  public:
-  BufferFile(const uint8_t* data, size_t size, uint32_t block_size = 512,
-             std::string name = "fuzz-input")
-      : data_(data), size_(size), block_size_(block_size), name_(std::move(name)) {}
-
-  Result<size_t> read_at(std::span<std::byte> buf, uint64_t offset) override {
-    if (offset >= size_) return size_t{0};
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), size_ - offset));
-    if (n) std::memcpy(buf.data(), data_ + offset, n);
-    return n;
-  }
   Result<size_t> write_at(std::span<const std::byte>, uint64_t) override {
     return fail_errno(EROFS, name_ + ": the fuzz input is read-only");
   }
@@ -47,14 +38,33 @@ class BufferFile final : public util::File {
   [[nodiscard]] const std::string& name() const override { return name_; }
   [[nodiscard]] uint32_t logical_block_size() const override { return block_size_; }
 
- private:
-  const uint8_t* data_;
-  size_t size_;
+ protected:
+  ReadOnlyInput(uint64_t size, uint32_t block_size, std::string name)
+      : size_(size), block_size_(block_size), name_(std::move(name)) {}
+
+  uint64_t size_;
   uint32_t block_size_;
   std::string name_;
 };
 
-class SparseFile final : public util::File {
+class BufferFile final : public ReadOnlyInput {
+ public:
+  BufferFile(const uint8_t* data, size_t size, uint32_t block_size = 512,
+             std::string name = "fuzz-input")
+      : ReadOnlyInput(size, block_size, std::move(name)), data_(data) {}
+
+  Result<size_t> read_at(std::span<std::byte> buf, uint64_t offset) override {
+    if (offset >= size_) return size_t{0};
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), size_ - offset));
+    if (n) std::memcpy(buf.data(), data_ + offset, n);
+    return n;
+  }
+
+ private:
+  const uint8_t* data_;
+};
+
+class SparseFile final : public ReadOnlyInput {
  public:
   /// Whether `data` is a sparse image description (starts with kSparseMagic and a size).
   static bool is_sparse(const uint8_t* data, size_t size) {
@@ -64,7 +74,7 @@ class SparseFile final : public util::File {
 
   /// Decodes the description; call only when is_sparse().
   SparseFile(const uint8_t* data, size_t size, uint32_t block_size = 512)
-      : block_size_(block_size), name_("fuzz-sparse-disk") {
+      : ReadOnlyInput(0, block_size, "fuzz-sparse-disk") {
     size_t pos = kSparseMagic.size();
     size_ = std::min(le(data + pos, 8), kMaxSparseDiskSize);
     pos += 8;
@@ -95,13 +105,6 @@ class SparseFile final : public util::File {
     }
     return n;
   }
-  Result<size_t> write_at(std::span<const std::byte>, uint64_t) override {
-    return fail_errno(EROFS, name_ + ": the fuzz input is read-only");
-  }
-  Result<void> sync() override { return {}; }
-  [[nodiscard]] uint64_t size() const override { return size_; }
-  [[nodiscard]] const std::string& name() const override { return name_; }
-  [[nodiscard]] uint32_t logical_block_size() const override { return block_size_; }
 
  private:
   struct Chunk {
@@ -115,9 +118,6 @@ class SparseFile final : public util::File {
     return v;
   }
 
-  uint64_t size_ = 0;
-  uint32_t block_size_;
-  std::string name_;
   std::vector<Chunk> chunks_;
 };
 
