@@ -151,8 +151,7 @@ crash_s390x() { qemu-s390x-static -L "$IT_SYSROOT" "$IT_SYSROOT/usr/bin/crash" "
 it_require qemu-user sysroot qemu-system "$host_install" "$kernel_tool" "$dumper" "$s390x_install" \
   "$source_tar" "$IT_SYSROOT/usr/bin/makedumpfile" "$IT_SYSROOT/usr/bin/crash" "$IT_SYSROOT/sbin/kexec"
 # The dumper runs as /init of the capture kernel's ramdisk: the static s390x build.
-LC_ALL=C readelf -hW "$dumper" | grep -q 'Machine:.*S/390' || it_fail "$dumper is not an s390x program (scripts/build s390x)"
-if LC_ALL=C readelf -lW "$dumper" | grep -q 'Requesting program interpreter'; then it_fail "$dumper is not static"; fi
+it_require_static_s390x "$dumper"
 if [[ -n $work ]]; then
   mkdir -p "$work"
   work=$(realpath "$work")

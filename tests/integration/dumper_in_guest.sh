@@ -22,8 +22,7 @@ sector=$1
 it_require qemu-user sysroot qemu-system "$2" "$3" "$4"
 dumper=$(realpath "$2") make_vmcore=$(realpath "$3") check_copy=$(realpath "$4")
 # The guest runs the dumper natively: it has to be the static s390x build, not the host's.
-LC_ALL=C readelf -hW "$dumper" | grep -q 'Machine:.*S/390' || it_fail "$dumper is not an s390x program (scripts/build s390x)"
-LC_ALL=C readelf -lW "$dumper" | grep -q 'Requesting program interpreter' && it_fail "$dumper is not static"
+it_require_static_s390x "$dumper"
 it_tmpdir
 cd "$IT_TMP"
 

@@ -19,8 +19,7 @@ set -euo pipefail
 it_require qemu-system sysroot "$1" "$2" "$3" "$4" "$5"
 zi=$(realpath "$1") dumper=$(realpath "$2") build_kernel=$(realpath "$3")
 source_tar=$(realpath "$4") fragment=$(realpath "$5")
-LC_ALL=C readelf -hW "$dumper" | grep -q 'Machine:.*S/390' || it_fail "$dumper is not an s390x program (scripts/build s390x)"
-LC_ALL=C readelf -lW "$dumper" | grep -q 'Requesting program interpreter' && it_fail "$dumper is not static"
+it_require_static_s390x "$dumper"
 it_tmpdir
 cd "$IT_TMP"
 sum() { sha256sum "$1" | cut -d' ' -f1; }

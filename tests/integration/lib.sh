@@ -57,3 +57,10 @@ if s != csum:
     sys.exit(f"checksum in superblock 0x{csum:08x} != CKSM of the first page 0x{s:08x}")
 PY
 }
+
+# it_require_static_s390x DUMPER: the dumper that goes into a ramdisk or runs in the guest must
+# be the static s390x build, nothing else.
+it_require_static_s390x() {
+  LC_ALL=C readelf -hW "$1" | grep -q 'Machine:.*S/390' || it_fail "$1 is not an s390x program (scripts/build s390x)"
+  if LC_ALL=C readelf -lW "$1" | grep -q 'Requesting program interpreter'; then it_fail "$1 is not static"; fi
+}
