@@ -25,11 +25,20 @@ std::string format(const char* fmt, ...) {
   return out;
 }
 
+namespace {
+
+/// What trim() removes and split_words() splits at: one set, so that a value a line's words
+/// yield never ends in a character that trimming the rendered line would drop.
+constexpr std::string_view kBlanks = " \t\r\n";
+
+bool is_blank(char c) { return kBlanks.find(c) != std::string_view::npos; }
+
+}  // namespace
+
 std::string_view trim(std::string_view text) {
-  constexpr std::string_view blanks = " \t\r\n";
-  const auto b = text.find_first_not_of(blanks);
+  const auto b = text.find_first_not_of(kBlanks);
   if (b == std::string_view::npos) return {};
-  const auto e = text.find_last_not_of(blanks);
+  const auto e = text.find_last_not_of(kBlanks);
   return text.substr(b, e - b + 1);
 }
 
@@ -99,9 +108,9 @@ std::vector<std::string_view> split_words(std::string_view line) {
   std::vector<std::string_view> words;
   size_t p = 0;
   while (p < line.size()) {
-    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    while (p < line.size() && is_blank(line[p])) ++p;
     size_t end = p;
-    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+    while (end < line.size() && !is_blank(line[end])) ++end;
     if (end > p) words.push_back(line.substr(p, end - p));
     p = end;
   }

@@ -19,7 +19,7 @@ namespace zk::util {
 /// trimming surrounding white space; nullopt on anything else, including overflow.
 [[nodiscard]] std::optional<uint64_t> parse_u64(std::string_view text, int base = 10);
 
-/// `text` without leading and trailing blanks, tabs and newlines.
+/// `text` without leading and trailing blanks, tabs, carriage returns and newlines.
 [[nodiscard]] std::string_view trim(std::string_view text);
 
 /// Parses a size such as "512M", "4G", "1048576", "32MiB" (binary units); nullopt on error.
@@ -31,7 +31,7 @@ namespace zk::util {
 Result<void> for_each_content_line(std::string_view text,
                                    const std::function<Result<void>(unsigned, std::string_view)>& fn);
 
-/// Splits `line` at runs of blanks (spaces and tabs) into words.
+/// Splits `line` into words at runs of the characters trim() removes.
 [[nodiscard]] std::vector<std::string_view> split_words(std::string_view line);
 
 /// "1.5 GiB" style rendering of a byte count, for messages.

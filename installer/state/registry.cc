@@ -7,6 +7,27 @@
 #include "util/strings.h"
 
 namespace zk::installer::state {
+namespace {
+
+/// A value this file keeps: no control characters (a device path udev makes has none, and a
+/// NUL or a carriage return could not survive the renderer's round trip) and bounded.
+bool is_plain_value(std::string_view v) {
+  if (v.size() > 4096) return false;
+  for (char c : v)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+/// The manifest digest: 64 lowercase hex digits, or empty (not known: the disk counts as stale).
+bool is_digest_or_empty(std::string_view v) {
+  if (v.empty()) return true;
+  if (v.size() != 64) return false;
+  for (char c : v)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace
 
 const DiskEntry* Registry::find(const std::string& disk) const {
   for (const auto& e : disks)
@@ -63,13 +84,23 @@ Result<Registry> parse_registry(std::string_view text) {
         return n.has_value();
       };
       uint64_t part = 0;
-      bool ok = true;
-      if (k == "disk") e.disk = v;
-      else if (k == "partition") { ok = num(part) && part >= 1 && part <= 15; e.partition = static_cast<unsigned>(part); }
-      else if (k == "part_start") ok = num(e.part_start);
-      else if (k == "part_size") ok = num(e.part_size);
-      else if (k == "dump_size") ok = num(e.dump_size);
-      else if (k == "manifest") e.manifest_sha256 = v;
+      bool ok = is_plain_value(v);
+      if (!ok) {
+      } else if (k == "disk") {
+        e.disk = v;
+      } else if (k == "partition") {
+        ok = num(part) && part >= 1 && part <= 15;
+        e.partition = static_cast<unsigned>(part);
+      } else if (k == "part_start") {
+        ok = num(e.part_start);
+      } else if (k == "part_size") {
+        ok = num(e.part_size);
+      } else if (k == "dump_size") {
+        ok = num(e.dump_size);
+      } else if (k == "manifest") {
+        ok = is_digest_or_empty(v);
+        e.manifest_sha256 = v;
+      }  // an unknown key is left for a newer toolkit
       if (!ok)
         return fail(util::format("registry line %u: bad value for %.*s", lineno,
                                  static_cast<int>(k.size()), k.data()));

@@ -26,6 +26,25 @@ TEST(Registry, Rejects) {
   EXPECT_FALSE(parse_registry("disk=/dev/sda partition=99\n"));
   EXPECT_FALSE(parse_registry("disk=/dev/sda part_start=x\n"));
   EXPECT_FALSE(parse_registry("disk=/dev/sda oops\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 manifest=abc\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 manifest=" + std::string(64, 'A') + "\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/s\x01" "da partition=1\n"));
+  EXPECT_FALSE(parse_registry(std::string("disk=/dev/s\0da partition=1\n", 27)));
+  EXPECT_TRUE(parse_registry("disk=/dev/sda partition=1 manifest=\n"));
+}
+
+// Fuzz finding 5: "manifest=<64 hex>\r disk=..." kept the carriage return in the digest, and the
+// rendered line (where manifest= comes last) lost it to trimming. Now the \r separates words.
+TEST(Registry, CarriageReturnIsABlank) {
+  const std::string sha(64, 'a');
+  auto r = parse_registry("manifest=" + sha + "\r disk=/dev/sda partition=1\r\n");
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(r->disks.size(), 1u);
+  EXPECT_EQ(r->disks[0].manifest_sha256, sha);
+  EXPECT_EQ(r->disks[0].disk, "/dev/sda");
+  auto again = parse_registry(render_registry(*r));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->disks[0].manifest_sha256, sha);
 }
 
 TEST(Registry, MissingFileIsEmptyAndSaveCreatesDirectory) {
