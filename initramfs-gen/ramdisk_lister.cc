@@ -1,8 +1,11 @@
 #include "initramfs-gen/ramdisk_lister.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 
 #include "initramfs-gen/archive_handle.h"
+#include "initramfs-gen/newc_header.h"
 #include "util/strings.h"
 
 namespace zk::initramfs {
@@ -10,41 +13,76 @@ namespace {
 
 constexpr size_t kReadBlockBytes = 64 * 1024;
 
-EntryType entry_type(mode_t filetype) {
-  switch (filetype) {
-    case AE_IFREG: return EntryType::kRegular;
-    case AE_IFDIR: return EntryType::kDirectory;
-    case AE_IFLNK: return EntryType::kSymlink;
-    case AE_IFCHR: return EntryType::kCharDevice;
-    case AE_IFBLK: return EntryType::kBlockDevice;
-    case AE_IFIFO: return EntryType::kFifo;
-    case AE_IFSOCK: return EntryType::kSocket;
+/// The decompressed bytes of the file, from libarchive's filters with its "raw" format: the
+/// archive itself is read by decode_newc_header, so that no header field decides how much
+/// memory a read sets aside (libarchive's cpio reader allocates a declared name length first).
+class DecompressedStream {
+ public:
+  explicit DecompressedStream(archive* a) : a_(a) {}
+
+  /// Reads exactly `n` bytes into `out`; an archive that ends first is an error naming `what`.
+  Result<void> read(size_t n, std::string& out, const char* what) {
+    out.resize(n);
+    size_t done = 0;
+    while (done < n) {
+      const la_ssize_t got = archive_read_data(a_, out.data() + done, n - done);
+      if (got < 0) return archive_failure(a_, util::format("read %s", what));
+      if (got == 0)
+        return fail(util::format("the archive ends in %s (byte %llu of the decompressed stream)",
+                                 what, static_cast<unsigned long long>(offset_ + done)));
+      done += static_cast<size_t>(got);
+    }
+    offset_ += n;
+    return {};
+  }
+
+  /// Reads and drops `n` bytes, through one fixed buffer.
+  Result<void> skip(uint64_t n, const char* what) {
+    while (n > 0) {
+      const size_t step = n < kReadBlockBytes ? static_cast<size_t>(n) : kReadBlockBytes;
+      if (auto r = read(step, scratch_, what); !r) return r;
+      n -= step;
+    }
+    return {};
+  }
+
+  [[nodiscard]] uint64_t offset() const { return offset_; }
+
+ private:
+  archive* a_;
+  uint64_t offset_ = 0;
+  std::string scratch_;
+};
+
+EntryType entry_type(uint32_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return EntryType::kRegular;
+    case S_IFDIR: return EntryType::kDirectory;
+    case S_IFLNK: return EntryType::kSymlink;
+    case S_IFCHR: return EntryType::kCharDevice;
+    case S_IFBLK: return EntryType::kBlockDevice;
+    case S_IFIFO: return EntryType::kFifo;
+    case S_IFSOCK: return EntryType::kSocket;
     default: return EntryType::kOther;
   }
 }
 
-RamdiskEntry from_archive(archive_entry* e) {
-  RamdiskEntry r;
-  const char* path = archive_entry_pathname(e);
-  if (path == nullptr) path = archive_entry_pathname_utf8(e);
-  r.path = path != nullptr ? path : "";
-  r.type = entry_type(archive_entry_filetype(e));
-  r.mode = static_cast<uint32_t>(archive_entry_perm(e)) & 07777u;
-  r.uid = static_cast<uint32_t>(archive_entry_uid(e));
-  r.gid = static_cast<uint32_t>(archive_entry_gid(e));
-  r.size = archive_entry_size_is_set(e) ? static_cast<uint64_t>(archive_entry_size(e)) : 0;
-  if (r.type == EntryType::kCharDevice || r.type == EntryType::kBlockDevice) {
-    r.rdev_major = static_cast<uint32_t>(archive_entry_rdevmajor(e));
-    r.rdev_minor = static_cast<uint32_t>(archive_entry_rdevminor(e));
+RamdiskEntry to_entry(const NewcHeader& h, std::string_view name) {
+  RamdiskEntry e;
+  e.path = name;
+  e.type = entry_type(h.mode);
+  e.mode = h.mode & 07777u;
+  e.uid = h.uid;
+  e.gid = h.gid;
+  e.size = h.file_size;
+  if (e.type == EntryType::kCharDevice || e.type == EntryType::kBlockDevice) {
+    e.rdev_major = h.rdev_major;
+    e.rdev_minor = h.rdev_minor;
   }
-  r.mtime = static_cast<int64_t>(archive_entry_mtime(e));
-  r.ino = static_cast<uint64_t>(archive_entry_ino64(e));
-  r.nlink = static_cast<uint32_t>(archive_entry_nlink(e));
-  if (r.type == EntryType::kSymlink) {
-    const char* target = archive_entry_symlink(e);
-    if (target != nullptr) r.link_target = target;
-  }
-  return r;
+  e.mtime = h.mtime;
+  e.ino = h.ino;
+  e.nlink = h.nlink;
+  return e;
 }
 
 }  // namespace
@@ -52,28 +90,64 @@ RamdiskEntry from_archive(archive_entry* e) {
 Result<std::vector<RamdiskEntry>> list_ramdisk(const std::string& path) {
   const std::string context = "list ramdisk " + path;
   ArchiveReader a(archive_read_new());
-  ArchiveEntry entry(archive_entry_new());
-  if (!a || !entry) return fail_errno(ENOMEM, context + ": allocate a libarchive reader");
+  ArchiveEntry stream_entry(archive_entry_new());
+  if (!a || !stream_entry) return fail_errno(ENOMEM, context + ": allocate a libarchive reader");
   if (archive_read_support_filter_all(a.get()) < ARCHIVE_WARN ||
-      archive_read_support_format_cpio(a.get()) != ARCHIVE_OK)
+      archive_read_support_format_raw(a.get()) != ARCHIVE_OK)
     return archive_failure(a.get(), context);
   if (archive_read_open_filename(a.get(), path.c_str(), kReadBlockBytes) != ARCHIVE_OK)
     return archive_failure(a.get(), context);
+  if (archive_read_next_header2(a.get(), stream_entry.get()) < ARCHIVE_WARN)
+    return archive_failure(a.get(), context);
 
+  DecompressedStream in(a.get());
   std::vector<RamdiskEntry> entries;
+  uint64_t text_bytes = 0;
+  std::string header_bytes, name_bytes, target;
+  auto at = [&](const std::string& what) {
+    return util::format("%s: member %zu at byte %llu: %s", context.c_str(), entries.size() + 1,
+                        static_cast<unsigned long long>(in.offset()), what.c_str());
+  };
   for (;;) {
-    const int r = archive_read_next_header2(a.get(), entry.get());
-    if (r == ARCHIVE_EOF) break;
-    if (r < ARCHIVE_WARN)
-      return archive_failure(a.get(), util::format("%s: after %zu entries", context.c_str(),
-                                                   entries.size()));
+    const uint64_t header_at = in.offset();
+    if (auto r = in.read(kNewcHeaderSize, header_bytes, "a member's header"); !r) {
+      if (header_at == 0 && r.error().errnum == 0)
+        return fail(context + ": not a newc cpio archive (" + r.error().message + ")");
+      return std::unexpected(r.error().wrap(context + util::format(" (after %zu members)", entries.size())));
+    }
+    auto h = decode_newc_header(header_bytes);
+    if (!h) return fail(util::format("%s: at byte %llu: %s", context.c_str(),
+                                     static_cast<unsigned long long>(header_at),
+                                     h.error().message.c_str()));
+    if (auto r = in.read(h->name_size + newc_padding(kNewcHeaderSize + h->name_size), name_bytes,
+                         "a member's name");
+        !r)
+      return std::unexpected(r.error().wrap(at("name")));
+    if (name_bytes[h->name_size - 1] != '\0') return fail(at("the name does not end in NUL"));
+    const std::string_view name(name_bytes.data(), name_bytes.find('\0'));
+    if (name == kNewcTrailer) break;
     if (entries.size() == kMaxListedEntries)
-      return fail(util::format("%s: more than %zu entries", context.c_str(), kMaxListedEntries));
-    entries.push_back(from_archive(entry.get()));
-    if (archive_read_data_skip(a.get()) < ARCHIVE_WARN)
-      return archive_failure(a.get(), context + ": skip the data of " + entries.back().path);
+      return fail(util::format("%s: more than %zu members", context.c_str(), kMaxListedEntries));
+    RamdiskEntry e = to_entry(*h, name);
+    text_bytes += name.size();
+    if (e.type == EntryType::kSymlink) {
+      if (h->file_size > kNewcMaxLinkTarget)
+        return fail(at(util::format("symlink %s: a target of %u bytes, beyond PATH_MAX",
+                                    e.path.c_str(), h->file_size)));
+      if (auto r = in.read(h->file_size, target, "a symlink's target"); !r)
+        return std::unexpected(r.error().wrap(at(e.path)));
+      e.link_target = target.substr(0, target.find('\0'));
+      text_bytes += e.link_target.size();
+    } else if (auto r = in.skip(h->file_size, "a member's data"); !r) {
+      return std::unexpected(r.error().wrap(at(e.path)));
+    }
+    if (auto r = in.skip(newc_padding(h->file_size), "a member's padding"); !r)
+      return std::unexpected(r.error().wrap(at(e.path)));
+    if (text_bytes > kMaxListedTextBytes)
+      return fail(util::format("%s: more than %zu bytes of names and link targets", context.c_str(),
+                               kMaxListedTextBytes));
+    entries.push_back(std::move(e));
   }
-  if (archive_read_close(a.get()) != ARCHIVE_OK) return archive_failure(a.get(), context);
   return entries;
 }
 

@@ -19,7 +19,7 @@ const cli::CommandSpec& ramdisk_spec() {
       "Writes the zfcpdump ramdisk: a reproducible newc cpio with the static dumper as /init,\n"
       "the directories it mounts on, /dev/console and /dev/null, and optionally the dumper's\n"
       "baked-in defaults as /etc/zfcpdump.conf. Entries are sorted, owned by root, dated\n"
-      "SOURCE_DATE_EPOCH (or 0). With --list, lists any cpio ramdisk, compressed or not.",
+      "SOURCE_DATE_EPOCH (or 0). With --list, lists any newc ramdisk, compressed or not.",
       {
           {"output", 'o', "FILE", "write the ramdisk to FILE"},
           {"compress", 0, "METHOD", "gzip (default), xz, zstd, lz4 or none"},
