@@ -17,10 +17,18 @@ bool failed(Console& c, const std::string& why) {
   return false;
 }
 
+Result<std::unique_ptr<util::File>> open_file(const SessionOptions& o, const std::string& path,
+                                              util::OpenMode mode) {
+  if (o.open_file) return o.open_file(path, mode);
+  auto f = util::PosixFile::open(path, mode);
+  if (!f) return std::unexpected(f.error());
+  return std::unique_ptr<util::File>(std::move(*f));
+}
+
 }  // namespace
 
 bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
-  auto vmcore = util::PosixFile::open(o.vmcore_path, util::OpenMode::kRead);
+  auto vmcore = open_file(o, o.vmcore_path, util::OpenMode::kRead);
   if (!vmcore) return failed(c, vmcore.error().describe());
   auto info = ondisk::read_vmcore(**vmcore);
   if (!info) return failed(c, info.error().describe());
@@ -49,10 +57,10 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
     c.print(3, "plan: [0x%llx, +0x%llx)%s", static_cast<ull>(r.offset), static_cast<ull>(r.length),
             r.hsa ? " HSA" : "");
 
-  auto disk = util::PosixFile::open(found.path, util::OpenMode::kReadWriteDirect);
+  auto disk = open_file(o, found.path, util::OpenMode::kReadWriteDirect);
   if (!disk) return failed(c, disk.error().describe());
   c.print(2, "writing %s with %s", found.path.c_str(),
-          (*disk)->direct() ? "direct I/O" : "buffered I/O (O_DIRECT refused)");
+          (*disk)->direct_io_alignment() > 1 ? "direct I/O" : "buffered I/O (O_DIRECT refused)");
 
   bool hsa_released = false;
   auto release = [&] {

@@ -2,12 +2,15 @@
 /// One dump from start to end, shared by the ramdisk's /init and host mode: read the vmcore's
 /// headers, check the disk, plan, write, release the HSA, report.
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "dumper/console.h"
 #include "dumper/disk_finder.h"
 #include "dumper/zcore.h"
+#include "util/posix_file.h"  // util::OpenMode
 
 namespace zk::dumper {
 
@@ -17,6 +20,10 @@ struct SessionOptions {
   uint64_t hsa_size_override = 0;   ///< host mode's --hsa-size (plans as if there were an HSA)
   double progress_interval_s = 10;
   size_t buffer_size = 1u << 20;
+  /// Opens the vmcore (kRead) and the disk (kReadWriteDirect); empty: util::PosixFile::open.
+  /// The seam through which the fault matrix test makes any one I/O call of a dump fail.
+  std::function<Result<std::unique_ptr<util::File>>(const std::string& path, util::OpenMode mode)>
+      open_file;
 };
 
 /// Dumps onto `disk` (already found and probed). Prints "Dump successful" or

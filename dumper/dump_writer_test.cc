@@ -8,7 +8,6 @@
 
 #include "ondisk/bytes.h"
 #include "ondisk/checksum.h"
-#include "tests/support/faulty_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
@@ -17,7 +16,6 @@
 namespace zk::dumper {
 namespace {
 
-using testsupport::Fault;
 
 std::vector<std::byte> read_file_range(const std::string& path, uint64_t off, size_t len) {
   auto f = util::PosixFile::open(path, util::OpenMode::kRead);
@@ -168,49 +166,6 @@ TEST(DumpWriter, RefusesTooLargeAndWritesNothing) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("Dump too large"), std::string::npos);
   EXPECT_EQ(testsupport::file_fingerprint(fx.disk_path), before);
-}
-
-/// Every I/O call of a small dump, failed in turn with EIO, ENOSPC and a short write: each run
-/// fails, leaves a checksum that matches the first page, and changes nothing outside the dump
-/// area but the checksum field.
-TEST(DumpWriter, FaultMatrix) {
-  Fixture clean;
-  uint64_t calls = 0;
-  {
-    auto real = util::PosixFile::open(clean.disk_path, util::OpenMode::kReadWrite);
-    testsupport::FaultyFile counting(**real, Fault::kNone, 0);
-    ASSERT_TRUE(clean.dump(counting, 1 << 20));
-    calls = counting.calls();
-  }
-  ASSERT_GT(calls, 10u);
-  for (Fault fault : {Fault::kEio, Fault::kEnospc, Fault::kShortWrite}) {
-    for (uint64_t at = 0; at < calls; ++at) {
-      SCOPED_TRACE(testing::Message() << "fault " << static_cast<int>(fault) << " at call " << at);
-      Fixture fx;
-      const uint64_t sb_end = fx.made.superblock_offset + ondisk::kDumpSuperblockSize;
-      const uint64_t area_end = fx.made.superblock.part_start + fx.made.superblock.dump_size;
-      const std::string pristine = fx.dir.file("pristine");
-      std::filesystem::copy_file(fx.disk_path, pristine);
-      {
-        auto real = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
-        testsupport::FaultyFile faulty(**real, fault, at);
-        auto r = fx.dump(faulty, 1 << 20);
-        EXPECT_TRUE(faulty.fired());
-        EXPECT_FALSE(r);
-      }
-      fx.expect_consistent_checksum();
-      // Outside the dump area: identical, except the superblock's checksum field.
-      const uint64_t disk_size = fx.made.superblock.part_start + fx.made.superblock.part_size;
-      auto a = read_file_range(pristine, area_end, static_cast<size_t>(disk_size - area_end));
-      auto b = read_file_range(fx.disk_path, area_end, static_cast<size_t>(disk_size - area_end));
-      const size_t csum_at = fx.made.superblock_offset + ondisk::kDumpSuperblockCsumOffset - area_end;
-      for (size_t k = 0; k < 8; ++k) a[csum_at + k] = b[csum_at + k];
-      EXPECT_TRUE(a == b);
-      EXPECT_LT(csum_at, sb_end - area_end);
-      EXPECT_TRUE(read_file_range(pristine, 0, fx.made.superblock.part_start) ==
-                  read_file_range(fx.disk_path, 0, fx.made.superblock.part_start));
-    }
-  }
 }
 
 }  // namespace

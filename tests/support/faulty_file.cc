@@ -7,10 +7,10 @@
 namespace zk::testsupport {
 
 Fault FaultyFile::next() {
-  const uint64_t n = calls_++;
-  if (fault_ != Fault::kNone && n == fail_at_) {
-    fired_ = true;
-    return fault_;
+  const uint64_t n = plan_.calls++;
+  if (plan_.fault != Fault::kNone && n == plan_.fail_at) {
+    plan_.fired = true;
+    return plan_.fault;
   }
   return Fault::kNone;
 }
@@ -58,8 +58,12 @@ Result<size_t> FaultyFile::write_at(std::span<const std::byte> buf, uint64_t off
 }
 
 Result<void> FaultyFile::sync() {
-  if (next() != Fault::kNone)
-    return fail_errno(EIO, util::format("fsync %s (injected)", name().c_str()));
+  switch (next()) {
+    case Fault::kNone: break;
+    // fsync reports a full thin-provisioned or network device as ENOSPC.
+    case Fault::kEnospc: return fail_errno(ENOSPC, util::format("fsync %s (injected)", name().c_str()));
+    default: return fail_errno(EIO, util::format("fsync %s (injected)", name().c_str()));
+  }
   return base_.sync();
 }
 

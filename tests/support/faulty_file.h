@@ -4,6 +4,7 @@
 /// call through, counting them, except the one call chosen to fail.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "util/file.h"
@@ -17,12 +18,26 @@ enum class Fault {
   kShortWrite,  ///< a write transfers half (at least one byte); the next write fails with ENOSPC
 };
 
+/// One fault for a whole run: the I/O calls of every FaultyFile made with the same plan are
+/// counted together, so that a matrix can fail the n-th call a program makes, whichever file
+/// it goes to.
+struct FaultPlan {
+  Fault fault = Fault::kNone;
+  uint64_t fail_at = 0;
+  uint64_t calls = 0;  ///< counted so far
+  bool fired = false;  ///< the fault was delivered
+};
+
 class FaultyFile final : public util::File {
  public:
   /// Fails the `fail_at`-th I/O call (0-based, reads, writes and syncs counted together) with
-  /// `fault`; kShortWrite on a read or a sync acts like kEio.
+  /// `fault` (with its errno on a read or a sync too); kShortWrite on a read or a sync acts
+  /// like kEio.
   FaultyFile(util::File& base, Fault fault, uint64_t fail_at)
-      : base_(base), fault_(fault), fail_at_(fail_at) {}
+      : base_(base), own_plan_{fault, fail_at, 0, false}, plan_(own_plan_) {}
+  /// Takes `base` over and counts its calls in `plan`, which must outlive this file.
+  FaultyFile(std::unique_ptr<util::File> base, FaultPlan& plan)
+      : owned_(std::move(base)), base_(*owned_), plan_(plan) {}
 
   Result<size_t> read_at(std::span<std::byte> buf, uint64_t offset) override;
   Result<size_t> write_at(std::span<const std::byte> buf, uint64_t offset) override;
@@ -34,19 +49,18 @@ class FaultyFile final : public util::File {
   [[nodiscard]] bool is_block_device() const override { return base_.is_block_device(); }
 
   /// How many I/O calls were made so far (a fault-free run counts them for the matrix).
-  [[nodiscard]] uint64_t calls() const { return calls_; }
+  [[nodiscard]] uint64_t calls() const { return plan_.calls; }
   /// Whether the fault was delivered.
-  [[nodiscard]] bool fired() const { return fired_; }
+  [[nodiscard]] bool fired() const { return plan_.fired; }
 
  private:
   /// Returns the fault for this call, counting it.
   Fault next();
 
+  std::unique_ptr<util::File> owned_;
   util::File& base_;
-  Fault fault_;
-  uint64_t fail_at_;
-  uint64_t calls_ = 0;
-  bool fired_ = false;
+  FaultPlan own_plan_;
+  FaultPlan& plan_;
   bool enospc_next_write_ = false;
 };
 
