@@ -18,6 +18,7 @@ inline constexpr int kCheckReady = 0;          ///< a current dump tool, empty d
 inline constexpr int kCheckDump = 10;          ///< a valid dump is on the disk
 inline constexpr int kCheckIncomplete = 11;    ///< an interrupted dump (busy marker)
 inline constexpr int kCheckStale = 12;         ///< the dump tool is older than the layout
+inline constexpr int kCheckDamaged = 13;       ///< an ELF core in the area that does not validate
 inline constexpr int kCheckNoTool = 20;        ///< no valid dump tool (or the partition was reused)
 
 const cli::CommandSpec& check_spec() {
@@ -133,7 +134,13 @@ int run_check(Context& ctx) {
       status = kCheckIncomplete;
       break;
     case ondisk::DumpAreaKind::kInvalidDump:
+      // A dump was written (it starts like one) but zgetdump could not read it back: worth a
+      // status of its own, so that a script saving dumps does not take the disk for empty.
+      r.warn("the dump area holds no valid dump: " + area->detail);
+      status = kCheckDamaged;
+      break;
     case ondisk::DumpAreaKind::kUnknown:
+      // What the partition held before zipl -d: the dumper overwrites it, the disk is ready.
       r.warn("the dump area holds no valid dump: " + area->detail);
       break;
     case ondisk::DumpAreaKind::kEmpty: break;
