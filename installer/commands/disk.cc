@@ -45,12 +45,14 @@
 #include "installer/disk/verify.h"
 #include "installer/disk/zipl.h"
 #include "installer/disk/zipl_conf.h"
+#include "installer/layout/build_layout.h"
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
 #include "installer/system/block_device.h"
 #include "installer/system/memory.h"
 #include "ondisk/dump_area.h"
 #include "util/atomic_file.h"
+#include "util/fd.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
 
@@ -189,6 +191,10 @@ struct Job {
   std::string manifest_sha256;              ///< of the layout zipl installed
   uint64_t dump_size = 0;
   std::string stable;                       ///< the registered name
+  /// The layout lock (as build and hook take it), from the layout check until the disk is
+  /// registered: zipl reads the image and ramdisk file by file, and a hook replacing them
+  /// meanwhile would leave a tool made of two layouts, or a registry entry it then overwrote.
+  util::Fd layout_lock;
 
   int fail(const std::string& message, int status = kExitFailure) { return give_up(r, message, status); }
 };
@@ -505,6 +511,9 @@ int partition(Job& j) {
 int check_layout(Job& j) {
   auto& r = j.r;
   r.step("Checking the dump-tool layout");
+  auto lock = layout::lock_layout_dir(layout::layout_dir(j.opt.root, j.ctx.config.zfcpdump_dir));
+  if (!lock) return j.fail(lock.error().describe());
+  j.layout_lock = std::move(*lock);
   auto now = ensure_layout(j.ctx, j.opt.root);
   if (!now) return j.fail(now.error().describe());
   if (now->manifest_sha256 != j.layout.manifest_sha256)
@@ -611,6 +620,7 @@ int register_disk(Job& j) {
   if (auto saved = state::save_registry(path, *reg); !saved) return j.fail(saved.error().describe());
   r.note("registered as " + j.stable + " in " + path);
   r.field("registered_as", j.stable);
+  j.layout_lock = util::Fd();  // what follows reads nothing of the layout
   if (!j.dev.is_image) zipl_conf_section(j);
   return kGoOn;
 }

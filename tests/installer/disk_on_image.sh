@@ -103,6 +103,17 @@ run 0 disk "${common[@]}" --yes --force --partition 1 --zipl "$fake" disk.img
 expect 'erased ext4 file system at byte 0x438 of partition 1' "ext4 erased"
 ok "a file system on the partition: refused, then erased with --force"
 
+FAKE_ZIPL_LOCKED=$layout run 0 disk "${common[@]}" --yes --force --partition 1 --zipl "$fake" disk.img
+ok "the layout is locked while zipl runs"
+# A build or hook that holds the lock makes disk wait; released, disk goes on.
+flock "$layout" sleep 2 &
+sleep 0.5
+started=$SECONDS
+run 0 disk "${common[@]}" --yes --force --partition 1 --zipl "$fake" disk.img
+wait
+((SECONDS - started >= 1)) || fail "disk did not wait for the layout lock"
+ok "disk waits for a layout lock held by another zfcpdump-install"
+
 FAKE_ZIPL_FAIL=4 run 4 disk "${common[@]}" --yes --force --partition 1 --zipl "$fake" disk.img
 expect 'exited with status 4' "zipl's status"
 expect 'Partition too small for dump tool' "zipl's output shown on failure"
