@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the scripts in this folder: logging and the locations of cached artefacts.
 # Expensive things (the s390x sysroot, the kernel build, guest images) live outside the tree,
 # in ZFCPDUMP_KIT_CACHE (default ~/.cache/zfcpdump-kit), so a fresh clone reuses them.

@@ -25,6 +25,7 @@ run_dumper() {
 
 fresh_disk() {
   gl_fixture "zipl-$sector" disk.img
+  # shellcheck disable=SC2034  # part_size is used in the command strings below, run by eval
   read -r part_start part_size dump_size < <(gl_check_zipl_disk disk.img "$sector")
 }
 

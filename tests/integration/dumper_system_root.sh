@@ -22,7 +22,7 @@ build_tree() {
   rm -rf "$root"
   mkdir -p "$root"/{dev,proc,etc} "$root/sys/bus/scsi/drivers/sd"
   gl_fixture zipl-512 "$root/dev/sda"
-  read -r part_start part_size dump_size < <(gl_check_zipl_disk "$root/dev/sda" 512)
+  read -r part_start part_size _ < <(gl_check_zipl_disk "$root/dev/sda" 512)
   # An FCP dump IPL from device 0.0.1700, port 0x5005076303004104, LUN 0x4011400000000000.
   put "$root/sys/firmware/ipl/ipl_type" fcp_dump
   put "$root/sys/firmware/ipl/device" 0.0.1700
