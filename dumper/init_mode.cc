@@ -11,13 +11,10 @@
 #include "dumper/console.h"
 #include "dumper/disk_finder.h"
 #include "dumper/dump_session.h"
+#include "dumper/identity.h"
 #include "dumper/kernel_cmdline.h"
 #include "dumper/progress.h"
 #include "dumper/zcore.h"
-
-#ifndef ZK_VERSION
-#define ZK_VERSION "unknown"
-#endif
 
 namespace zk::dumper {
 namespace {
@@ -74,7 +71,7 @@ int run_init(const InitOptions& o) {
                                                   cmdline ? *cmdline : std::string());
   Console c(1, true);
   c.set_level(params.debug_level);
-  c.say("zfcpdump-kit dumper %s", ZK_VERSION);
+  c.say("%s", kDumperIdentity);
   const Zcore zcore(roots.debugfs + "/zcore");
 
   const std::string type = ipl_type(roots);

@@ -13,6 +13,7 @@
 #include "dumper/console.h"
 #include "dumper/disk_finder.h"
 #include "dumper/dump_session.h"
+#include "dumper/identity.h"
 #include "dumper/init_mode.h"
 #include "ondisk/partition_table.h"
 #include "util/posix_file.h"
@@ -120,7 +121,7 @@ int host_mode(int argc, char** argv) {
 
   dumper::Console c(1, false);
   c.set_level(debug);
-  c.say("zfcpdump-kit dumper %s (host mode)", ZK_VERSION);
+  c.say("%s (host mode)", zk::dumper::kDumperIdentity);
   if (!zcore_dir.empty()) so.zcore = dumper::Zcore(zcore_dir);
   so.vmcore_path = vmcore;
 

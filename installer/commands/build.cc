@@ -116,7 +116,6 @@ int run_build(Context& ctx) {
   q.hsa_override = hsa_override;
   q.root = a.get("root").value_or("/");
   q.zfcpdump_dir = a.get("zfcpdump-dir").value_or(ctx.config.zfcpdump_dir);
-  q.dumper_version = ZK_VERSION;
   q.scratch_dir = scratch.path();
   auto lock = layout::lock_layout_dir(layout::layout_dir(q.root, q.zfcpdump_dir));
   if (!lock) return failure(r, lock.error());

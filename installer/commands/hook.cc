@@ -251,7 +251,6 @@ int install(Hook& h, const std::string& image, const std::optional<std::string>&
   q.hsa_override = *hsa;
   q.root = h.root;
   q.zfcpdump_dir = h.ctx.config.zfcpdump_dir;
-  q.dumper_version = ZK_VERSION;
   q.kernel_version = kernel_version;
   q.image_source = image_source;
   q.scratch_dir = scratch.path();

@@ -10,6 +10,7 @@
 #include "initramfs-gen/compression.h"
 #include "installer/kernel/kernel_config.h"
 #include "installer/kernel/zfcpdump_config.h"
+#include "ondisk/dumper_identity.h"
 #include "util/strings.h"
 
 namespace zk::installer::layout {
@@ -67,7 +68,13 @@ Result<BuildOutcome> build_layout(const BuildRequest& q, const BuildEvents& ev) 
   in.zfcpdump_dir = q.zfcpdump_dir;
   in.kernel_image_path = q.image;
   in.ramdisk_path = ramdisk;
-  in.dumper_version = q.dumper_version;
+  // The version the dumper itself carries: the one in the ramdisk, whichever --dumper it was.
+  auto version = ondisk::read_dumper_version(q.ramdisk.dumper_path);
+  if (!version) return std::unexpected(version.error());
+  in.dumper_version = version->value_or("unknown");
+  if (!*version)
+    tell(ev.note, "the dumper " + q.ramdisk.dumper_path + " carries no zfcpdump-kit version: " +
+                      "recorded as \"unknown\"");
   in.kernel_release = out.release;
   in.compressor = std::string(initramfs::compression_name(q.ramdisk.compression));
   in.hsa_size = hsa->bytes;

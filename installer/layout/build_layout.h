@@ -36,7 +36,6 @@ struct BuildRequest {
   std::string sysfs = "/sys";         ///< where the HSA size is looked up
   std::string root = "/";
   std::string zfcpdump_dir = kDefaultZfcpdumpDir;
-  std::string dumper_version;
   std::string kernel_version;         ///< recorded in the manifest (hook add), else empty
   std::string image_source;           ///< recorded in the manifest (hook add), else empty
   std::string scratch_dir;            ///< a private directory for the new ramdisk
