@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "ondisk/bytes.h"
-#include "ondisk/checksum.h"
 #include "tests/support/faulty_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
@@ -22,14 +20,6 @@ namespace {
 
 using testsupport::Fault;
 using testsupport::FaultPlan;
-
-std::vector<std::byte> read_range(const std::string& path, uint64_t off, size_t len) {
-  auto f = util::PosixFile::open(path, util::OpenMode::kRead);
-  EXPECT_TRUE(f);
-  std::vector<std::byte> out(len);
-  EXPECT_TRUE(util::read_exact(**f, out, off));
-  return out;
-}
 
 /// What the console printed, through a memfd.
 class CapturedConsole {
@@ -83,11 +73,8 @@ struct Session {
     };
   }
 
-  /// The superblock's checksum equals the checksum of the partition's first page.
   void expect_consistent_checksum() const {
-    auto sb = read_range(disk_path, made.superblock_offset, ondisk::kDumpSuperblockSize);
-    const uint64_t stored = ondisk::load_be<uint64_t>(sb, ondisk::kDumpSuperblockCsumOffset);
-    EXPECT_EQ(stored, ondisk::cksm(read_range(disk_path, made.superblock.part_start, 4096)));
+    EXPECT_TRUE(testsupport::checksum_matches_first_page(disk_path, made));
   }
 };
 
@@ -126,8 +113,8 @@ TEST(DumpSession, FaultMatrix) {
       const auto& sb = s.made.superblock;
       const uint64_t area_end = sb.part_start + sb.dump_size;
       const uint64_t disk_end = sb.part_start + sb.part_size;
-      const auto before_area = read_range(s.disk_path, 0, sb.part_start);
-      auto after_area = read_range(s.disk_path, area_end, disk_end - area_end);
+      const auto before_area = testsupport::peek(s.disk_path, 0, sb.part_start);
+      auto after_area = testsupport::peek(s.disk_path, area_end, disk_end - area_end);
 
       FaultPlan plan{fault, at, 0, false};
       s.inject(plan);
@@ -149,11 +136,11 @@ TEST(DumpSession, FaultMatrix) {
       EXPECT_EQ(text.find("Dump successful"), std::string::npos) << text;
 
       s.expect_consistent_checksum();
-      const auto now_after = read_range(s.disk_path, area_end, disk_end - area_end);
+      const auto now_after = testsupport::peek(s.disk_path, area_end, disk_end - area_end);
       const size_t csum_at = s.made.superblock_offset + ondisk::kDumpSuperblockCsumOffset - area_end;
       std::memcpy(after_area.data() + csum_at, now_after.data() + csum_at, 8);
       EXPECT_TRUE(after_area == now_after) << "bytes behind the dump area changed";
-      EXPECT_TRUE(before_area == read_range(s.disk_path, 0, sb.part_start))
+      EXPECT_TRUE(before_area == testsupport::peek(s.disk_path, 0, sb.part_start))
           << "bytes before the partition changed";
     }
   }

@@ -17,14 +17,6 @@ namespace zk::dumper {
 namespace {
 
 
-std::vector<std::byte> read_file_range(const std::string& path, uint64_t off, size_t len) {
-  auto f = util::PosixFile::open(path, util::OpenMode::kRead);
-  EXPECT_TRUE(f);
-  std::vector<std::byte> out(len);
-  EXPECT_TRUE(util::read_exact(**f, out, off));
-  return out;
-}
-
 /// Records the disk offset of every write, for checking the order of the protocol.
 class RecordingFile final : public util::File {
  public:
@@ -78,12 +70,8 @@ struct Fixture {
     const auto plan = plan_copy(info.file_size, info.loads, hsa);
     return write_dump(**core, plan, disk, target, hooks, buffer);
   }
-  /// The superblock's checksum equals the checksum of the partition's first page now.
   void expect_consistent_checksum() {
-    auto sb = read_file_range(disk_path, made.superblock_offset, ondisk::kDumpSuperblockSize);
-    const uint64_t stored = ondisk::load_be<uint64_t>(sb, ondisk::kDumpSuperblockCsumOffset);
-    auto page = read_file_range(disk_path, made.superblock.part_start, 4096);
-    EXPECT_EQ(stored, ondisk::cksm(page));
+    EXPECT_TRUE(testsupport::checksum_matches_first_page(disk_path, made));
   }
 };
 
@@ -94,8 +82,8 @@ TEST(DumpWriter, WritesTheCoreByteForByte) {
   auto stats = fx.dump(**disk, 0);
   ASSERT_TRUE(stats) << stats.error().describe();
   EXPECT_EQ(stats->bytes, fx.info.file_size);
-  auto core = read_file_range(fx.core_path, 0, fx.info.file_size);
-  auto written = read_file_range(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size);
+  auto core = testsupport::peek(fx.core_path, 0, fx.info.file_size);
+  auto written = testsupport::peek(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size);
   EXPECT_TRUE(core == written);
   fx.expect_consistent_checksum();
 }
@@ -111,10 +99,10 @@ TEST(DumpWriter, UnalignedCoreSizeKeepsTheBytesAfterIt) {
   fx.reload();  // the canary lies in the dump area, outside the checksummed page
   auto disk = util::PosixFile::open(fx.disk_path, util::OpenMode::kReadWriteDirect);
   ASSERT_TRUE(fx.dump(**disk, 0));
-  auto after = read_file_range(fx.disk_path, end, 8);
+  auto after = testsupport::peek(fx.disk_path, end, 8);
   EXPECT_EQ(std::memcmp(after.data(), canary, 8), 0);
-  auto core = read_file_range(fx.core_path, 0, fx.info.file_size);
-  EXPECT_TRUE(core == read_file_range(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size));
+  auto core = testsupport::peek(fx.core_path, 0, fx.info.file_size);
+  EXPECT_TRUE(core == testsupport::peek(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size));
 }
 
 TEST(DumpWriter, ProtocolOrder) {

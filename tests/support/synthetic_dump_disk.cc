@@ -21,6 +21,21 @@ void poke(const std::string& path, uint64_t offset, const void* data, size_t len
     throw std::runtime_error("poke " + path);
 }
 
+std::vector<std::byte> peek(const std::string& path, uint64_t offset, size_t length) {
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  std::vector<std::byte> out(length);
+  if (!fd.valid() ||
+      ::pread(fd.get(), out.data(), length, static_cast<off_t>(offset)) != static_cast<ssize_t>(length))
+    throw std::runtime_error("peek " + path);
+  return out;
+}
+
+bool checksum_matches_first_page(const std::string& path, const SyntheticDisk& disk) {
+  const auto sb = peek(path, disk.superblock_offset, ondisk::kDumpSuperblockSize);
+  const uint64_t stored = ondisk::load_be<uint64_t>(sb, ondisk::kDumpSuperblockCsumOffset);
+  return stored == ondisk::cksm(peek(path, disk.superblock.part_start, 4096));
+}
+
 SyntheticDisk make_synthetic_dump_disk(const std::string& path, const SyntheticDiskSpec& s) {
   make_zero_file(path, s.disk_size);
   const uint64_t bs = s.sector_size;

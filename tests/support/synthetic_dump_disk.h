@@ -4,8 +4,10 @@
 /// dump area). For unit tests of corner cases the real fixtures cannot show (fields pointing
 /// outside the disk, other block sizes); the integration tests use disks made by the real zipl.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ondisk/dump_superblock.h"
 
@@ -31,5 +33,12 @@ SyntheticDisk make_synthetic_dump_disk(const std::string& path, const SyntheticD
 
 /// Overwrites `length` bytes at `offset` of `path` with `value`.
 void poke(const std::string& path, uint64_t offset, const void* data, size_t length);
+
+/// The `length` bytes at `offset` of `path` (throws when the file is shorter).
+std::vector<std::byte> peek(const std::string& path, uint64_t offset, size_t length);
+
+/// Whether the checksum in the superblock of `disk` (made by make_synthetic_dump_disk) is the
+/// checksum of the partition's first page as it is now: what zipl and zgetdump compare.
+bool checksum_matches_first_page(const std::string& path, const SyntheticDisk& disk);
 
 }  // namespace zk::testsupport
