@@ -6,8 +6,6 @@
 #include <filesystem>
 #include <vector>
 
-#include "ondisk/bytes.h"
-#include "ondisk/checksum.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
