@@ -1,23 +1,31 @@
 /// zk-fuzz-make-seeds: writes the generated seed inputs of the fuzz targets (fuzz/make-seeds
 /// runs it; the seeds are committed under fuzz/corpus/TARGET/).
 ///
-///   zk-fuzz-make-seeds CORPUS_DIR [NAME=RAW_DISK_IMAGE]...
+///   zk-fuzz-make-seeds CORPUS_DIR [NAME=RAW_DISK_IMAGE | kernel:NAME=S390_KERNEL_IMAGE]...
 ///
 /// Writes, with the project's own writers (tests/support, ondisk, installer):
 ///   dump_disk, partition_table: small synthetic zipl dump disks (512/4096-byte sectors; empty,
 ///     busy, holding a small core; DOS and GPT labels), and for each NAME=RAW_DISK_IMAGE (the
 ///     real-zipl fixtures, unpacked) its first 4 KiB verbatim and the whole disk as a sparse
 ///     description (fuzz/buffer_file.h: every non-zero 512-byte block at its real offset);
-///   manifest, registry: rendered by render_manifest / render_registry.
+///   manifest, registry: rendered by render_manifest / render_registry;
+///   kernel_image: for each kernel:NAME=IMAGE (Debian's vmlinuz, the test kernel's bzImage), the
+///     places check_kernel_image_bytes reads, at their real offsets, as a sparse image of a few
+///     KB (NAME.sparse), and the image's first 4 KiB verbatim (NAME-head.img).
 /// Cores for fuzz_vmcore come from zk-make-vmcore, text seeds are written by hand.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "fuzz/buffer_file.h"
+#include "installer/kernel/kernel_image.h"
 #include "installer/layout/manifest.h"
 #include "installer/state/registry.h"
 #include "ondisk/bytes.h"
@@ -150,11 +158,81 @@ std::string sparse_image(const std::string& raw_path, std::string& head) {
   return result + out.substr(fuzz::kSparseMagic.size());
 }
 
+/// The magic a compressor's stream starts with, as kernel_image.cc recognises it.
+std::string_view compressor_magic(const std::string& name) {
+  using namespace std::string_view_literals;
+  if (name == "xz") return "\xfd" "7zXZ\0"sv;
+  if (name == "gzip") return "\x1f\x8b\x08"sv;
+  if (name == "zstd") return "\x28\xb5\x2f\xfd"sv;
+  if (name == "lz4") return "\x02\x21\x4c\x18"sv;
+  if (name == "lzo") return "\x89LZO\0\r\n\x1a\n"sv;
+  if (name == "bzip2") return "BZh"sv;
+  return {};
+}
+
+/// A real s390 kernel image cut down to what check_kernel_image_bytes reads, at the real offsets,
+/// as a sparse image (fuzz/buffer_file.h) of a size that fuzz_kernel_image materializes in full:
+/// the IPL PSW's block, the entry points and parameter area (0x10000-0x10480), the page of the
+/// version string, the "Linux version" strings, the compressed payload's first bytes (when they
+/// lie within the first 256 KiB), and the image's last 32 bytes (the secure-boot trailer) at the end
+/// of the cut-down size. Checked: the cut-down image is accepted with the version, release and
+/// trailer of the whole one (and its compressor, when the payload is in).
+std::string kernel_image_seed(const std::string& path) {
+  namespace kernel = installer::kernel;
+  constexpr uint64_t kMaxSeedImage = 256u << 10;  // fuzz_kernel_image.cc's kMaxImageBytes
+  auto whole = kernel::check_kernel_image(path);
+  if (!whole) throw std::runtime_error(whole.error().describe());
+  const std::string real = read_all(path);
+  std::vector<std::pair<uint64_t, uint64_t>> chunks = {{0, 512}, {0x10000, 0x480}};
+  uint64_t ptr = 0;
+  for (size_t i = 0; i < 8; ++i) ptr = ptr << 8 | static_cast<unsigned char>(real[0x10428 + i]);
+  if (ptr) chunks.emplace_back(ptr & ~0xfffull, 4096);
+  for (size_t pos = real.find("Linux version "); pos != std::string::npos && pos < kMaxSeedImage;
+       pos = real.find("Linux version ", pos + 1))
+    chunks.emplace_back(pos, 64);
+  bool payload = false;
+  if (const auto magic = compressor_magic(whole->compression); !magic.empty()) {
+    for (size_t off = 0x10480; off + 64 + 32 <= std::min<uint64_t>(real.size(), kMaxSeedImage); off += 8)
+      if (real.compare(off, magic.size(), magic) == 0) {
+        chunks.emplace_back(off, 64);
+        payload = true;
+        break;
+      }
+  }
+  uint64_t end = 0;
+  for (const auto& [off, len] : chunks) end = std::max(end, off + len);
+  const uint64_t size = (end + 32 + 4095) / 4096 * 4096;
+  if (size > kMaxSeedImage) throw std::runtime_error(path + ": the seed would exceed 256 KiB");
+
+  std::string seed(fuzz::kSparseMagic);
+  fuzz::append_le(seed, size, 8);
+  for (const auto& [off, len] : chunks) {
+    fuzz::append_le(seed, off, 8);
+    fuzz::append_le(seed, len, 4);
+    seed.append(real, off, len);
+  }
+  fuzz::append_le(seed, size - 32, 8);
+  fuzz::append_le(seed, 32, 4);
+  seed.append(real, real.size() - 32, 32);
+
+  fuzz::SparseFile sparse(reinterpret_cast<const uint8_t*>(seed.data()), seed.size());
+  std::string image(size, '\0');
+  if (auto n = sparse.read_at(std::as_writable_bytes(std::span(image)), 0); !n || *n != size)
+    throw std::runtime_error("cannot read back the seed of " + path);
+  auto cut = kernel::check_kernel_image_bytes(image, path + " (cut down)");
+  if (!cut) throw std::runtime_error(cut.error().describe());
+  if (cut->version != whole->version || cut->release != whole->release ||
+      cut->secure_boot_trailer != whole->secure_boot_trailer ||
+      (payload && cut->compression != whole->compression))
+    throw std::runtime_error(path + ": the cut-down image does not read as the whole one");
+  return seed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: zk-fuzz-make-seeds CORPUS_DIR [NAME=RAW_DISK_IMAGE]...\n");
+    std::fprintf(stderr, "usage: zk-fuzz-make-seeds CORPUS_DIR [NAME=RAW_DISK_IMAGE | kernel:NAME=IMAGE]...\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -175,6 +253,12 @@ int main(int argc, char** argv) try {
     const auto eq = arg.find('=');
     if (eq == std::string::npos) throw std::runtime_error("expected NAME=RAW_DISK_IMAGE: " + arg);
     const std::string name = arg.substr(0, eq), raw = arg.substr(eq + 1);
+    if (name.starts_with("kernel:")) {
+      const std::string k = dir + "/fuzz_kernel_image/" + name.substr(7);
+      write_all(k + ".sparse", kernel_image_seed(raw));
+      write_all(k + "-head.img", read_all(raw).substr(0, 4096));
+      continue;
+    }
     std::string head;
     const std::string sparse = sparse_image(raw, head);
     write_all(disk + name + ".sparse", sparse);
