@@ -1,16 +1,15 @@
 #include "installer/layout/build_layout.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 
 #include <cerrno>
 #include <filesystem>
-#include <thread>
 
 #include "initramfs-gen/compression.h"
 #include "installer/kernel/kernel_config.h"
 #include "installer/kernel/zfcpdump_config.h"
 #include "ondisk/dumper_identity.h"
+#include "util/flock.h"
 #include "util/strings.h"
 
 namespace zk::installer::layout {
@@ -110,13 +109,8 @@ Result<util::Fd> lock_layout_dir(const std::string& dir, std::chrono::millisecon
     target = target.parent_path();
   util::Fd fd(::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return fail_errno(errno, "open " + target.string());
-  const auto deadline = std::chrono::steady_clock::now() + patience;
-  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno == EINTR) continue;
-    if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() >= deadline)
-      return fail_errno(errno, "lock " + dir + " (another zfcpdump-install is changing the layout)");
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  if (auto locked = util::flock_exclusive(fd.get(), patience); !locked)
+    return fail_errno(locked.error().errnum, "lock " + dir + " (another zfcpdump-install is changing the layout)");
   return fd;
 }
 
