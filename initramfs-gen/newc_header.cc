@@ -34,13 +34,11 @@ Result<NewcHeader> decode_newc_header(std::string_view bytes) {
                               &h.rdev_minor, &h.name_size, &h.check};
   for (size_t i = 0; i < std::size(fields); ++i) {
     uint32_t value = 0;
+    // Not parse_u64: it would also take blanks and a 0x prefix inside the fixed-width field.
     for (char c : bytes.substr(6 + 8 * i, 8)) {
-      unsigned digit;
-      if (c >= '0' && c <= '9') digit = static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') digit = static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') digit = static_cast<unsigned>(c - 'A' + 10);
-      else return fail(util::format("newc header: the %s field is not 8 hex digits", kFieldNames[i]));
-      value = value << 4 | digit;
+      const auto digit = util::hex_digit_value(c);
+      if (!digit) return fail(util::format("newc header: the %s field is not 8 hex digits", kFieldNames[i]));
+      value = value << 4 | *digit;
     }
     *fields[i] = value;
   }

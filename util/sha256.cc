@@ -35,6 +35,13 @@ std::string Sha256::hex() {
   return out;
 }
 
+bool is_sha256_hex(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
 std::string sha256_hex(std::string_view data) {
   Sha256 h;
   h.update(data);

@@ -21,6 +21,8 @@ class Sha256 {
 };
 
 [[nodiscard]] std::string sha256_hex(std::string_view data);
+/// Whether `s` is a digest as this module writes it: 64 lowercase hex digits.
+[[nodiscard]] bool is_sha256_hex(std::string_view s);
 /// SHA-256 of a file's contents, streamed.
 Result<std::string> sha256_file(const std::string& path);
 

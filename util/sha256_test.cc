@@ -22,5 +22,15 @@ TEST(Sha256, FileEqualsString) {
   EXPECT_EQ(*h, sha256_hex(data));
 }
 
+TEST(Sha256, IsSha256HexTakesOnlyWhatHexWrites) {
+  EXPECT_TRUE(is_sha256_hex(sha256_hex("abc")));
+  EXPECT_TRUE(is_sha256_hex(std::string(64, '0')));
+  EXPECT_FALSE(is_sha256_hex(std::string(64, 'A')));  // hex() writes lowercase
+  EXPECT_FALSE(is_sha256_hex(std::string(63, 'a')));
+  EXPECT_FALSE(is_sha256_hex(std::string(65, 'a')));
+  EXPECT_FALSE(is_sha256_hex(std::string(63, 'a') + "g"));
+  EXPECT_FALSE(is_sha256_hex(""));
+}
+
 }  // namespace
 }  // namespace zk::util

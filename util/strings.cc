@@ -42,6 +42,13 @@ std::string_view trim(std::string_view text) {
   return text.substr(b, e - b + 1);
 }
 
+std::optional<unsigned> hex_digit_value(char c) {
+  if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0');
+  if (c >= 'a' && c <= 'f') return static_cast<unsigned>(c - 'a' + 10);
+  if (c >= 'A' && c <= 'F') return static_cast<unsigned>(c - 'A' + 10);
+  return std::nullopt;
+}
+
 std::optional<uint64_t> parse_u64(std::string_view text, int base) {
   text = trim(text);
   if (text.empty() || text.front() == '-' || text.front() == '+') return std::nullopt;
@@ -56,15 +63,11 @@ std::optional<uint64_t> parse_u64(std::string_view text, int base) {
   uint64_t value = 0;
   if (text.empty()) return std::nullopt;
   for (char c : text) {
-    unsigned digit;
-    if (c >= '0' && c <= '9') digit = static_cast<unsigned>(c - '0');
-    else if (c >= 'a' && c <= 'f') digit = static_cast<unsigned>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') digit = static_cast<unsigned>(c - 'A' + 10);
-    else return std::nullopt;
-    if (digit >= static_cast<unsigned>(base)) return std::nullopt;
-    if (value > (std::numeric_limits<uint64_t>::max() - digit) / static_cast<uint64_t>(base))
+    const auto digit = hex_digit_value(c);
+    if (!digit || *digit >= static_cast<unsigned>(base)) return std::nullopt;
+    if (value > (std::numeric_limits<uint64_t>::max() - *digit) / static_cast<uint64_t>(base))
       return std::nullopt;
-    value = value * static_cast<uint64_t>(base) + digit;
+    value = value * static_cast<uint64_t>(base) + *digit;
   }
   return value;
 }

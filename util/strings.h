@@ -19,6 +19,9 @@ namespace zk::util {
 /// trimming surrounding white space; nullopt on anything else, including overflow.
 [[nodiscard]] std::optional<uint64_t> parse_u64(std::string_view text, int base = 10);
 
+/// The value of one hex digit (either case); nullopt for any other character.
+[[nodiscard]] std::optional<unsigned> hex_digit_value(char c);
+
 /// `text` without leading and trailing blanks, tabs, carriage returns and newlines.
 [[nodiscard]] std::string_view trim(std::string_view text);
 

@@ -18,6 +18,17 @@ TEST(ParseU64, DecimalHexAndRejects) {
   EXPECT_FALSE(parse_u64("0x", 0));
 }
 
+TEST(HexDigitValue, BothCasesAndNothingElse) {
+  EXPECT_EQ(hex_digit_value('0'), 0u);
+  EXPECT_EQ(hex_digit_value('9'), 9u);
+  EXPECT_EQ(hex_digit_value('a'), 10u);
+  EXPECT_EQ(hex_digit_value('F'), 15u);
+  EXPECT_EQ(hex_digit_value('g'), std::nullopt);
+  EXPECT_EQ(hex_digit_value('x'), std::nullopt);
+  EXPECT_EQ(hex_digit_value(' '), std::nullopt);
+  EXPECT_EQ(hex_digit_value('\0'), std::nullopt);
+}
+
 TEST(ParseSize, Units) {
   EXPECT_EQ(parse_size("512"), 512u);
   EXPECT_EQ(parse_size("4K"), 4096u);

@@ -23,7 +23,7 @@ bool key_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') 
 bool hex_digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+    if (!util::hex_digit_value(c)) return false;
   return true;
 }
 

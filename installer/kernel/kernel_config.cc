@@ -27,8 +27,7 @@ bool is_option_name(std::string_view s) {
 bool is_number(std::string_view v) {
   if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
     for (char c : v.substr(2))
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-        return false;
+      if (!util::hex_digit_value(c)) return false;
     return true;
   }
   if (!v.empty() && v[0] == '-') v.remove_prefix(1);

@@ -1,18 +1,12 @@
 #include "installer/layout/manifest.h"
 
+#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace zk::installer::layout {
 namespace {
 
 constexpr std::string_view kFormatLine = "format=zfcpdump-kit-layout-1";
-
-bool is_sha256(std::string_view s) {
-  if (s.size() != 64) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
 
 }  // namespace
 
@@ -77,7 +71,7 @@ Result<Manifest> parse_manifest(std::string_view text) {
       return {};
     };
     auto digest = [&](std::string& out) -> Result<void> {
-      if (!is_sha256(value) && !(value.empty() && key == "initrd.sha256"))  // empty: no ramdisk
+      if (!util::is_sha256_hex(value) && !(value.empty() && key == "initrd.sha256"))  // empty: no ramdisk
         return fail(util::format("manifest line %u: %.*s is not a SHA-256", lineno,
                                  static_cast<int>(key.size()), key.data()));
       out = value;

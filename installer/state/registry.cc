@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "util/atomic_file.h"
+#include "util/sha256.h"
 #include "util/strings.h"
 
 namespace zk::installer::state {
@@ -19,13 +20,7 @@ bool is_plain_value(std::string_view v) {
 }
 
 /// The manifest digest: 64 lowercase hex digits, or empty (not known: the disk counts as stale).
-bool is_digest_or_empty(std::string_view v) {
-  if (v.empty()) return true;
-  if (v.size() != 64) return false;
-  for (char c : v)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
+bool is_digest_or_empty(std::string_view v) { return v.empty() || util::is_sha256_hex(v); }
 
 }  // namespace
 
