@@ -8,7 +8,9 @@
 #   gl_sha256_range IMG OFFSET LENGTH    sha256 of those bytes
 #   gl_sha256_outside IMG OFFSET LENGTH  sha256 of the image with that byte range left out
 #                                        (proves a writer stayed inside its partition)
-#   gl_be64 FILE OFFSET                  the big-endian u64 at OFFSET, in decimal (< 2^63)
+#   gl_be FILE OFFSET WIDTH              the WIDTH-byte big-endian number at OFFSET, in decimal
+#   gl_be64 FILE OFFSET                  gl_be with WIDTH 8 (values >= 2^63 come out negative)
+#   gl_be_put FILE OFFSET WIDTH VALUE    store VALUE there, WIDTH bytes big-endian
 #   gl_text FILE OFFSET LENGTH           those bytes as text (NULs dropped)
 #   gl_check_zipl_disk IMG SECTOR        check zipl's boot record and superblock (see below)
 #   gl_fixture NAME DEST                 unpack tests/fixtures/NAME.img.xz to DEST
@@ -56,11 +58,24 @@ gl_sha256_outside() {
   { head -c "$off" "$img"; tail -c +$((off + len + 1)) "$img"; } | sha256sum | cut -d' ' -f1
 }
 
-gl_be64() {
+gl_be() {
   local hex
-  hex=$(od -An -tx1 -v -j "$2" -N 8 "$1" | tr -d ' \n')
-  [[ ${#hex} == 16 ]] || { gl_die "cannot read 8 bytes at $2 of $1"; return 1; }
+  hex=$(od -An -tx1 -v -j "$2" -N "$3" "$1" | tr -d ' \n')
+  [[ ${#hex} == $(($3 * 2)) ]] || { gl_die "cannot read $3 bytes at $2 of $1"; return 1; }
   printf '%d\n' "0x$hex"
+}
+
+gl_be64() { gl_be "$1" "$2" 8; }
+
+# bash's printf prints a negative VALUE as its 64-bit two's complement, so 2^64 - 64 can be
+# given as 0xffffffffffffffc0 or -64.
+gl_be_put() {
+  local file=$1 off=$2 width=$3 hex esc='' i
+  printf -v hex '%0*x' $((width * 2)) "$4"
+  ((${#hex} == width * 2)) || { gl_die "gl_be_put: $4 does not fit in $width bytes"; return 1; }
+  for ((i = 0; i < ${#hex}; i += 2)); do esc+="\\x${hex:i:2}"; done
+  # shellcheck disable=SC2059  # the format is the escaped bytes themselves
+  printf "$esc" | dd of="$file" bs="$width" seek="$off" oflag=seek_bytes conv=notrunc status=none
 }
 
 # gl_text FILE OFFSET LENGTH: those bytes as text, NULs dropped (bash cannot hold them).

@@ -123,7 +123,6 @@ refuse() {
   it_ok "$name: refused, disk byte-identical"
 }
 
-put_be64() { python3 -c 'import struct,sys; f=open(sys.argv[1],"r+b"); f.seek(int(sys.argv[2])); f.write(struct.pack(">Q", int(sys.argv[3])))' "$@"; }
 sb_at() { gl_be64 disk.img $((0x78)); }
 
 refuse "wrong boot record magic" 'printf XXXX | dd of=disk.img conv=notrunc status=none' core 'no zipl magic'
@@ -132,8 +131,8 @@ refuse "a small file system made at the partition start (checksum mismatch)" \
   'mkfs.ext4 -q -F -E offset=$part_start disk.img 8192' core 'Checksum wrong'
 refuse "a file system over the whole partition (dump tool gone)" \
   'mkfs.ext4 -q -F -E offset=$part_start disk.img $((part_size / 1024))' core 'no dump program|no zipl magic|wrong magic'
-refuse "superblock partition size beyond the disk" 'put_be64 disk.img $(( $(sb_at) + 0x18 )) $((1 << 50))' core 'does not lie on the disk'
-refuse "superblock pointer beyond the disk" 'put_be64 disk.img $((0x78)) $((1 << 50))' core 'outside the disk'
+refuse "superblock partition size beyond the disk" 'gl_be_put disk.img $(( $(sb_at) + 0x18 )) 8 $((1 << 50))' core 'does not lie on the disk'
+refuse "superblock pointer beyond the disk" 'gl_be_put disk.img $((0x78)) 8 $((1 << 50))' core 'outside the disk'
 "$make_vmcore" --output toolarge --memory $(( dump_size / 1048576 + 1 ))M
 refuse "a vmcore larger than the dump area" ':' toolarge 'Dump too large'
 echo; echo "PASS: dumper ($flavour) on a real-zipl disk with $sector-byte sectors"

@@ -42,26 +42,6 @@ it_tmpdir
 cd "$IT_TMP"
 mkdir root  # check's --root: no installed layout, no registry
 
-# be_put FILE OFFSET WIDTH VALUE: store VALUE as a WIDTH-byte big-endian number at OFFSET.
-# bash's printf prints a negative number as its 64-bit two's complement, so 2^64 - 64 can be
-# given as 0xffffffffffffffc0.
-be_put() {
-  local file=$1 off=$2 width=$3 hex esc='' i
-  printf -v hex '%0*x' $((width * 2)) "$4"
-  ((${#hex} == width * 2)) || it_fail "be_put: $4 does not fit in $width bytes"
-  for ((i = 0; i < ${#hex}; i += 2)); do esc+="\\x${hex:i:2}"; done
-  # shellcheck disable=SC2059  # the format is the escaped bytes themselves
-  printf "$esc" | dd of="$file" bs="$width" seek="$off" oflag=seek_bytes conv=notrunc status=none
-}
-
-# be_get FILE OFFSET WIDTH: the WIDTH-byte big-endian number at OFFSET, in decimal.
-be_get() {
-  local hex
-  hex=$(od -An -tx1 -v -j "$2" -N "$3" "$1" | tr -d ' \n')
-  [[ ${#hex} == $(($3 * 2)) ]] || it_fail "cannot read $3 bytes at $2 of $1"
-  printf '%d\n' "0x$hex"
-}
-
 # The fields written, from the ELF-64 specification (<elf.h>) and on-disk-format.md.
 E_PHOFF=0x20 E_SHOFF=0x28 E_PHNUM=0x38 E_SHENTSIZE=0x3a E_SHNUM=0x3c
 PHDR_SIZE=56 P_OFFSET=0x08 P_FILESZ=0x20 P_MEMSZ=0x28 PT_NOTE=4
@@ -76,11 +56,11 @@ SHDR_AT=0x800
 # that starts at BASE in FILE.
 note_phdr() {
   local file=$1 base=$2 phoff phnum i at
-  phoff=$(be_get "$file" $((base + E_PHOFF)) 8)
-  phnum=$(be_get "$file" $((base + E_PHNUM)) 2)
+  phoff=$(gl_be "$file" $((base + E_PHOFF)) 8)
+  phnum=$(gl_be "$file" $((base + E_PHNUM)) 2)
   for ((i = 0; i < phnum; i++)); do
     at=$((base + phoff + i * PHDR_SIZE))
-    if (($(be_get "$file" "$at" 4) == PT_NOTE)); then echo "$at"; return; fi
+    if (($(gl_be "$file" "$at" 4) == PT_NOTE)); then echo "$at"; return; fi
   done
   it_fail "$file: no PT_NOTE program header in the core at $base"
 }
@@ -96,27 +76,27 @@ craft_core() {
       # so that a reader honouring it would be asked for 2^32 - 1 headers (224 GiB).
       [[ $(od -An -tx1 -v -j $((base + SHDR_AT)) -N 64 "$file" | tr -d ' 0\n') == '' ]] \
         || it_fail "$file: the bytes at $SHDR_AT of the core are not padding"
-      be_put "$file" $((base + SHDR_AT + SH_INFO)) 4 0xffffffff
-      be_put "$file" $((base + E_SHOFF)) 8 "$SHDR_AT"
-      be_put "$file" $((base + E_SHENTSIZE)) 2 64
-      be_put "$file" $((base + E_SHNUM)) 2 0
-      be_put "$file" $((base + E_PHNUM)) 2 0xffff
+      gl_be_put "$file" $((base + SHDR_AT + SH_INFO)) 4 0xffffffff
+      gl_be_put "$file" $((base + E_SHOFF)) 8 "$SHDR_AT"
+      gl_be_put "$file" $((base + E_SHENTSIZE)) 2 64
+      gl_be_put "$file" $((base + E_SHNUM)) 2 0
+      gl_be_put "$file" $((base + E_PHNUM)) 2 0xffff
       ;;
-    phnum-fffe) be_put "$file" $((base + E_PHNUM)) 2 0xfffe ;;
+    phnum-fffe) gl_be_put "$file" $((base + E_PHNUM)) 2 0xfffe ;;
     phoff)  # the largest count the reader allows, its table at offset ARG
-      be_put "$file" $((base + E_PHNUM)) 2 16384
-      be_put "$file" $((base + E_PHOFF)) 8 "$4"
+      gl_be_put "$file" $((base + E_PHNUM)) 2 16384
+      gl_be_put "$file" $((base + E_PHOFF)) 8 "$4"
       ;;
     note-filesz)  # the PT_NOTE segment claims ARG bytes
       ph=$(note_phdr "$file" "$base")
-      be_put "$file" $((ph + P_FILESZ)) 8 "$4"
-      be_put "$file" $((ph + P_MEMSZ)) 8 "$4"
+      gl_be_put "$file" $((ph + P_FILESZ)) 8 "$4"
+      gl_be_put "$file" $((ph + P_MEMSZ)) 8 "$4"
       ;;
     namesz | descsz)  # the first note claims 4 GiB - 16 bytes of name or descriptor
       ph=$(note_phdr "$file" "$base")
-      note=$((base + $(be_get "$file" $((ph + P_OFFSET)) 8)))
-      if [[ $variant == namesz ]]; then be_put "$file" $((note + N_NAMESZ)) 4 0xfffffff0
-      else be_put "$file" $((note + N_DESCSZ)) 4 0xfffffff0; fi
+      note=$((base + $(gl_be "$file" $((ph + P_OFFSET)) 8)))
+      if [[ $variant == namesz ]]; then gl_be_put "$file" $((note + N_NAMESZ)) 4 0xfffffff0
+      else gl_be_put "$file" $((note + N_DESCSZ)) 4 0xfffffff0; fi
       ;;
     *) it_fail "craft_core: unknown variant $variant" ;;
   esac
@@ -124,19 +104,7 @@ craft_core() {
 
 # fix_csum IMG: recompute the superblock's checksum over its checksum area, as the dumper does
 # after writing a dump, so that a crafted dump is judged as a dump and not as a reused partition.
-# CKSM: 32-bit words added with the carry folded back in, starting from 0x12345678.
-fix_csum() {
-  local img=$1 sb start off size s=$((0x12345678)) w
-  sb=$(be_get "$img" $((0x78)) 8)
-  start=$(be_get "$img" $((sb + 0x10)) 8)
-  off=$(be_get "$img" $((sb + SB_CSUM_OFFSET)) 8)
-  size=$(be_get "$img" $((sb + SB_CSUM_SIZE)) 8)
-  for w in $(od -An -v -tu4 --endian=big -j $((start + off)) -N "$size" "$img"); do
-    s=$((s + w))
-    s=$(((s & 0xffffffff) + (s >> 32)))
-  done
-  be_put "$img" $((sb + SB_CSUM)) 8 "$s"
-}
+fix_csum() { gl_be_put "$1" $(($(gl_be64 "$1" $((0x78))) + SB_CSUM)) 8 "$(it_cksm "$1")"; }
 
 # measure NAME CMD...: run CMD under GNU time and the address-space limit; sets rc, out, rss
 # (KiB) and secs. prlimit execs CMD in the same process, so time's figures are CMD's. time writes
@@ -188,8 +156,8 @@ it_step "the real artefacts and the baselines: good runs of the same programs"
 "$make_vmcore" --output core --memory 16M --cpus 2
 gl_fixture zipl-512 fresh.img
 read -r part_start _ dump_size < <(gl_check_zipl_disk fresh.img 512)
-sb=$(be_get fresh.img $((0x78)) 8)
-dump_start=$((part_start + $(be_get fresh.img $((sb + 0x20)) 8)))
+sb=$(gl_be fresh.img $((0x78)) 8)
+dump_start=$((part_start + $(gl_be fresh.img $((sb + 0x20)) 8)))
 cp fresh.img dumped.img
 measure baseline-dumper "$dumper" --vmcore core --disk dumped.img
 ((rc == 0)) || { printf '%s\n' "$out" >&2; it_fail "baseline: the dumper failed on the good core"; }
@@ -253,7 +221,7 @@ declare -A sb_says=(
 )
 for c in csum-size-1t csum-offset-wrap dump-size-4t part-size-4t; do
   cp fresh.img "disk.$c"
-  be_put "disk.$c" $((sb + ${sb_field[$c]})) 8 "${sb_value[$c]}"
+  gl_be_put "disk.$c" $((sb + ${sb_field[$c]})) 8 "${sb_value[$c]}"
   dumper_refuses "superblock $c (dumper)" core "disk.$c" "dump superblock: ${sb_says[$c]}"
   check_says "superblock $c (check)" "disk.$c" 20 "no valid SCSI dump tool: .*dump superblock: ${sb_says[$c]}"
 done
@@ -264,7 +232,7 @@ it_step "zfcpdump-install check on dumps whose headers claim huge counts and siz
 # dump area, and a segment inside it can be at most as large as the area: 16 MiB of notes,
 # twice the reader's limit, from the notes' offset still lie inside this 31 MiB area.
 core_arg[note-inside]=$((16 << 20))
-notes_at=$(be_get core $(($(note_phdr core 0) + P_OFFSET)) 8)
+notes_at=$(gl_be core $(($(note_phdr core 0) + P_OFFSET)) 8)
 ((notes_at + (16 << 20) <= dump_size)) || it_fail "the dump area ($dump_size bytes) is too small for 16 MiB of notes"
 for c in "${cases[@]}"; do
   cp dumped.img "dump.$c"
