@@ -37,4 +37,8 @@ if(NOT ZK_DUMPER_ONLY)
   add_library(ZK::liblz4 ALIAS PkgConfig::ZK_LZ4)
   pkg_check_modules(ZK_NETTLE REQUIRED IMPORTED_TARGET nettle)
   add_library(ZK::nettle ALIAS PkgConfig::ZK_NETTLE)
+  # JSON for --json outputs and the files the installer writes (header-only; in the cross build
+  # the header comes from the arch-all package unpacked into the sysroot).
+  pkg_check_modules(ZK_JSON REQUIRED IMPORTED_TARGET nlohmann_json)
+  add_library(ZK::json ALIAS PkgConfig::ZK_JSON)
 endif()

@@ -3,13 +3,22 @@
 /// text on the terminal or, with --json, as one JSON object at the end (warnings and errors
 /// then go to standard error as text too, so a script sees them). Libraries never print; the
 /// subcommands report through this.
+///
+/// The JSON is written by nlohmann-json, never by hand: whatever bytes a value holds (a vendor
+/// string, a path, a kernel release that is not UTF-8), the output is valid JSON, with every
+/// invalid UTF-8 sequence replaced by U+FFFD.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace zk::installer::cli {
+
+/// JSON values as the report keeps them: objects keep the order their keys were added in.
+using Json = nlohmann::ordered_json;
 
 class Report {
  public:
@@ -25,13 +34,15 @@ class Report {
   void error(const std::string& text);
 
   /// Result fields: shown as "key: value" lines at the end in text mode, collected in JSON.
+  /// A key given twice keeps its first place and its last value.
   void field(const std::string& key, const std::string& value);
   void field(const std::string& key, uint64_t value);
   void field(const std::string& key, bool value);
-  /// A raw JSON value (an array or object built by the caller with json_string()).
-  void field_json(const std::string& key, const std::string& json);
+  /// A structured value (array or object): JSON output only.
+  void field_json(const std::string& key, Json value);
 
-  /// Prints the result (text: the fields; JSON: the object with "ok" and "errors").
+  /// Prints the result (text: the fields; JSON: the object with "ok", the fields, "warnings"
+  /// and "errors").
   void finish(bool ok);
   [[nodiscard]] bool json() const { return json_; }
   [[nodiscard]] bool quiet() const { return quiet_; }
@@ -39,13 +50,16 @@ class Report {
  private:
   bool json_;
   bool quiet_;
-  std::vector<std::pair<std::string, std::string>> json_fields_;  ///< key, JSON value
+  Json fields_ = Json::object();
   std::vector<std::pair<std::string, std::string>> text_fields_;
   std::vector<std::string> warnings_;
   std::vector<std::string> errors_;
 };
 
-/// `s` as a JSON string literal, quotes included.
+/// `value` as JSON text on one line; invalid UTF-8 becomes U+FFFD, so the text always parses.
+[[nodiscard]] std::string json_text(const Json& value);
+
+/// `s` as a JSON string literal, quotes included (json_text of a string).
 [[nodiscard]] std::string json_string(std::string_view s);
 
 }  // namespace zk::installer::cli

@@ -99,24 +99,17 @@ Consent ask_consent(const std::string& question) {
   return answer == "yes" || answer == "y" ? Consent::kGiven : Consent::kRefused;
 }
 
-std::string json_partitions(const ondisk::PartitionTable& t) {
-  std::string a = "[";
-  for (size_t i = 0; i < t.partitions.size(); ++i) {
-    const auto& p = t.partitions[i];
-    a += util::format("%s{\"number\":%u,\"start\":%llu,\"size\":%llu}", i ? "," : "", p.number,
-                      static_cast<ull>(p.start), static_cast<ull>(p.size));
-  }
-  return a + "]";
+cli::Json json_partitions(const ondisk::PartitionTable& t) {
+  cli::Json a = cli::Json::array();
+  for (const auto& p : t.partitions) a.push_back({{"number", p.number}, {"start", p.start}, {"size", p.size}});
+  return a;
 }
 
-std::string json_signatures(const std::vector<disk::Signature>& sigs) {
-  std::string a = "[";
-  for (size_t i = 0; i < sigs.size(); ++i) {
-    const auto& s = sigs[i];
-    a += std::string(i ? "," : "") + "{\"where\":" + cli::json_string(s.where) + ",\"type\":" + cli::json_string(s.type) +
-         ",\"usage\":" + cli::json_string(s.usage) + util::format(",\"offset\":%llu}", static_cast<ull>(s.offset));
-  }
-  return a + "]";
+cli::Json json_signatures(const std::vector<disk::Signature>& sigs) {
+  cli::Json a = cli::Json::array();
+  for (const auto& s : sigs)
+    a.push_back({{"where", s.where}, {"type", s.type}, {"usage", s.usage}, {"offset", s.offset}});
+  return a;
 }
 
 /// The targets to probe for signatures: the whole disk, then each partition (its node when
@@ -429,7 +422,7 @@ int size_and_plan(Job& j) {
     r.note("write a new partition table to " + j.dev.disk_node + ":");
     note_lines(r, disk::render_sfdisk_script(*j.plan), "  ", false);
     r.field("plan_label", std::string(disk::label_name(j.plan->label)));
-    r.field_json("plan_sfdisk", cli::json_string(disk::render_sfdisk_script(*j.plan)));
+    r.field_json("plan_sfdisk", disk::render_sfdisk_script(*j.plan));
   }
   if (j.runs_zipl) {
     std::string command;
@@ -469,7 +462,7 @@ int partition(Job& j) {
   {
     auto lock = disk::lock_disk(j.dev.disk_node);
     if (!lock) return j.fail(lock.error().describe());
-    std::string wiped = "[";
+    cli::Json wiped = cli::Json::array();
     // Partitions before the disk: the disk's own table tells where they are.
     for (size_t i = j.targets.size(); i-- > 0;) {
       const auto& t = j.targets[i];
@@ -480,10 +473,10 @@ int partition(Job& j) {
       if (!gone) return j.fail(gone.error().describe());
       for (const auto& sig : *gone) {
         r.note("erased " + sig.describe());
-        wiped += (wiped.size() > 1 ? "," : "") + cli::json_string(sig.describe());
+        wiped.push_back(sig.describe());
       }
     }
-    r.field_json("wiped", wiped + "]");
+    r.field_json("wiped", std::move(wiped));
     if (j.plan) {
       auto written = disk::write_partition_table(j.dev.disk_node, *j.plan);
       if (!written) return j.fail(written.error().describe());
@@ -551,7 +544,7 @@ int install_dump_tool(Job& j) {
   auto run = util::run_capture(util::Command{argv, {}, env});
   if (!run) return j.fail("cannot run zipl (" + run.error().describe() + "): install s390-tools, or give --zipl PATH");
   if (!run->status.ok()) {
-    r.field_json("zipl_output", cli::json_string(run->output));
+    r.field_json("zipl_output", run->output);
     return j.fail(command + " " + run->status.describe() + (run->output.empty() ? "" : ":\n" + run->output),
                   run->status.code ? run->status.code : kExitFailure);
   }
@@ -601,7 +594,7 @@ void zipl_conf_section(Job& j) {
   }
   j.r.note("for /etc/zipl.conf, the same dump tool as a section (zipl " + values->at("SECTION") + "):");
   note_lines(j.r, *text, "  ", true);
-  j.r.field_json("zipl_conf", cli::json_string(*text));
+  j.r.field_json("zipl_conf", *text);
 }
 
 int register_disk(Job& j) {
@@ -641,7 +634,7 @@ int dump_on_panic(Job& j) {
   if (!tmpl) return j.fail(tmpl.error().describe());
   auto text = disk::render_template(tmpl->second, *values);
   if (!text) return j.fail(tmpl->first + ": " + text.error().describe());
-  r.field_json("dumpconf", cli::json_string(*text));
+  r.field_json("dumpconf", *text);
   note_lines(r, *text, "", true);
   if (!j.opt.write_dumpconf) {
     r.note("install them as " + std::string(disk::kDumpconfPath) + " with --write-dumpconf, then: systemctl restart dumpconf");

@@ -101,19 +101,20 @@ bool exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-std::string disks_json(const std::vector<hook::DiskUpdate>& updates) {
-  std::string a = "[";
+cli::Json disks_json(const std::vector<hook::DiskUpdate>& updates) {
+  cli::Json a = cli::Json::array();
   for (const auto& u : updates) {
-    a += std::string(a.size() > 1 ? "," : "") + "{\"disk\":" + cli::json_string(u.entry.disk) +
-         util::format(",\"partition\":%u,\"outcome\":", u.entry.partition) + cli::json_string(hook::outcome_name(u.outcome)) +
-         util::format(",\"dump_size\":%llu", static_cast<unsigned long long>(u.entry.dump_size));
-    if (!u.detail.empty()) a += ",\"detail\":" + cli::json_string(u.detail);
-    if (!u.remedy.empty()) a += ",\"remedy\":" + cli::json_string(u.remedy);
-    if (!u.command.empty()) a += ",\"command\":" + cli::json_string(u.command);
-    if (!u.zipl_output.empty()) a += ",\"zipl_output\":" + cli::json_string(u.zipl_output);
-    a += "}";
+    cli::Json d = {{"disk", u.entry.disk},
+                   {"partition", u.entry.partition},
+                   {"outcome", hook::outcome_name(u.outcome)},
+                   {"dump_size", u.entry.dump_size}};
+    if (!u.detail.empty()) d["detail"] = u.detail;
+    if (!u.remedy.empty()) d["remedy"] = u.remedy;
+    if (!u.command.empty()) d["command"] = u.command;
+    if (!u.zipl_output.empty()) d["zipl_output"] = u.zipl_output;
+    a.push_back(std::move(d));
   }
-  return a + "]";
+  return a;
 }
 
 /// Tells what happened to one disk: the zipl command and its output, the result; a disk that is
@@ -314,14 +315,14 @@ int run_remove(Hook& h, const std::string& kver) {
   r.step("Removing the dump-tool layout of kernel " + kver + " from " + h.dir);
   auto removed = layout::remove_layout(h.dir);
   if (!removed) return failure(r, removed.error());
-  std::string list = "[";
+  cli::Json list = cli::Json::array();
   for (const auto& name : *removed) {
     r.note("removed " + name);
-    list += (list.size() > 1 ? "," : "") + cli::json_string(name);
+    list.push_back(name);
   }
   if (r.json()) r.field("action", h.action);
   r.field("kernel_version", kver);
-  r.field_json("removed", list + "]");
+  r.field_json("removed", std::move(list));
   auto registry = state::load_registry(h.registry_path);
   if (registry && !registry->disks.empty())
     r.warn(util::format("%zu registered dump disk%s keep%s the dump tool zipl wrote from this kernel: %s still dump%s, "

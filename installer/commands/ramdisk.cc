@@ -42,16 +42,15 @@ int run_ramdisk(Context& ctx) {
     auto entries = initramfs::list_ramdisk(*list);
     if (!entries) return failure(r, entries.error());
     if (r.json()) {
-      std::string arr = "[";
-      for (size_t i = 0; i < entries->size(); ++i) {
-        const auto& e = (*entries)[i];
-        arr += util::format("%s{\"path\":%s,\"mode\":%s,\"uid\":%u,\"gid\":%u,\"size\":%llu,"
-                            "\"rdev\":\"%u,%u\"}",
-                            i ? "," : "", cli::json_string(e.path).c_str(),
-                            cli::json_string(initramfs::mode_string(e.type, e.mode)).c_str(), e.uid,
-                            e.gid, static_cast<unsigned long long>(e.size), e.rdev_major, e.rdev_minor);
-      }
-      r.field_json("entries", arr + "]");
+      cli::Json arr = cli::Json::array();
+      for (const auto& e : *entries)
+        arr.push_back({{"path", e.path},
+                       {"mode", initramfs::mode_string(e.type, e.mode)},
+                       {"uid", e.uid},
+                       {"gid", e.gid},
+                       {"size", e.size},
+                       {"rdev", util::format("%u,%u", e.rdev_major, e.rdev_minor)}});
+      r.field_json("entries", std::move(arr));
     } else {
       std::fputs(initramfs::format_listing(*entries).c_str(), stdout);
     }
