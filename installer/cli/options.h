@@ -43,8 +43,16 @@ struct CommandSpec {
 /// Options every subcommand takes (--help, --json, --config, ...).
 [[nodiscard]] const std::vector<OptionSpec>& common_options();
 
-/// Parses `args` (the words after the subcommand name) against `spec` and the common options.
-/// `--opt=value`, `--opt value`, `-o value`, and `--` (end of options) are understood.
+/// Parses `args` (the words after the subcommand name) against `spec` and the common options,
+/// with glibc's getopt_long, so the conventions are the GNU ones: `--opt=value`, `--opt value`,
+/// `-o value`, `-ovalue`, flags grouped (`-ny`), options before, between and after the
+/// arguments (which keep their order, whatever POSIXLY_CORRECT says), and `--` ending the
+/// options. Unlike getopt_long's default, a long option must be spelled out: `--dry` is an
+/// unknown option, not `--dry-run`, so that a script's command line keeps its meaning when a
+/// later version adds an option with the same prefix. An option without `repeatable` given
+/// twice with a value is an error; a flag may be repeated. Errors name the option ("unknown
+/// option '--x'", "option '--x' needs a value (FILE)", "option '--x' takes no value").
+/// Not reentrant (getopt_long keeps global state): call it from one thread at a time.
 Result<ParsedArgs> parse(const CommandSpec& spec, const std::vector<std::string>& args);
 
 /// The --help text of a subcommand.
