@@ -25,6 +25,15 @@ run() {
 }
 expect() { grep -Eq -- "$1" <<<"$out" || { printf '%s\n' "$out" >&2; fail "$2: expected /$1/ in the output above"; }; }
 sum() { sha256sum "$1" | cut -d' ' -f1; }
+# json: the JSON line of the last run's output (stderr is mixed in), parsed as strict UTF-8 by
+# python3's json module, in $json for jq.
+json() {
+  json=$(grep '^{' <<<"$out") || { printf '%s\n' "$out" >&2; fail "no JSON object in the output above"; }
+  python3 -c 'import json, sys; json.loads(sys.stdin.buffer.read().decode("utf-8", errors="strict"))' <<<"$json" ||
+    { printf '%s\n' "$json" >&2; fail "the --json output above does not parse"; }
+}
+# json_holds JQ_BOOLEAN WHAT: the filter is true for $json.
+json_holds() { jq -e "$1" <<<"$json" >/dev/null || { printf '%s\n' "$json" >&2; fail "$2: ($1) does not hold"; }; }
 
 # A layout as `zfcpdump-install build` leaves it, with run-guest's dummy kernel (69632 bytes,
 # no ramdisk): the fixtures were made with it, so zipl's reserve is the same.
@@ -78,6 +87,9 @@ expect "\"registered_as\":\"$tmp/disk.img\"" "registered under the real path"
 grep -q "^disk=$tmp/disk.img partition=1 part_start=1048576 part_size=66060288 dump_size=32496640 " root/etc/zfcpdump-kit/disks ||
   { cat root/etc/zfcpdump-kit/disks; fail "registry entry"; }
 grep -q '"dumpconf"' <<<"$out" && fail "dumpconf rendered for a disk without zfcp attributes"
+json
+json_holds ".ok and .dump_size == 32496640 and .checksum_ok and .registered_as == \"$tmp/disk.img\"" "the parsed result"
+json_holds '.partition_start == 1048576 and .partition_size == 66060288 and (has("dumpconf") | not)' "the parsed partition"
 ok "--force --zipl: erased the old label, partitioned, zipl, verified, registered"
 
 run 0 check --root root --memory 16M disk.img
@@ -131,6 +143,9 @@ FAKE_ZIPL_FIXTURE=zipl-4096 run 0 disk "${common[@]}" --yes --sector-size 4096 -
 expect '"logical_block_size":4096' "sector size"
 expect '"partition_size":334495744' "the fixture's partition"
 expect '"dump_size":66019328' "zipl's dump size on 4096-byte sectors"
+json
+json_holds '.ok and .logical_block_size == 4096 and .partition_size == 334495744 and .dump_size == 66019328' \
+  "the parsed result on 4096-byte sectors"
 run 0 check --root root --memory 16M disk4k.img
 expect 'block_size: +4096' "check finds the block size"
 expect 'tool_version: +current' "check: current"

@@ -147,6 +147,11 @@ pk_expect "$out" '"outcome":"missing"' "json: missing"
 pk_expect "$out" '"outcome":"refused"' "json: refused"
 pk_expect "$out" '"ok":false' "json: not all current"
 pk_expect "$out" '"outcome":"current"' "json: current"
+# Parsed, not only matched: strict UTF-8 JSON, one entry a registered disk, with its outcome.
+python3 -c 'import json, sys; json.loads(sys.stdin.buffer.read().decode("utf-8", errors="strict"))' <<<"$out" ||
+  pk_fail "hook refresh --json: not valid JSON"
+[[ $(jq -r '.disks | map(.outcome) | sort | join(",")' <<<"$out") == current,current,missing,refused,refused,refused ]] ||
+  { printf '%s\n' "$out" >&2; pk_fail "hook refresh --json: the outcomes of the six registered disks"; }
 pk_run 0 debian_hooks postinst "$kver" "$root/boot/vmlinuz-$kver"
 pk_expect "$err" 'zz-zfcpdump-kit: zfcpdump-install hook add for kernel 6\.1\.192-zfcpdump ended with status 4' \
   "the Debian hook reports and does not fail the package"
