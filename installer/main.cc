@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
     const auto config_path = args->get("config");
     auto config = load_config(config_path.value_or(kDefaultConfigPath), config_path.has_value());
     if (!config) {
-      std::fprintf(stderr, "zfcpdump-install: configuration: %s\n", config.error().describe().c_str());
+      std::fprintf(stderr, "zfcpdump-install: configuration: %s\n",
+                   config.error().describe().c_str());
       return commands::kExitFailure;
     }
     cli::Report report(args->has("json"), args->has("quiet"));

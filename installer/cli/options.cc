@@ -8,7 +8,8 @@ namespace zk::installer::cli {
 
 const std::vector<OptionSpec>& common_options() {
   static const std::vector<OptionSpec> options = {
-      {"config", 0, "FILE", "read the toolkit's defaults from FILE (default /etc/zfcpdump-kit.conf)"},
+      {"config", 0, "FILE",
+       "read the toolkit's defaults from FILE (default /etc/zfcpdump-kit.conf)"},
       {"json", 0, "", "print the result as one JSON object on standard output"},
       {"quiet", 'q', "", "print only warnings, errors and the result"},
       {"help", 'h', "", "print this help and exit"},
@@ -62,7 +63,8 @@ std::string quoted_long(std::string_view name) { return "'--" + std::string(name
 
 /// Why getopt_long refused the option word `word`; `short_option` is its optopt, the letter
 /// when `word` is a group of short options.
-std::string refusal(const std::vector<const OptionSpec*>& options, std::string_view word, int short_option) {
+std::string refusal(const std::vector<const OptionSpec*>& options, std::string_view word,
+                    int short_option) {
   if (word.starts_with("--")) {
     const std::string_view name = long_name_of(word);
     const OptionSpec* o = find_long(options, name);
@@ -70,7 +72,8 @@ std::string refusal(const std::vector<const OptionSpec*>& options, std::string_v
     if (o->value_name.empty()) return "option " + quoted_long(name) + " takes no value";
     return "option " + quoted_long(name) + " needs a value (" + std::string(o->value_name) + ")";
   }
-  const OptionSpec* o = short_option > 0 && short_option < kLongBase ? find_short(options, short_option) : nullptr;
+  const OptionSpec* o =
+      short_option > 0 && short_option < kLongBase ? find_short(options, short_option) : nullptr;
   if (!o) {
     if (short_option > ' ' && short_option < 0x7f)
       return util::format("unknown option '-%c'", static_cast<char>(short_option));
@@ -121,27 +124,31 @@ Result<ParsedArgs> parse(const CommandSpec& spec, const std::vector<std::string>
     // The word the next option comes from: a long option always starts a word.
     const int word_index = optind == 0 ? 1 : optind;
     int long_index = -1;
-    const int c = getopt_long(argc, argv.data(), short_options.c_str(), long_options.data(), &long_index);
+    const int c =
+        getopt_long(argc, argv.data(), short_options.c_str(), long_options.data(), &long_index);
     if (c == -1) break;
-    const std::string_view word = word_index < argc ? std::string_view(words[word_index]) : std::string_view();
+    const std::string_view word =
+        word_index < argc ? std::string_view(words[word_index]) : std::string_view();
     if (c == 1) {
       out.positional.emplace_back(optarg);
       continue;
     }
     if (c == '?' || c == ':') return fail(refusal(options, word, optopt));
-    const OptionSpec* o = c >= kLongBase ? options[static_cast<size_t>(c - kLongBase)] : find_short(options, c);
+    const OptionSpec* o =
+        c >= kLongBase ? options[static_cast<size_t>(c - kLongBase)] : find_short(options, c);
     if (!o) return fail(util::format("unknown option '-%c'", static_cast<char>(c)));
     // getopt_long accepts any unambiguous prefix; we want the name spelled out.
     if (c >= kLongBase && long_name_of(word) != o->name)
-      return fail("unknown option " + quoted_long(long_name_of(word)) + " (did you mean " + quoted_long(o->name) +
-                  "? options are not abbreviated)");
+      return fail("unknown option " + quoted_long(long_name_of(word)) + " (did you mean " +
+                  quoted_long(o->name) + "? options are not abbreviated)");
     const std::string name(o->name);
     auto& slot = out.values[name];
     if (o->value_name.empty()) {
       slot.emplace_back();
       continue;
     }
-    if (!slot.empty() && !o->repeatable) return fail("option " + quoted_long(name) + " given more than once");
+    if (!slot.empty() && !o->repeatable)
+      return fail("option " + quoted_long(name) + " given more than once");
     slot.emplace_back(optarg);
   }
   // After "--": the rest are arguments.
@@ -149,8 +156,9 @@ Result<ParsedArgs> parse(const CommandSpec& spec, const std::vector<std::string>
 
   if (out.has("help")) return out;
   if (out.positional.size() < spec.min_positional)
-    return fail(util::format("%s: missing argument (usage: zfcpdump-install %.*s)", std::string(spec.name).c_str(),
-                             static_cast<int>(spec.synopsis.size()), spec.synopsis.data()));
+    return fail(util::format("%s: missing argument (usage: zfcpdump-install %.*s)",
+                             std::string(spec.name).c_str(), static_cast<int>(spec.synopsis.size()),
+                             spec.synopsis.data()));
   if (out.positional.size() > spec.max_positional)
     return fail(util::format("%s: unexpected argument '%s'", std::string(spec.name).c_str(),
                              out.positional[spec.max_positional].c_str()));
@@ -161,7 +169,8 @@ std::string render_help(const CommandSpec& spec) {
   std::string text = "Usage: zfcpdump-install " + std::string(spec.synopsis) + "\n\n" +
                      std::string(spec.summary) + "\n\nOptions:\n";
   auto add = [&](const OptionSpec& o) {
-    std::string left = o.short_name ? util::format("  -%c, --", o.short_name) : std::string("      --");
+    std::string left =
+        o.short_name ? util::format("  -%c, --", o.short_name) : std::string("      --");
     left += o.name;
     if (!o.value_name.empty()) left += " " + std::string(o.value_name);
     if (left.size() < 30) left.append(30 - left.size(), ' ');

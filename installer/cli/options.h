@@ -32,9 +32,9 @@ struct ParsedArgs {
 };
 
 struct CommandSpec {
-  std::string_view name;       ///< "ramdisk"
-  std::string_view synopsis;   ///< "ramdisk -o FILE [OPTION]... | ramdisk --list FILE"
-  std::string_view summary;    ///< one paragraph
+  std::string_view name;      ///< "ramdisk"
+  std::string_view synopsis;  ///< "ramdisk -o FILE [OPTION]... | ramdisk --list FILE"
+  std::string_view summary;   ///< one paragraph
   std::vector<OptionSpec> options;
   size_t min_positional = 0;
   size_t max_positional = 0;

@@ -6,11 +6,14 @@ namespace zk::installer::cli {
 namespace {
 
 const CommandSpec& spec() {
-  static const CommandSpec s{"demo", "demo [OPTION]... DEVICE", "A demo.",
+  static const CommandSpec s{"demo",
+                             "demo [OPTION]... DEVICE",
+                             "A demo.",
                              {{"output", 'o', "FILE", "where"},
                               {"force", 0, "", "do it"},
                               {"fragment", 0, "FILE", "more", true}},
-                             1, 1};
+                             1,
+                             1};
   return s;
 }
 
@@ -58,7 +61,8 @@ TEST(Options, ErrorMessagesNameTheOptionAndTheProblem) {
   EXPECT_EQ(message({"/dev/sda", "--output"}), "option '--output' needs a value (FILE)");
   EXPECT_EQ(message({"/dev/sda", "-o"}), "option '-o' (--output) needs a value (FILE)");
   EXPECT_EQ(message({"--force=yes", "/dev/sda"}), "option '--force' takes no value");
-  EXPECT_EQ(message({"-o", "a", "--output=b", "/dev/sda"}), "option '--output' given more than once");
+  EXPECT_EQ(message({"-o", "a", "--output=b", "/dev/sda"}),
+            "option '--output' given more than once");
 }
 
 TEST(Options, LongOptionsAreNotAbbreviated) {
@@ -79,9 +83,9 @@ TEST(Options, LongOptionsAreNotAbbreviated) {
 TEST(Options, ExactNameWinsOverLongerOnes) {
   // --config is a common option and a prefix of nothing here, --fragment of nothing either;
   // a spec where one name is the prefix of another: the exact one is taken.
-  static const CommandSpec s{"demo", "demo", "A demo.",
-                             {{"kernel", 0, "IMAGE", "k"}, {"kernel-config", 0, "CONFIG", "c"}},
-                             0, 0};
+  static const CommandSpec s{
+      "demo", "demo", "A demo.", {{"kernel", 0, "IMAGE", "k"}, {"kernel-config", 0, "CONFIG", "c"}},
+      0,      0};
   auto a = parse(s, {"--kernel", "bz", "--kernel-config=cfg"});
   ASSERT_TRUE(a) << a.error().describe();
   EXPECT_EQ(a->get("kernel"), "bz");
@@ -109,7 +113,8 @@ TEST(Options, ValueFormsAndGroupedShortOptions) {
 }
 
 TEST(Options, ArgumentsKeepTheirOrderAroundOptions) {
-  static const CommandSpec s{"hook", "hook ACTION [KVER [IMAGE]]", "A demo.", {{"root", 0, "DIR", "r"}}, 1, 3};
+  static const CommandSpec s{
+      "hook", "hook ACTION [KVER [IMAGE]]", "A demo.", {{"root", 0, "DIR", "r"}}, 1, 3};
   auto a = parse(s, {"add", "--root", "r", "6.1-zfcpdump", "--json", "/boot/vmlinuz", "--quiet"});
   ASSERT_TRUE(a) << a.error().describe();
   EXPECT_EQ(a->positional, (std::vector<std::string>{"add", "6.1-zfcpdump", "/boot/vmlinuz"}));
@@ -135,7 +140,8 @@ TEST(Options, DoubleDashOnlyOnceAndNothingAfterIt) {
 }
 
 TEST(Options, RepeatedFlagsAndRepeatableValues) {
-  auto a = parse(spec(), {"--force", "-q", "--force", "-qq", "--fragment", "x", "--fragment=x", "/dev/sda"});
+  auto a = parse(
+      spec(), {"--force", "-q", "--force", "-qq", "--fragment", "x", "--fragment=x", "/dev/sda"});
   ASSERT_TRUE(a) << a.error().describe();
   EXPECT_EQ(a->all("force").size(), 2u);
   EXPECT_EQ(a->all("quiet").size(), 3u);
@@ -155,8 +161,8 @@ TEST(Options, EachParseStartsAfresh) {
 
 TEST(Options, HelpListsEveryOption) {
   const std::string h = render_help(spec());
-  for (const char* o : {"--output FILE", "-o,", "--force", "--fragment FILE", "(repeatable)", "--json",
-                        "--config FILE", "--help"})
+  for (const char* o : {"--output FILE", "-o,", "--force", "--fragment FILE", "(repeatable)",
+                        "--json", "--config FILE", "--help"})
     EXPECT_NE(h.find(o), std::string::npos) << o;
 }
 

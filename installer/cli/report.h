@@ -9,11 +9,12 @@
 /// invalid UTF-8 sequence replaced by U+FFFD.
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace zk::installer::cli {
 

@@ -1,10 +1,11 @@
 #include "installer/cli/report.h"
 
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace zk::installer::cli {
 namespace {
@@ -24,7 +25,8 @@ std::string stdout_of(F body) {
   ::close(saved);
   std::string out;
   char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<size_t>(n));
   ::close(fds[0]);
   return out;
 }
@@ -46,8 +48,8 @@ TEST(Report, JsonOutputParsesAndKeepsFieldOrder) {
   EXPECT_EQ(j.at("partitions").at(0).at("start"), 1048576);
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items()) keys.push_back(k);
-  EXPECT_EQ(keys, (std::vector<std::string>{"ok", "device", "size", "image", "partitions", "warnings",
-                                            "errors"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"ok", "device", "size", "image", "partitions",
+                                            "warnings", "errors"}));
 }
 
 TEST(Report, InvalidUtf8BecomesReplacementCharacter) {

@@ -29,13 +29,14 @@ Result<KernelInputs> kernel_from_source(Context& ctx, const std::string& source)
   req.source_dir = source;
   req.fragments = ctx.args.all("config-fragment");
   req.progress = [&r](const kernel::BuildProgress& p) {
-    r.note(util::format("[%4llds] %.*s: %llu steps%s%.*s", static_cast<long long>(p.elapsed.count()),
-                        static_cast<int>(p.phase.size()), p.phase.data(),
-                        static_cast<unsigned long long>(p.steps), p.last_step.empty() ? "" : ", ",
-                        static_cast<int>(p.last_step.size()), p.last_step.data()));
+    r.note(util::format(
+        "[%4llds] %.*s: %llu steps%s%.*s", static_cast<long long>(p.elapsed.count()),
+        static_cast<int>(p.phase.size()), p.phase.data(), static_cast<unsigned long long>(p.steps),
+        p.last_step.empty() ? "" : ", ", static_cast<int>(p.last_step.size()), p.last_step.data()));
   };
   r.step("Building the dump kernel from " + source + " (zfcpdump_defconfig" +
-         (req.fragments.empty() ? std::string(")") : " + " + std::to_string(req.fragments.size()) + " fragment(s))"));
+         (req.fragments.empty() ? std::string(")")
+                                : " + " + std::to_string(req.fragments.size()) + " fragment(s))"));
   auto built = kernel::build_or_reuse(req);
   if (!built) return std::unexpected(built.error());
   r.note(built->from_cache ? "reused the cached build " + built->entry_dir
@@ -58,9 +59,11 @@ const cli::CommandSpec& build_spec() {
       "Files are replaced atomically; a rerun with the same inputs changes nothing.",
       {
           {"kernel", 0, "IMAGE", "a prebuilt s390 kernel image (arch/s390/boot/bzImage)"},
-          {"kernel-config", 0, "CONFIG", "the .config IMAGE was built with (default: kernel_config of the configuration)"},
+          {"kernel-config", 0, "CONFIG",
+           "the .config IMAGE was built with (default: kernel_config of the configuration)"},
           {"kernel-source", 0, "DIR", "build the kernel from this source tree"},
-          {"config-fragment", 0, "FILE", "merge FILE into zfcpdump_defconfig before building", true},
+          {"config-fragment", 0, "FILE", "merge FILE into zfcpdump_defconfig before building",
+           true},
           {"compress", 0, "METHOD", "ramdisk compression: gzip (default), xz, zstd, lz4 or none"},
           {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in the ramdisk"},
           {"dumper-param", 0, "WORD", "bake a dumper parameter into the ramdisk", true},
@@ -84,8 +87,10 @@ int run_build(Context& ctx) {
   std::optional<std::string> kernel_config = a.get("kernel-config");
   if (!kernel_config && !ctx.config.kernel_config.empty()) kernel_config = ctx.config.kernel_config;
   if (!source && !a.has("config-fragment") && (!a.has("kernel") || !kernel_config))
-    return usage_error(r, "build needs --kernel IMAGE and --kernel-config CONFIG, or --kernel-source DIR");
-  if (!source && a.has("config-fragment")) return usage_error(r, "--config-fragment goes with --kernel-source");
+    return usage_error(
+        r, "build needs --kernel IMAGE and --kernel-config CONFIG, or --kernel-source DIR");
+  if (!source && a.has("config-fragment"))
+    return usage_error(r, "--config-fragment goes with --kernel-source");
   std::optional<uint64_t> hsa_override;
   if (auto h = a.get("hsa-size")) {
     auto v = util::parse_size(*h);
