@@ -3,8 +3,9 @@
 # bytes decoded as strict UTF-8 (so a byte that is not UTF-8 fails the test), then jq for the
 # fields. Each field asserted is one that could be wrong: compared with the file, the registry,
 # the image or the kernel it describes, not with a copy of the output. Values that are not
-# UTF-8 come from outside: an image file name, a ramdisk name and a dump kernel version with
-# byte 0xff, and a dump on disk whose kernel release (read from the disk) has one.
+# UTF-8 come from outside: an image file name, a ramdisk name, a name inside a ramdisk and a
+# dump kernel version with byte 0xff, and a dump on disk whose kernel release (read from the
+# disk) has one.
 # build and hook use the dump test kernel (tests/kernel, cached); zipl is fake-zipl, which
 # reproduces what the real zipl wrote onto the fixtures (the real one runs in the guest tests).
 #
@@ -100,6 +101,10 @@ field '[.entries[].path] | join(" ")' "$(awk '{ print $NF }' listing.txt | tr '\
 field '.entries[] | select(.path == "init") | "\(.mode) \(.uid) \(.gid) \(.size)"' "-rwxr-xr-x 0 0 $(size dumper)" \
   "ramdisk --list: /init is the dumper"
 field '.entries[] | select(.path == "dev/console") | .rdev' "5,1" "ramdisk --list: /dev/console"
+# A name inside an archive (outside data the lister reads) that is not UTF-8.
+mkdir odd && printf 'abc' >"odd/name$ff" && (cd odd && printf 'name\xff\n' | cpio -o -H newc --quiet) >odd.cpio
+run 0 ramdisk --list odd.cpio
+field '.entries | map("\(.path) \(.size)") | join(",")' "name$fffd 3" "ramdisk --list: an entry name that is not UTF-8"
 run 0 ramdisk -o "rd$ff.img" --compress none --dumper dumper
 field .ramdisk "rd$fffd.img" "ramdisk -o: a file name that is not UTF-8, replaced"
 field .size "$(size "rd$ff.img")" "ramdisk -o: the file's size"
