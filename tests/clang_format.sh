@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every tracked C++ file (.cc, .h) is formatted as the top-level .clang-format says: runs
 # clang-format --dry-run --Werror on each and lists those that differ, with the command that
-# formats them. clang-format-19 when installed (the newest the setup knows), else clang-format.
+# formats them. clang-format-19 (scripts/setup installs it), else clang-format.
 # Without git or clang-format the check cannot run: it says so and exits 77 (CTest: skipped).
 #
 #   clang_format.sh SOURCE_DIR
@@ -14,7 +14,7 @@ formatter=
 for c in clang-format-19 clang-format; do
   if command -v "$c" >/dev/null; then formatter=$c; break; fi
 done
-[[ -n $formatter ]] || skip "no clang-format (scripts/setup installs the clang-format package)"
+[[ -n $formatter ]] || skip "no clang-format (scripts/setup installs clang-format-19)"
 [[ -f $top/.clang-format ]] || { echo "FAIL: $top/.clang-format is missing" >&2; exit 1; }
 if ! command -v git >/dev/null || ! git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   skip "$top is not a git work tree: the tracked files are unknown"
