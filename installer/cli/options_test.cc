@@ -1,5 +1,7 @@
 #include "installer/cli/options.h"
 
+#include <stdlib.h>
+
 #include <gtest/gtest.h>
 
 namespace zk::installer::cli {
@@ -121,6 +123,13 @@ TEST(Options, ArgumentsKeepTheirOrderAroundOptions) {
   EXPECT_EQ(a->get("root"), "r");
   EXPECT_TRUE(a->has("json"));
   EXPECT_TRUE(a->has("quiet"));
+  // POSIXLY_CORRECT (which makes getopt stop at the first argument) changes nothing.
+  ASSERT_EQ(setenv("POSIXLY_CORRECT", "1", 1), 0);
+  auto posix = parse(s, {"add", "--root", "r", "6.1-zfcpdump", "--json"});
+  unsetenv("POSIXLY_CORRECT");
+  ASSERT_TRUE(posix) << posix.error().describe();
+  EXPECT_EQ(posix->positional, (std::vector<std::string>{"add", "6.1-zfcpdump"}));
+  EXPECT_TRUE(posix->has("json"));
   // "-" alone is an argument (standard input, by convention), not an option.
   auto dash = parse(s, {"-", "--root=x"});
   ASSERT_TRUE(dash);
