@@ -38,6 +38,13 @@ ToolInspection tool_with_block_size(uint32_t bs) {
   return t;
 }
 
+Signature sig(const std::string& where, const std::string& type) {
+  Signature s;
+  s.where = where;
+  s.type = type;
+  return s;
+}
+
 PlanInput input(uint64_t memory, uint64_t disk_size) {
   PlanInput in;
   in.memory = memory;
@@ -114,9 +121,8 @@ TEST(DiskPlan, ProbeTargetsUseAPartitionsNodeOnlyWhenItExists) {
 TEST(DiskPlan, WithAPartitionOptionOnlyItsSignaturesCount) {
   std::vector<ProbeTarget> targets = {{"/dev/sda", 0, 0, "the disk"}, {"/dev/sda1", 0, 0, "partition 1"},
                                       {"/dev/sda2", 0, 0, "partition 2"}};
-  std::vector<std::vector<Signature>> found = {{{"the disk", "dos", "partition table"}},
-                                               {{"partition 1", "ext4", "filesystem"}},
-                                               {{"partition 2", "swap", "other"}}};
+  std::vector<std::vector<Signature>> found = {{sig("the disk", "dos")}, {sig("partition 1", "ext4")},
+                                               {sig("partition 2", "swap")}};
   EXPECT_EQ(signatures_in_scope(targets, found, std::nullopt).size(), 3u);
   auto only2 = signatures_in_scope(targets, found, 2u);
   ASSERT_EQ(only2.size(), 1u);
@@ -127,7 +133,7 @@ TEST(DiskPlan, WithAPartitionOptionOnlyItsSignaturesCount) {
 TEST(DiskPlan, PartitionsAreWipedBeforeTheDiskAndOnlyWhereASignatureIs) {
   std::vector<ProbeTarget> targets = {{"/dev/sda", 0, 0, "the disk"}, {"/dev/sda1", 0, 0, "partition 1"},
                                       {"/dev/sda2", 0, 0, "partition 2"}};
-  std::vector<Signature> to_wipe = {{"the disk", "dos"}, {"partition 2", "ext4"}};
+  std::vector<Signature> to_wipe = {sig("the disk", "dos"), sig("partition 2", "ext4")};
   auto t = targets_to_wipe(targets, to_wipe);
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(t[0].where, "partition 2");
