@@ -8,6 +8,7 @@
 #include "initramfs-gen/ramdisk_spec.h"
 #include "installer/commands/command.h"
 #include "installer/layout/build_layout.h"
+#include "installer/system/host.h"
 #include "util/error.h"
 
 namespace zk::installer::commands {
@@ -26,6 +27,11 @@ Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx);
 
 /// BuildEvents that tell the report: steps, notes, warnings and errors.
 [[nodiscard]] layout::BuildEvents report_events(cli::Report& r);
+
+/// run_disk and run_hook with the machine behind `host` (run_disk and run_hook use a
+/// system::RealHost; the commands' unit tests a system::HostDouble).
+int run_disk_on(Context& ctx, system::Host& host);
+int run_hook_on(Context& ctx, system::Host& host);
 
 /// A private temporary directory below $TMPDIR (else /tmp), removed with its contents.
 class ScratchDir {

@@ -8,8 +8,7 @@
 // - The new partition spans the whole disk (a dump LUN is dedicated; more room only helps
 //   when memory grows); --size limits it. A DOS label is capped at 2^32 sectors (GPT: --label).
 // - The dump layout must exist before anything is written (sizing needs its file sizes), so
-//   its check happens at step 3 and again, unchanged, at step 5 (ensure_layout: the hook for
-//   `build`).
+//   its check happens at step 3 and again, unchanged, at step 5 (ensure_layout).
 // - Any use of the disk or of any of its partitions refuses the job, also with --partition N:
 //   zipl writes the disk's LBA 0 too. Existing partitions, signatures, a dump not copied off
 //   and "already a current dump disk" (exit status 3) are overridden by --force.
@@ -18,30 +17,25 @@
 //   partition and sector size through the environment, see disk/zipl.h: a wrapper around a
 //   guest, or tests/installer/fake-zipl). Images are registered under their real path.
 // - zipl's reserve uses the LOGICAL block size: zipl's "phy_block_size" comes from BLKSSZGET.
-#include <linux/fs.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
-
-#include <cstdio>
+//
+// The shape: the decisions are pure (disk/disk_plan.h, disk/refusals.h, disk/sizing.h), the
+// machine is reached only through system::Host, zipl and its checks run through the path the
+// hook shares (disk/install_tool.h); this file gathers, decides, acts and tells.
 #include <cstdlib>
-#include <ctime>
 #include <optional>
 
 #include "installer/commands/command.h"
-#include "installer/disk/disk_lock.h"
+#include "installer/commands/common.h"
 #include "installer/disk/disk_options.h"
+#include "installer/disk/disk_plan.h"
 #include "installer/disk/dumpconf.h"
-#include "installer/disk/in_use.h"
+#include "installer/disk/install_tool.h"
 #include "installer/disk/installed_layout.h"
-#include "installer/disk/members.h"
-#include "installer/disk/partition_wait.h"
 #include "installer/disk/partitioner.h"
 #include "installer/disk/refusals.h"
 #include "installer/disk/roots.h"
-#include "util/process.h"
 #include "installer/disk/signatures.h"
 #include "installer/disk/sizing.h"
-#include "installer/disk/stable_path.h"
 #include "installer/disk/verify.h"
 #include "installer/disk/zipl.h"
 #include "installer/disk/zipl_conf.h"
@@ -49,11 +43,9 @@
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
 #include "installer/system/block_device.h"
-#include "installer/system/memory.h"
+#include "installer/system/host.h"
 #include "ondisk/dump_area.h"
-#include "util/atomic_file.h"
 #include "util/fd.h"
-#include "util/posix_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::commands {
@@ -73,9 +65,17 @@ int give_up(cli::Report& r, const std::string& message, int status = kExitFailur
   return status;
 }
 
-/// HOOK(build): where `disk` gets the dump-tool layout zipl reads. Today it reads the installed
-/// layout and, when there is none, tells the user to build it; this is the one place to call
-/// `zfcpdump-install build` from once that command exists.
+/// Registered names resolved through the Host (a registry entry names a disk by a stable link).
+disk::DiskNodeOf node_of(system::Host& host) {
+  return [&host](const std::string& name) -> std::optional<std::string> {
+    auto dev = host.resolve_block_device(name);
+    if (!dev) return std::nullopt;
+    return dev->disk_node;
+  };
+}
+
+/// The installed dump-tool layout zipl reads; when there is none, the user is told to run
+/// `zfcpdump-install build` (disk never builds it itself: that takes a kernel and minutes).
 Result<disk::InstalledLayout> ensure_layout(const Context& ctx, const std::string& root) {
   const std::string dir = layout::layout_dir(root, ctx.config.zfcpdump_dir);
   auto l = disk::read_installed_layout(dir);
@@ -83,20 +83,6 @@ Result<disk::InstalledLayout> ensure_layout(const Context& ctx, const std::strin
     return fail("no usable dump-tool layout in " + dir + " (" + l.error().describe() +
                 "): run zfcpdump-install build first");
   return l;
-}
-
-enum class Consent { kGiven, kRefused, kNoTerminal };
-
-/// Asks on the terminal; only "yes" (or "y") goes ahead.
-Consent ask_consent(const std::string& question) {
-  if (!::isatty(STDIN_FILENO)) return Consent::kNoTerminal;
-  std::fflush(stdout);
-  std::fprintf(stderr, "%s\nType 'yes' to continue: ", question.c_str());
-  std::fflush(stderr);
-  char line[64];
-  if (!std::fgets(line, sizeof line, stdin)) return Consent::kRefused;
-  const auto answer = util::trim(line);
-  return answer == "yes" || answer == "y" ? Consent::kGiven : Consent::kRefused;
 }
 
 cli::Json json_partitions(const ondisk::PartitionTable& t) {
@@ -112,30 +98,6 @@ cli::Json json_signatures(const std::vector<disk::Signature>& sigs) {
   return a;
 }
 
-/// The targets to probe for signatures: the whole disk, then each partition (its node when
-/// the kernel has one, so that wiping goes through the partition's own page cache; else its
-/// byte range of the disk).
-std::vector<disk::ProbeTarget> probe_targets(const system::BlockDevice& dev, const ondisk::PartitionTable& table,
-                                             const std::vector<disk::Member>& members) {
-  std::vector<disk::ProbeTarget> t;
-  t.push_back({dev.disk_node, 0, 0, "the disk"});
-  for (const auto& p : table.partitions) {
-    disk::ProbeTarget pt{dev.disk_node, p.start, p.size, util::format("partition %u", p.number)};
-    for (const auto& m : members)
-      if (m.partition == p.number && ::access(m.node.c_str(), F_OK) == 0) pt = {m.node, 0, 0, pt.where};
-    t.push_back(pt);
-  }
-  // Partitions the kernel has but the primary table does not show (logical ones).
-  for (const auto& m : members) {
-    if (!m.partition) continue;
-    bool listed = false;
-    for (const auto& p : table.partitions) listed = listed || p.number == *m.partition;
-    if (!listed && ::access(m.node.c_str(), F_OK) == 0)
-      t.push_back({m.node, 0, 0, util::format("partition %u", *m.partition)});
-  }
-  return t;
-}
-
 /// Each line of `text` as a note (with `prefix`); blank lines, and with `skip_comments` lines
 /// starting with '#', are left out.
 void note_lines(cli::Report& r, const std::string& text, const std::string& prefix, bool skip_comments) {
@@ -148,17 +110,17 @@ void note_lines(cli::Report& r, const std::string& text, const std::string& pref
   }
 }
 
-/// The job's state, filled in step by step. A step returns kGoOn, or the exit status to end
-/// the job with (having finished the report).
-inline constexpr int kGoOn = -1;
+/// What a step returns: nullopt to go on, or the exit status to end the job with (having
+/// finished the report).
+using Stop = std::optional<int>;
 
 struct Job {
-  Job(Context& c, disk::DiskOptions o) : ctx(c), r(c.report), opt(std::move(o)) { roots.root = opt.root; }
+  Job(Context& c, system::Host& h, disk::DiskOptions o) : ctx(c), host(h), r(c.report), opt(std::move(o)) {}
 
   Context& ctx;
+  system::Host& host;
   cli::Report& r;
   disk::DiskOptions opt;
-  disk::Roots roots;
 
   // 1. what the device is
   system::BlockDevice dev;
@@ -176,6 +138,7 @@ struct Job {
   std::optional<disk::PartitionPlan> plan;  ///< a new table; nullopt: --partition N
   ondisk::Partition target;                 ///< the dump partition
   uint64_t predicted = 0;                   ///< zipl's dump size by its formula
+  uint64_t memory = 0;                      ///< what the dump area is sized for
   std::vector<disk::Signature> to_wipe;
   disk::ZiplChoice zipl;
   std::string zipl_target;                  ///< the partition node (an image: the image)
@@ -192,15 +155,13 @@ struct Job {
   int fail(const std::string& message, int status = kExitFailure) { return give_up(r, message, status); }
 };
 
-int look_at_device(Job& j, util::File& file) {
+Stop look_at_device(Job& j, util::File& file) {
   auto& r = j.r;
   r.step("Looking at " + j.opt.device);
+  auto partition = disk::partition_to_use(j.dev, j.opt.device, j.opt.partition);
+  if (!partition) return j.fail(partition.error().describe(), kExitUsage);
+  j.opt.partition = *partition;
   if (j.dev.partition) {
-    if (j.opt.partition && *j.opt.partition != *j.dev.partition)
-      return j.fail(util::format("%s is partition %u, but --partition says %u", j.opt.device.c_str(), *j.dev.partition,
-                                 *j.opt.partition),
-                    kExitUsage);
-    j.opt.partition = j.dev.partition;
     r.note(util::format("%s is partition %u of %s: that partition is used as it is", j.opt.device.c_str(),
                         *j.dev.partition, j.dev.disk_node.c_str()));
   }
@@ -212,16 +173,9 @@ int look_at_device(Job& j, util::File& file) {
 
   j.before = disk::inspect_dump_tool(file, j.dev.is_image ? std::nullopt
                                                           : std::optional<uint32_t>(j.dev.logical_block_size));
-  if (j.dev.is_image) {
-    if (j.opt.sector_size) j.sector_size = *j.opt.sector_size;
-    else if (j.before.tool) j.sector_size = j.before.tool->block_size;  // what zipl found it to be
-  } else {
-    j.sector_size = j.dev.logical_block_size;
-    if (j.opt.sector_size && *j.opt.sector_size != j.sector_size)
-      return j.fail(util::format("%s has %u-byte sectors; --sector-size is for image files", j.dev.disk_node.c_str(),
-                                 j.sector_size),
-                    kExitUsage);
-  }
+  auto sector_size = disk::sector_size_to_use(j.dev, j.opt.sector_size, j.before);
+  if (!sector_size) return j.fail(sector_size.error().describe(), kExitUsage);
+  j.sector_size = *sector_size;
   r.field("logical_block_size", uint64_t{j.sector_size});
   r.field("physical_block_size", uint64_t{j.dev.is_image ? j.sector_size : j.dev.physical_block_size});
 
@@ -258,13 +212,13 @@ int look_at_device(Job& j, util::File& file) {
   r.field("label_found", std::string(disk::label_name(j.table.type)));
   r.field_json("partitions_found", json_partitions(j.table));
 
-  auto members = disk::disk_members(j.dev, j.roots.sys);
+  auto members = j.host.disk_members(j.dev);
   if (!members) return j.fail(members.error().describe());
   j.members = *members;
-  j.targets = probe_targets(j.dev, j.table, j.members);
+  j.targets = disk::probe_targets(j.dev, j.table, j.members, [&j](const std::string& node) { return j.host.exists(node); });
   std::vector<disk::Signature> all;
   for (const auto& t : j.targets) {
-    auto found = disk::find_signatures(t);
+    auto found = j.host.find_signatures(t);
     if (!found) return j.fail(found.error().describe());
     for (const auto& sig : *found) r.note("signature: " + sig.describe());
     all.insert(all.end(), found->begin(), found->end());
@@ -279,10 +233,10 @@ int look_at_device(Job& j, util::File& file) {
                         util::human_size(j.before.tool->superblock.dump_size).c_str()));
   else
     r.note("dump tool: none");
-  return kGoOn;
+  return std::nullopt;
 }
 
-int check_disk(Job& j, util::File& file) {
+Stop check_disk(Job& j, util::File& file) {
   auto& r = j.r;
   r.step("Checking that " + j.dev.disk_node + " can become a dump disk");
   disk::DiskFacts& f = j.facts;
@@ -292,66 +246,71 @@ int check_disk(Job& j, util::File& file) {
     if (m.partition) f.kernel_partitions.push_back(*m.partition);
   f.partition = j.opt.partition;
   f.inspection = j.before;
-  auto uses = disk::find_uses(j.members, j.roots.sys);
+  auto uses = j.host.find_uses(j.members);
   if (!uses) return j.fail(uses.error().describe());
   f.uses = *uses;
   // Only what the job overwrites counts: with --partition N, that partition's signatures.
-  for (size_t i = 0; i < j.targets.size(); ++i)
-    if (!j.opt.partition || j.targets[i].where == util::format("partition %u", *j.opt.partition))
-      f.signatures.insert(f.signatures.end(), j.signatures[i].begin(), j.signatures[i].end());
+  f.signatures = disk::signatures_in_scope(j.targets, j.signatures, j.opt.partition);
   if (j.before.verdict == disk::ToolVerdict::kValid)
     if (auto area = ondisk::inspect_dump_area(file, *j.before.tool)) f.area = *area;
   auto installed = layout::read_installed_manifest(layout::layout_dir(j.opt.root, j.ctx.config.zfcpdump_dir));
   auto registry = state::load_registry(layout::layout_dir(j.opt.root, j.ctx.config.registry));
   if (!registry) return j.fail(registry.error().describe());
-  f.currency = disk::tool_currency(disk::find_registered(*registry, j.dev.disk_node, j.roots.sys),
+  f.currency = disk::tool_currency(disk::find_registered(*registry, j.dev.disk_node, node_of(j.host)),
                                    installed ? std::optional<std::string>(installed->second) : std::nullopt);
 
   const auto refusals = disk::assess(f, false);
-  bool blocked = false, only_current = !refusals.empty();
+  const auto judged = disk::judge(refusals, j.opt.force);
+  // In the order assess gave them, as the user has always seen them.
   for (const auto& ref : refusals) {
-    only_current = only_current && ref.kind == disk::RefusalKind::kCurrentDumpDisk;
-    if (j.opt.force && ref.forceable()) {
-      r.warn("--force: " + ref.reason);
-      continue;
-    }
-    blocked = true;
-    r.error(ref.reason + "; " + ref.remedy);
+    if (j.opt.force && ref.forceable()) r.warn("--force: " + ref.reason);
+    else r.error(ref.reason + "; " + ref.remedy);
   }
-  if (blocked) {
+  if (!judged.blocking.empty()) {
     r.field("refused", true);
     r.finish(false);
-    return only_current ? kDiskAlreadyCurrent : kExitFailure;
+    return judged.already_current ? kDiskAlreadyCurrent : kExitFailure;
   }
   if (j.opt.force) j.to_wipe = f.signatures;
   r.note(refusals.empty() ? "nothing uses the disk and it holds no data" : "nothing uses the disk");
-  return kGoOn;
+  return std::nullopt;
 }
 
-int size_and_plan(Job& j) {
+Stop size_and_plan(Job& j) {
   auto& r = j.r;
   r.step("Sizing the dump partition");
   auto layout = ensure_layout(j.ctx, j.opt.root);
   if (!layout) return j.fail(layout.error().describe());
   j.layout = *layout;
-  uint64_t memory = 0;
   if (j.opt.memory) {
-    memory = *j.opt.memory;
-    r.note("memory: " + sized(memory) + " (--memory)");
+    j.memory = *j.opt.memory;
+    r.note("memory: " + sized(j.memory) + " (--memory)");
   } else {
-    auto info = system::read_memory_info(j.roots.sys.sys);
+    auto info = j.host.memory_info();
     if (!info)
       return j.fail("cannot tell how much memory this system can have (" + info.error().describe() +
                     "): give --memory SIZE");
-    memory = info->total();
-    r.note(util::format("memory: %s online and standby (%s online now)", sized(memory).c_str(),
+    j.memory = info->total();
+    r.note(util::format("memory: %s online and standby (%s online now)", sized(j.memory).c_str(),
                         util::human_size(info->online()).c_str()));
   }
   unsigned cpus = 1;
-  if (auto possible = util::read_file(j.roots.sys.sys + "/devices/system/cpu/possible", 4096))
-    cpus = disk::count_cpu_list(*possible).value_or(1);
+  if (auto possible = j.host.possible_cpus()) cpus = disk::count_cpu_list(*possible).value_or(1);
   const auto& l = j.layout;
-  j.sizing = disk::compute_sizing({memory, cpus, j.sector_size, l.image_bytes, l.initrd_bytes});
+  disk::PlanInput in;
+  in.memory = j.memory;
+  in.cpus = cpus;
+  in.sector_size = j.sector_size;
+  in.disk_size = j.dev.size;
+  in.image_bytes = l.image_bytes;
+  in.initrd_bytes = l.initrd_bytes;
+  in.table = j.table;
+  in.partition = j.opt.partition;
+  in.label = j.opt.label;
+  in.size = j.opt.size;
+  in.allow_small = j.opt.allow_small;
+  const auto plan = disk::plan_dump_partition(in);
+  j.sizing = plan.sizing;
   const auto& z = j.sizing;
   r.note(util::format("vmcore headers and notes: %s (1 MiB + 4 KiB for each of %u possible CPUs)",
                       util::human_size(z.header_margin).c_str(), cpus));
@@ -360,59 +319,40 @@ int size_and_plan(Job& j) {
                       j.sector_size, util::human_size(l.image_bytes).c_str(),
                       l.initrd_bytes ? util::human_size(l.initrd_bytes).c_str() : "none", sized(z.zipl_reserve).c_str()));
   r.note("smallest dump partition: " + sized(z.partition_min));
-  r.field("memory", memory);
+  r.field("memory", j.memory);
   r.field("dump_needed", z.dump_needed);
   r.field("zipl_reserve", z.zipl_reserve);
   r.field("partition_min", z.partition_min);
 
-  if (j.opt.partition) {
-    for (const auto& p : j.table.partitions)
-      if (p.number == *j.opt.partition) j.target = p;
+  if (!plan.target) return j.fail(plan.refusal);
+  j.target = *plan.target;
+  j.plan = plan.new_table;
+  if (!j.plan) {
     r.note(util::format("dump partition: the existing partition %u, %s", j.target.number, sized(j.target.size).c_str()));
   } else {
-    auto p = disk::plan_partition(j.dev.size, j.sector_size, j.opt.label, j.opt.size.value_or(0));
-    if (!p)
-      return j.fail(p.error().describe() + util::format("; a dump disk for this system needs at least %s",
-                                                        util::human_size(z.partition_min + disk::kAlignment).c_str()));
-    j.plan = *p;
     if (j.plan->capped_by_label)
       r.warn("a DOS partition table addresses only the first 2^32 sectors of this disk: --label gpt uses all of it");
-    j.target = {j.plan->number, j.plan->start, j.plan->size};
     r.note(util::format("dump partition: a new partition 1 from 1 MiB, %s, %s", sized(j.plan->size).c_str(),
                         j.opt.size ? "--size" : "the whole disk"));
   }
-  const auto predicted = disk::zipl_dump_size(j.target.size, j.sector_size, l.image_bytes, l.initrd_bytes);
-  if (!predicted)
-    return j.fail(util::format("a partition of %s is too small even for the dump tool (zipl reserves %s): a dump disk "
-                               "for this system needs at least %s",
-                               util::human_size(j.target.size).c_str(), util::human_size(z.zipl_reserve).c_str(),
-                               util::human_size(z.partition_min).c_str()));
-  j.predicted = *predicted;
+  if (!plan.predicted) return j.fail(plan.refusal);
+  j.predicted = *plan.predicted;
   r.note("dump area (zipl's maximum dump size): " + sized(j.predicted));
   r.field("partition", uint64_t{j.target.number});
   r.field("partition_start", j.target.start);
   r.field("partition_size", j.target.size);
   r.field("expected_dump_size", j.predicted);
-  if (j.predicted < z.dump_needed) {
-    const std::string msg =
-        util::format("the dump area (%s) is smaller than a dump of this system can be (%s: memory %s plus headers and "
-                     "the kernel image segment): a dump may not fit",
-                     util::human_size(j.predicted).c_str(), util::human_size(z.dump_needed).c_str(),
-                     util::human_size(memory).c_str());
-    if (!j.opt.allow_small)
-      return j.fail(msg + util::format("; use a partition of at least %s, or --allow-small to accept it",
-                                       util::human_size(z.partition_min).c_str()));
-    r.warn("--allow-small: " + msg);
-  }
+  if (!plan.refusal.empty()) return j.fail(plan.refusal);
+  if (plan.small) r.warn("--allow-small: " + disk::small_area_message(plan, j.memory));
 
   // The plan.
-  j.zipl_target = j.dev.is_image ? j.dev.disk_node : system::partition_node(j.dev, j.target.number, j.roots.sys);
+  j.zipl_target = j.dev.is_image ? j.dev.disk_node : j.host.partition_node(j.dev, j.target.number);
   j.zipl = disk::choose_zipl(j.opt.zipl, std::getenv("ZIPL"), j.ctx.config.zipl);
-  j.runs_zipl = !j.dev.is_image || j.opt.zipl.has_value();
+  j.runs_zipl = disk::runs_zipl(j.dev, j.opt.zipl);
   // Found out only when step 6 runs it, a missing zipl would leave the disk partitioned and
   // its signatures erased, with no dump tool: look for it before anything is written.
   if (j.runs_zipl) {
-    if (auto found = util::find_program(j.zipl.program); !found)
+    if (auto found = j.host.find_program(j.zipl.program); !found)
       return j.fail("cannot run zipl (" + found.error().describe() + ", zipl from " + j.zipl.source +
                     "): install s390-tools, or give --zipl PATH; nothing was written");
   }
@@ -437,39 +377,34 @@ int size_and_plan(Job& j) {
   } else {
     r.note("stop before zipl: an image file is no SCSI disk (see --zipl)");
   }
-  return kGoOn;
+  return std::nullopt;
 }
 
-int get_consent(Job& j) {
-  if (j.opt.yes) return kGoOn;
+Stop get_consent(Job& j) {
+  if (j.opt.yes) return std::nullopt;
   const std::string what =
       j.plan ? "write a new partition table to " + j.dev.disk_node + " (everything on it is lost)"
              : util::format("install the dump tool on partition %u of %s (everything on it is lost)", j.target.number,
                             j.dev.disk_node.c_str());
-  switch (ask_consent("zfcpdump-install is about to " + what + ".")) {
-    case Consent::kGiven: return kGoOn;
-    case Consent::kRefused: return j.fail("cancelled: nothing was written");
-    case Consent::kNoTerminal: break;
+  switch (j.host.ask_consent("zfcpdump-install is about to " + what + ".")) {
+    case system::Consent::kGiven: return std::nullopt;
+    case system::Consent::kRefused: return j.fail("cancelled: nothing was written");
+    case system::Consent::kNoTerminal: break;
   }
   return j.fail("standard input is not a terminal, so nobody can confirm: give --yes to let zfcpdump-install write to " +
                     j.dev.disk_node + " (nothing was written)",
                 kExitUsage);
 }
 
-int partition(Job& j) {
+Stop partition(Job& j) {
   auto& r = j.r;
   r.step(j.plan ? "Partitioning " + j.dev.disk_node : util::format("Preparing partition %u", j.target.number));
   {
-    auto lock = disk::lock_disk(j.dev.disk_node);
+    auto lock = j.host.lock_disk(j.dev.disk_node);
     if (!lock) return j.fail(lock.error().describe());
     cli::Json wiped = cli::Json::array();
-    // Partitions before the disk: the disk's own table tells where they are.
-    for (size_t i = j.targets.size(); i-- > 0;) {
-      const auto& t = j.targets[i];
-      bool in_scope = false;
-      for (const auto& sig : j.to_wipe) in_scope = in_scope || sig.where == t.where;
-      if (!in_scope) continue;
-      auto gone = disk::wipe_signatures(t);
+    for (const auto& t : disk::targets_to_wipe(j.targets, j.to_wipe)) {
+      auto gone = j.host.wipe_signatures(t);
       if (!gone) return j.fail(gone.error().describe());
       for (const auto& sig : *gone) {
         r.note("erased " + sig.describe());
@@ -478,7 +413,7 @@ int partition(Job& j) {
     }
     r.field_json("wiped", std::move(wiped));
     if (j.plan) {
-      auto written = disk::write_partition_table(j.dev.disk_node, *j.plan);
+      auto written = j.host.write_partition_table(j.dev.disk_node, *j.plan);
       if (!written) return j.fail(written.error().describe());
       for (const auto& m : written->messages) r.note(m);
       r.note(util::format("wrote a %s partition table with partition 1 (%s)", disk::label_name(j.plan->label),
@@ -486,22 +421,22 @@ int partition(Job& j) {
       if (!j.dev.is_image && !written->kernel_notified) r.note("the kernel did not re-read it: " + written->reread_problem);
     }
   }  // the lock ends here: udev may now create the partition nodes
-  if (j.dev.is_image) return kGoOn;
+  if (j.dev.is_image) return std::nullopt;
   std::string node = j.zipl_target;
   if (j.plan) {
-    auto waited = disk::wait_for_partition(j.dev, j.target.number, j.target.start, j.target.size, j.roots.sys);
+    auto waited = j.host.wait_for_partition(j.dev, j.target.number, j.target.start, j.target.size);
     if (!waited) return j.fail(waited.error().describe());
     node = *waited;
-  } else if (::access(node.c_str(), F_OK) != 0) {
+  } else if (!j.host.exists(node)) {
     return j.fail(util::format("partition %u: no %s", j.target.number, node.c_str()));
   }
   j.zipl_target = node;
   r.note("dump partition: " + node);
   r.field("partition_node", node);
-  return kGoOn;
+  return std::nullopt;
 }
 
-int check_layout(Job& j) {
+Stop check_layout(Job& j) {
   auto& r = j.r;
   r.step("Checking the dump-tool layout");
   auto lock = layout::lock_layout_dir(layout::layout_dir(j.opt.root, j.ctx.config.zfcpdump_dir));
@@ -519,10 +454,11 @@ int check_layout(Job& j) {
   if (!now->manifest.kernel_release.empty()) r.note("dump kernel: " + now->manifest.kernel_release);
   r.field("layout", now->dir);
   j.manifest_sha256 = now->manifest_sha256;
-  return kGoOn;
+  return std::nullopt;
 }
 
-int install_dump_tool(Job& j) {
+/// Steps 6 and 7: zipl, and the checks of what it wrote, through the path the hook shares.
+Stop install_dump_tool(Job& j) {
   auto& r = j.r;
   r.step("Installing the dump tool with zipl");
   if (!j.runs_zipl) {
@@ -533,40 +469,34 @@ int install_dump_tool(Job& j) {
     r.finish(true);
     return kExitOk;
   }
-  std::vector<std::string> env;
-  if (j.dev.is_image)
-    env = {std::string(disk::kImagePartitionEnv) + "=" + std::to_string(j.target.number),
-           std::string(disk::kImageSectorSizeEnv) + "=" + std::to_string(j.sector_size)};
-  const auto argv = disk::zipl_dump_argv(j.zipl.program, j.zipl_target);
-  std::string command;
-  for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
+  disk::InstallRequest q;
+  q.zipl = j.zipl.program;
+  q.target = j.zipl_target;
+  q.disk_node = j.dev.disk_node;
+  q.is_image = j.dev.is_image;
+  q.sector_size = j.sector_size;
+  q.block_size = j.dev.is_image ? std::nullopt : std::optional<uint32_t>(j.dev.logical_block_size);
+  q.expected = j.target;
+  const std::string command = disk::zipl_command(q).display();
   r.note("running " + command);
-  auto run = util::run_capture(util::Command{argv, {}, env});
-  if (!run) return j.fail("cannot run zipl (" + run.error().describe() + "): install s390-tools, or give --zipl PATH");
-  if (!run->status.ok()) {
-    r.field_json("zipl_output", run->output);
-    return j.fail(command + " " + run->status.describe() + (run->output.empty() ? "" : ":\n" + run->output),
-                  run->status.code ? run->status.code : kExitFailure);
+  const auto done = disk::install_and_verify(j.host, q);
+  if (done.stage == disk::InstallStage::kCannotRun)
+    return j.fail("cannot run zipl (" + done.error.describe() + "): install s390-tools, or give --zipl PATH");
+  if (done.stage == disk::InstallStage::kZiplFailed) {
+    r.field_json("zipl_output", done.run.output);
+    return j.fail(command + " " + done.run.status.describe() + (done.run.output.empty() ? "" : ":\n" + done.run.output),
+                  done.run.status.code ? done.run.status.code : kExitFailure);
   }
-  note_lines(r, run->output, "zipl: ", false);
-  return kGoOn;
-}
+  note_lines(r, done.run.output, "zipl: ", false);
 
-int verify(Job& j) {
-  auto& r = j.r;
   r.step("Verifying what zipl wrote");
-  auto file = util::PosixFile::open(j.dev.disk_node, util::OpenMode::kRead);
-  if (!file) return j.fail(file.error().describe());
-  // zipl wrote through the partition's node; drop what the disk's node may still cache.
-  if ((*file)->is_block_device() && ::ioctl((*file)->fd(), BLKFLSBUF, 0) != 0)
-    r.note("could not flush the disk's buffers (BLKFLSBUF); reading anyway");
-  const auto after = disk::inspect_dump_tool(
-      **file, j.dev.is_image ? std::nullopt : std::optional<uint32_t>(j.dev.logical_block_size));
-  const auto problems = disk::fresh_tool_problems(after, j.target);
-  if (!problems.empty()) {
-    for (size_t i = 1; i < problems.size(); ++i) r.error(problems[i]);
-    return j.fail("zipl reported success, but the disk does not hold the dump tool it should: " + problems[0]);
+  if (done.stage == disk::InstallStage::kCannotRead) return j.fail(done.error.describe());
+  if (!done.flushed) r.note("could not flush the disk's buffers (BLKFLSBUF); reading anyway");
+  if (done.stage == disk::InstallStage::kNotVerified) {
+    for (size_t i = 1; i < done.problems.size(); ++i) r.error(done.problems[i]);
+    return j.fail("zipl reported success, but the disk does not hold the dump tool it should: " + done.problems[0]);
   }
+  const auto& after = done.after;
   j.dump_size = after.tool->superblock.dump_size;
   r.note(util::format("dump tool on partition %u, checksum 0x%08x as zipl leaves it, dump size %s", j.target.number,
                       after.tool->checksum_now, sized(j.dump_size).c_str()));
@@ -579,7 +509,7 @@ int verify(Job& j) {
   if (j.dump_size < j.sizing.dump_needed && !j.opt.allow_small)  // with --allow-small, step 3 said so
     return j.fail(util::format("the dump size (%s) is smaller than a dump of this system can be (%s)",
                                util::human_size(j.dump_size).c_str(), util::human_size(j.sizing.dump_needed).c_str()));
-  return kGoOn;
+  return std::nullopt;
 }
 
 /// The zipl.conf(5) dump section that installs the same dump tool (templates/zipl-dump.conf.in),
@@ -597,14 +527,14 @@ void zipl_conf_section(Job& j) {
   j.r.field_json("zipl_conf", *text);
 }
 
-int register_disk(Job& j) {
+Stop register_disk(Job& j) {
   auto& r = j.r;
   r.step("Registering the dump disk");
-  j.stable = disk::stable_disk_path(j.dev, j.roots.sys);
+  j.stable = j.host.stable_disk_path(j.dev);
   const std::string path = layout::layout_dir(j.opt.root, j.ctx.config.registry);
   auto reg = state::load_registry(path);
   if (!reg) return j.fail(reg.error().describe());
-  for (const auto& old : disk::registered_names(*reg, j.dev.disk_node, j.roots.sys)) {
+  for (const auto& old : disk::registered_names(*reg, j.dev.disk_node, node_of(j.host))) {
     if (old == j.stable) continue;
     r.note("replacing the entry " + old);
     reg->remove(old);
@@ -615,10 +545,10 @@ int register_disk(Job& j) {
   r.field("registered_as", j.stable);
   j.layout_lock = util::Fd();  // what follows reads nothing of the layout
   if (!j.dev.is_image) zipl_conf_section(j);
-  return kGoOn;
+  return std::nullopt;
 }
 
-int dump_on_panic(Job& j) {
+Stop dump_on_panic(Job& j) {
   auto& r = j.r;
   r.step("Dump on panic (dumpconf)");
   if (!j.dev.zfcp) {
@@ -626,7 +556,7 @@ int dump_on_panic(Job& j) {
            "device, WWPN and LUN that " + std::string(disk::kDumpconfPath) + " needs cannot be filled in here. On the "
            "machine, set DUMP_TYPE=fcp, DEVICE, WWPN, LUN, BOOTPROG=0 and BR_LBA=0 for the LUN that holds this disk.");
     if (j.opt.write_dumpconf) r.warn("--write-dumpconf: nothing written, the disk is not an FCP LUN");
-    return kGoOn;
+    return std::nullopt;
   }
   auto values = disk::dumpconf_values(*j.dev.zfcp, j.stable, j.target.number);
   if (!values) return j.fail(values.error().describe());
@@ -638,16 +568,16 @@ int dump_on_panic(Job& j) {
   note_lines(r, *text, "", true);
   if (!j.opt.write_dumpconf) {
     r.note("install them as " + std::string(disk::kDumpconfPath) + " with --write-dumpconf, then: systemctl restart dumpconf");
-    return kGoOn;
+    return std::nullopt;
   }
   const std::string path = disk::under_root(j.opt.root, disk::kDumpconfPath);
-  auto installed = disk::install_with_backup(path, *text, std::time(nullptr));
+  auto installed = disk::install_with_backup(path, *text, j.host.now());
   if (!installed) return j.fail(installed.error().describe());
   if (!installed->backup.empty()) r.note("kept the previous file as " + installed->backup);
   r.note(installed->changed ? "wrote " + path : path + " already says this");
   r.note("activate it: systemctl enable --now dumpconf (or systemctl restart dumpconf)");
   r.field("dumpconf_written", path);
-  return kGoOn;
+  return std::nullopt;
 }
 
 }  // namespace
@@ -689,27 +619,32 @@ const cli::CommandSpec& disk_spec() {
 }
 
 int run_disk(Context& ctx) {
+  system::RealHost host;
+  return run_disk_on(ctx, host);
+}
+
+int run_disk_on(Context& ctx, system::Host& host) {
   auto parsed = disk::parse_disk_options(ctx.args);
   if (!parsed) return give_up(ctx.report, parsed.error().describe(), kExitUsage);
-  Job j(ctx, *parsed);
+  Job j(ctx, host, *parsed);
 
-  auto dev = system::resolve_block_device(j.opt.device, j.roots.sys);
+  auto dev = host.resolve_block_device(j.opt.device);
   if (!dev) return j.fail(dev.error().describe());
   j.dev = *dev;
   {
     // Steps 1 and 2 read the disk; nothing of ours holds it open after them.
-    auto file = util::PosixFile::open(j.dev.disk_node, util::OpenMode::kRead);
+    auto file = host.open_read(j.dev.disk_node);
     if (!file) return j.fail(file.error().describe());
-    if (int s = look_at_device(j, **file); s != kGoOn) return s;
-    if (int s = check_disk(j, **file); s != kGoOn) return s;
+    if (auto s = look_at_device(j, **file)) return *s;
+    if (auto s = check_disk(j, **file)) return *s;
   }
-  if (int s = size_and_plan(j); s != kGoOn) return s;
+  if (auto s = size_and_plan(j)) return *s;
   if (j.opt.dry_run) {
     j.r.finish(true);
     return kExitOk;
   }
-  for (auto step : {get_consent, partition, check_layout, install_dump_tool, verify, register_disk, dump_on_panic})
-    if (int s = step(j); s != kGoOn) return s;
+  for (auto step : {get_consent, partition, check_layout, install_dump_tool, register_disk, dump_on_panic})
+    if (auto s = step(j)) return *s;
   j.r.finish(true);
   return kExitOk;
 }

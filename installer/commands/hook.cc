@@ -38,7 +38,7 @@
 #include "installer/layout/build_layout.h"
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
-#include "installer/system/memory.h"
+#include "installer/system/host.h"
 #include "util/strings.h"
 
 #ifndef ZK_VERSION
@@ -79,6 +79,7 @@ class HeldEvents {
 struct Hook {
   Context& ctx;
   cli::Report& r;
+  system::Host& host;
   std::string action;
   std::string root;
   std::string dir;            ///< the layout directory below root
@@ -157,23 +158,21 @@ int update_disks(Hook& h, const std::string& manifest_sha256, bool layout_change
   q.manifest_sha256 = manifest_sha256;
   q.zipl = disk::choose_zipl(h.ctx.args.get("zipl"), std::getenv("ZIPL"), h.ctx.config.zipl);
   std::vector<hook::DiskUpdate> updates;
-  bool stale = false;
-  for (const auto& e : registry->disks) stale = stale || e.manifest_sha256 != manifest_sha256;
+  const bool stale = hook::any_stale(*registry, manifest_sha256);
   if (!stale && !layout_changed) return nothing_to_do(h, "the layout and every registered dump disk are current");
 
   if (r.json()) r.field("action", h.action);
   r.field("layout_changed", layout_changed);
   r.field("manifest_sha256", manifest_sha256);
-  bool all_current = true;
   if (stale) {
     r.step("Updating the dump disks registered in " + h.registry_path);
     if (h.root != "/" || h.ctx.config.zfcpdump_dir != layout::kDefaultZfcpdumpDir)
       r.warn(std::string("zipl reads the dump tool from ") + layout::kDefaultZfcpdumpDir +
              " of this system (the path is compiled into zipl), not from " + h.dir);
-    auto memory = system::read_memory_info();
+    auto memory = h.host.memory_info();
     const auto entries = registry->disks;  // the registry is saved after each updated disk
     for (const auto& e : entries) {
-      auto u = hook::update_disk(e, q);
+      auto u = hook::update_disk(e, q, h.host);
       if (u.outcome == hook::DiskOutcome::kUpdated) {
         registry->upsert(u.entry);
         if (auto saved = state::save_registry(h.registry_path, *registry); !saved) {
@@ -182,16 +181,15 @@ int update_disks(Hook& h, const std::string& manifest_sha256, bool layout_change
         }
       }
       report_disk(r, u, memory ? memory->total() : 0);
-      all_current = all_current && (u.outcome == hook::DiskOutcome::kCurrent || u.outcome == hook::DiskOutcome::kUpdated);
       updates.push_back(std::move(u));
     }
   }
   r.field_json("disks", disks_json(updates));
-  uint64_t current = 0;
-  for (const auto& u : updates) current += u.outcome == hook::DiskOutcome::kCurrent || u.outcome == hook::DiskOutcome::kUpdated;
-  r.field("disks_current", util::format("%llu of %zu", static_cast<unsigned long long>(current), registry->disks.size()));
-  r.finish(all_current);
-  return all_current ? kExitOk : kHookDisksNotCurrent;
+  const auto summary = hook::summarize(updates);
+  r.field("disks_current",
+          util::format("%llu of %zu", static_cast<unsigned long long>(summary.current), registry->disks.size()));
+  r.finish(summary.all_current);
+  return summary.all_current ? kExitOk : kHookDisksNotCurrent;
 }
 
 /// The HSA budget: --hsa-size; else sysfs; else the installed layout's; else the default.
@@ -374,9 +372,14 @@ const cli::CommandSpec& hook_spec() {
 }
 
 int run_hook(Context& ctx) {
+  system::RealHost host;
+  return run_hook_on(ctx, host);
+}
+
+int run_hook_on(Context& ctx, system::Host& host) {
   auto& r = ctx.report;
   const auto& pos = ctx.args.positional;
-  Hook h{ctx, r, pos[0], ctx.args.get("root").value_or("/"), "", ""};
+  Hook h{ctx, r, host, pos[0], ctx.args.get("root").value_or("/"), "", ""};
   h.dir = layout::layout_dir(h.root, ctx.config.zfcpdump_dir);
   h.registry_path = layout::layout_dir(h.root, ctx.config.registry);
   if (h.action == "refresh") {

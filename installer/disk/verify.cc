@@ -67,29 +67,44 @@ const char* currency_name(Currency c) {
   return "unknown";
 }
 
+namespace {
+
+DiskNodeOf resolving_in(const system::SysRoots& roots) {
+  return [roots](const std::string& name) -> std::optional<std::string> {
+    auto other = system::resolve_block_device(name, roots);
+    if (!other) return std::nullopt;
+    return other->disk_node;
+  };
+}
+
+}  // namespace
+
 const state::DiskEntry* find_registered(const state::Registry& registry, const std::string& disk_node,
-                                        const system::SysRoots& roots) {
+                                        const DiskNodeOf& node_of) {
   const state::DiskEntry* found = nullptr;
   for (const auto& e : registry.disks) {
     if (e.disk == disk_node) return &e;
-    auto other = system::resolve_block_device(e.disk, roots);
-    if (other && other->disk_node == disk_node) found = &e;
+    if (node_of(e.disk) == disk_node) found = &e;
   }
   return found;
 }
 
 std::vector<std::string> registered_names(const state::Registry& registry, const std::string& disk_node,
-                                          const system::SysRoots& roots) {
+                                          const DiskNodeOf& node_of) {
   std::vector<std::string> names;
-  for (const auto& e : registry.disks) {
-    bool same = e.disk == disk_node;
-    if (!same) {
-      auto other = system::resolve_block_device(e.disk, roots);
-      same = other && other->disk_node == disk_node;
-    }
-    if (same) names.push_back(e.disk);
-  }
+  for (const auto& e : registry.disks)
+    if (e.disk == disk_node || node_of(e.disk) == disk_node) names.push_back(e.disk);
   return names;
+}
+
+const state::DiskEntry* find_registered(const state::Registry& registry, const std::string& disk_node,
+                                        const system::SysRoots& roots) {
+  return find_registered(registry, disk_node, resolving_in(roots));
+}
+
+std::vector<std::string> registered_names(const state::Registry& registry, const std::string& disk_node,
+                                          const system::SysRoots& roots) {
+  return registered_names(registry, disk_node, resolving_in(roots));
 }
 
 Currency tool_currency(const state::DiskEntry* entry, const std::optional<std::string>& installed_manifest_sha) {

@@ -5,6 +5,7 @@
 /// checksum, and whether the registry says it was written from the installed layout.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,16 @@ enum class Currency { kCurrent, kStale, kNotRegistered, kNoLayout };
 /// link before).
 [[nodiscard]] std::vector<std::string> registered_names(const state::Registry& registry, const std::string& disk_node,
                                                         const system::SysRoots& roots = {});
+
+/// The whole-disk node a registered name resolves to, or nullopt (through the Host, so that
+/// the matching itself stays a pure decision).
+using DiskNodeOf = std::function<std::optional<std::string>(const std::string& name)>;
+
+/// find_registered and registered_names with the resolution given by the caller.
+[[nodiscard]] const state::DiskEntry* find_registered(const state::Registry& registry, const std::string& disk_node,
+                                                     const DiskNodeOf& node_of);
+[[nodiscard]] std::vector<std::string> registered_names(const state::Registry& registry, const std::string& disk_node,
+                                                        const DiskNodeOf& node_of);
 
 /// Whether the dump tool on the disk was written from the installed layout: the registry's
 /// entry records the SHA-256 of the layout manifest it was written from.

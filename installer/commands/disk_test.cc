@@ -1,0 +1,251 @@
+// run_disk against a system::HostDouble: the disk and everything the kernel says about it are
+// in memory, zipl is a function the test gives (a test double: the real zipl runs in
+// tests/integration/installer_disk_in_guest, libfdisk and libblkid on images in
+// tests/installer/disk_on_image.sh). The layout and the registry are real files below --root.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "installer/commands/command.h"
+#include "installer/commands/command_test_util.h"
+#include "installer/layout/layout.h"
+#include "installer/state/registry.h"
+#include "installer/system/host_double.h"
+#include "tests/support/synthetic_dump_disk.h"
+#include "tests/support/temp_dir.h"
+
+namespace zk::installer::commands {
+namespace {
+
+constexpr uint64_t kMiB = 1ull << 20;
+constexpr uint64_t kGiB = 1ull << 30;
+
+std::vector<std::byte> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> b(c.size());
+  std::memcpy(b.data(), c.data(), c.size());
+  return b;
+}
+
+class DiskCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
+    testsupport::make_zero_file(dir_.file("initrd"), 20 * 1024);
+    layout::LayoutInput in;
+    in.root = root();
+    in.kernel_image_path = dir_.file("kernel");
+    in.ramdisk_path = dir_.file("initrd");
+    in.dumper_version = "test";
+    in.compressor = "gzip";
+    auto made = layout::install_layout(in);
+    ASSERT_TRUE(made) << made.error().describe();
+    manifest_sha_ = made->manifest_sha256;
+
+    disk_.given = disk_.disk_node = "/dev/sda";
+    disk_.disk_name = "sda";
+    disk_.driver = "sd";
+    disk_.zipl_capable = true;
+    disk_.size = 64 * kMiB;
+    host_.members["/dev/sda"] = {{"sda", "8:0", "/dev/sda", std::nullopt}};
+    host_.partition_nodes["/dev/sda/1"] = "/dev/sda1";
+    host_.stable_names["/dev/sda"] = "/dev/disk/by-id/scsi-3600507630bffc3200000000000001700";
+    host_.memory = system::MemoryInfo{256 * kMiB, 16, 8};  // 4 GiB, 2 GiB online
+    host_.cpus = "0-3\n";
+    host_.programs = {"zipl"};
+  }
+
+  std::string root() const { return dir_.file("root"); }
+  std::string registry_path() const { return root() + config_.registry; }
+
+  testing::Ran disk(std::vector<std::string> words) {
+    words.insert(words.begin(), {"--root", root()});
+    return testing::run_command(disk_spec(), run_disk_on, words, config_, host_);
+  }
+
+  /// The bytes zipl leaves on a 64 MiB disk with partition 1 from 1 MiB to the end.
+  static std::vector<std::byte> zipl_made_disk(const testsupport::TempDir& dir) {
+    testsupport::SyntheticDiskSpec spec;
+    spec.disk_size = 64 * kMiB;
+    testsupport::make_synthetic_dump_disk(dir.file("zipl-made.img"), spec);
+    return slurp(dir.file("zipl-made.img"));
+  }
+
+  testsupport::TempDir dir_;
+  Config config_;
+  system::HostDouble host_;
+  system::BlockDevice disk_;
+  std::string manifest_sha_;
+};
+
+TEST_F(DiskCommand, DryRunShowsThePlanAndTouchesNothing) {
+  host_.add_disk(disk_);
+  auto ran = disk({"--dry-run", "--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitOk) << ran.err;
+  EXPECT_TRUE(ran.json["ok"].get<bool>());
+  EXPECT_EQ(ran.json["disk"], "/dev/sda");
+  EXPECT_EQ(ran.json["memory"], 4 * kGiB);
+  EXPECT_EQ(ran.json["partition"], 1);
+  EXPECT_EQ(ran.json["partition_start"], kMiB);
+  EXPECT_EQ(ran.json["partition_size"], 63 * kMiB);
+  EXPECT_EQ(ran.json["plan_label"], "dos");
+  EXPECT_EQ(ran.json["zipl_command"], "zipl -d /dev/sda1");
+  // --allow-small said so, and --root does not move what zipl reads.
+  ASSERT_EQ(ran.json["warnings"].size(), 2u);
+  EXPECT_EQ(ran.json["warnings"][0].get<std::string>().rfind("--allow-small: the dump area", 0), 0u);
+  EXPECT_EQ(ran.json["warnings"][1].get<std::string>().rfind("zipl reads the dump tool from", 0), 0u);
+  EXPECT_TRUE(host_.tables_written.empty());
+  EXPECT_TRUE(host_.wiped.empty());
+  EXPECT_TRUE(host_.commands_run.empty());
+  EXPECT_TRUE(host_.questions.empty());
+}
+
+TEST_F(DiskCommand, ASmallDiskIsRefusedWithoutAllowSmall) {
+  host_.add_disk(disk_);
+  auto ran = disk({"--dry-run", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_FALSE(ran.json["ok"].get<bool>());
+  ASSERT_EQ(ran.json["errors"].size(), 1u);
+  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("or --allow-small to accept it"), std::string::npos);
+}
+
+TEST_F(DiskCommand, ADiskInUseIsRefusedEvenWithForce) {
+  host_.add_disk(disk_);
+  host_.uses = {{"sda1", "is mounted on /boot", "unmount it"}};
+  auto ran = disk({"--force", "--yes", "--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_TRUE(ran.json["refused"].get<bool>());
+  EXPECT_EQ(ran.json["errors"], cli::Json::array({"sda1 is mounted on /boot; unmount it"}));
+  EXPECT_TRUE(host_.tables_written.empty());
+  EXPECT_TRUE(host_.commands_run.empty());
+}
+
+TEST_F(DiskCommand, SignaturesAreRefusedWithoutForce) {
+  host_.add_disk(disk_);
+  host_.signatures["the disk"] = {{"the disk", "ext4", "filesystem", 0x438, 2, "data", ""}};
+  auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_TRUE(ran.json["refused"].get<bool>());
+  EXPECT_EQ(ran.json["signatures_found"].size(), 1u);
+  EXPECT_EQ(ran.json["signatures_found"][0]["type"], "ext4");
+  EXPECT_TRUE(host_.wiped.empty());
+}
+
+TEST_F(DiskCommand, APartitionOtherThanThePartitionOptionIsAUsageError) {
+  disk_.given = "/dev/sda2";
+  disk_.partition = 2;
+  host_.add_disk(disk_);
+  auto ran = disk({"--partition", "3", "/dev/sda2"});
+  EXPECT_EQ(ran.status, kExitUsage);
+  EXPECT_EQ(ran.json["errors"], cli::Json::array({"/dev/sda2 is partition 2, but --partition says 3"}));
+}
+
+TEST_F(DiskCommand, UnknownMemoryAsksForTheMemoryOption) {
+  host_.add_disk(disk_);
+  host_.memory.reset();
+  auto ran = disk({"--dry-run", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("give --memory SIZE"), std::string::npos);
+  ran = disk({"--dry-run", "--allow-small", "--memory", "1G", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitOk) << ran.err;
+  EXPECT_EQ(ran.json["memory"], kGiB);
+}
+
+TEST_F(DiskCommand, AMissingZiplIsFoundOutBeforeAnythingIsWritten) {
+  host_.add_disk(disk_);
+  host_.programs.clear();
+  auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("nothing was written"), std::string::npos);
+  EXPECT_TRUE(host_.tables_written.empty());
+}
+
+TEST_F(DiskCommand, WithoutATerminalItNeedsYes) {
+  host_.add_disk(disk_);
+  auto ran = disk({"--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitUsage);
+  EXPECT_EQ(host_.questions.size(), 1u);
+  EXPECT_TRUE(host_.tables_written.empty());
+
+  host_.consent = system::Consent::kRefused;
+  ran = disk({"--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_EQ(ran.json["errors"], cli::Json::array({"cancelled: nothing was written"}));
+  EXPECT_TRUE(host_.tables_written.empty());
+}
+
+TEST_F(DiskCommand, ZiplFailingEndsWithZiplsStatus) {
+  host_.add_disk(disk_);
+  host_.signatures["the disk"] = {{"the disk", "ext4", "filesystem", 0x438, 2, "", ""}};
+  host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {
+    return util::CapturedRun{{5, 0}, "Error: Partition too small\n", false};
+  };
+  auto ran = disk({"--force", "--yes", "--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, 5);
+  EXPECT_FALSE(ran.json["ok"].get<bool>());
+  EXPECT_EQ(ran.json["zipl_output"], "Error: Partition too small\n");
+  EXPECT_EQ(ran.json["wiped"], cli::Json::array({"ext4 file system at byte 0x438 of the disk"}));
+  ASSERT_EQ(host_.tables_written.size(), 1u);
+  EXPECT_EQ(host_.tables_written[0].start, kMiB);
+  EXPECT_EQ(host_.commands_run, std::vector<std::string>{"zipl -d /dev/sda1"});
+  EXPECT_EQ(ran.json["partition_node"], "/dev/sda1");
+}
+
+TEST_F(DiskCommand, ZiplWritingTheToolIsVerifiedAndRegistered) {
+  host_.add_disk(disk_);
+  const auto made = zipl_made_disk(dir_);
+  host_.on_run = [&made](const util::Command& cmd, system::HostDouble& h) -> Result<util::CapturedRun> {
+    EXPECT_TRUE(cmd.env.empty());  // a disk: no image environment
+    h.bytes_of("/dev/sda") = made;
+    return util::CapturedRun{{0, 0}, "Done.\n", false};
+  };
+  auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_TRUE(ran.json["ok"].get<bool>());
+  EXPECT_EQ(ran.json["dump_size"], 62 * kMiB);
+  EXPECT_TRUE(ran.json["checksum_ok"].get<bool>());
+  EXPECT_EQ(ran.json["registered_as"], host_.stable_names["/dev/sda"]);
+  auto reg = state::load_registry(registry_path());
+  ASSERT_TRUE(reg) << reg.error().describe();
+  ASSERT_EQ(reg->disks.size(), 1u);
+  EXPECT_EQ(reg->disks[0].disk, host_.stable_names["/dev/sda"]);
+  EXPECT_EQ(reg->disks[0].manifest_sha256, manifest_sha_);
+  EXPECT_EQ(reg->disks[0].dump_size, 62 * kMiB);
+
+  // The same disk again: already a current dump disk, nothing done (3).
+  host_.commands_run.clear();
+  host_.alias(host_.stable_names["/dev/sda"], disk_);
+  auto again = disk({"--yes", "--allow-small", "/dev/sda"});
+  EXPECT_EQ(again.status, 3);
+  EXPECT_TRUE(again.json["refused"].get<bool>());
+  EXPECT_TRUE(host_.commands_run.empty());
+}
+
+TEST_F(DiskCommand, ZiplSuccessWithoutTheToolIsAFailure) {
+  host_.add_disk(disk_);
+  host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {
+    return util::CapturedRun{{0, 0}, "", false};  // says yes, writes nothing
+  };
+  auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_NE(ran.json["errors"].back().get<std::string>().find("zipl reported success, but the disk does not hold"),
+            std::string::npos);
+  EXPECT_FALSE(state::load_registry(registry_path()).value().disks.size());
+}
+
+TEST_F(DiskCommand, AnImageStopsBeforeZiplUnlessZiplIsGiven) {
+  disk_.given = disk_.disk_node = dir_.file("disk.img");
+  disk_.is_image = true;
+  disk_.driver = "image file";
+  host_.add_disk(disk_);
+  auto ran = disk({"--yes", "--allow-small", disk_.disk_node});
+  EXPECT_EQ(ran.status, kExitOk) << ran.err;
+  EXPECT_EQ(ran.json["stopped_before"], "zipl");
+  EXPECT_EQ(host_.tables_written.size(), 1u);
+  EXPECT_TRUE(host_.commands_run.empty());
+}
+
+}  // namespace
+}  // namespace zk::installer::commands

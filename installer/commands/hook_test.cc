@@ -1,0 +1,168 @@
+// run_hook against a system::HostDouble for the registered disks (zipl is a test double; the
+// real one runs in tests/packaging/hook_refresh_in_guest), with the layout built for real
+// below --root around Debian's s390x kernel and the dumper of this build.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "installer/commands/command.h"
+#include "installer/commands/command_test_util.h"
+#include "installer/kernel/test_paths.h"
+#include "installer/layout/layout.h"
+#include "installer/state/registry.h"
+#include "installer/system/host_double.h"
+#include "tests/support/synthetic_dump_disk.h"
+#include "tests/support/temp_dir.h"
+
+namespace zk::installer::commands {
+namespace {
+
+constexpr uint64_t kMiB = 1ull << 20;
+const std::string kStale(64, '0');
+const std::string kDiskName = "/dev/disk/by-id/scsi-3600507630bffc3200000000000001700";
+
+std::vector<std::byte> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> b(c.size());
+  std::memcpy(b.data(), c.data(), c.size());
+  return b;
+}
+
+class HookCommand : public ::testing::Test {
+ protected:
+  std::string root() const { return dir_.file("root"); }
+
+  testing::Ran hook(std::vector<std::string> words, bool json = true) {
+    words.insert(words.end(), {"--root", root()});
+    return testing::run_command(hook_spec(), run_hook_on, words, config_, host_, json);
+  }
+
+  /// A layout around Debian's s390x kernel (from the sysroot scripts/setup prepares), the
+  /// dumper of this build, and a registered disk whose tool is stale. False: a prerequisite
+  /// is missing (the test has failed, saying which).
+  bool prepare_layout_and_disk() {
+    auto images = kernel::testing::sysroot_boot_files("vmlinuz-");
+    if (images.empty()) {
+      ADD_FAILURE() << "missing prerequisite: no boot/vmlinuz-*-s390x in " << kernel::testing::s390x_sysroot()
+                    << " (run scripts/setup)";
+      return false;
+    }
+    config_.dumper = ZK_TEST_DUMPER;
+    testsupport::make_zero_file(dir_.file("initrd"), 4096);
+    layout::LayoutInput in;
+    in.root = root();
+    in.kernel_image_path = images.back();
+    in.ramdisk_path = dir_.file("initrd");
+    in.dumper_version = "old";
+    in.compressor = "gzip";
+    in.kernel_release = "6.1.0-test-s390x";
+    auto made = layout::install_layout(in);
+    EXPECT_TRUE(made) << made.error().describe();
+    if (!made) return false;
+
+    testsupport::SyntheticDiskSpec spec;
+    spec.disk_size = 64 * kMiB;
+    testsupport::make_synthetic_dump_disk(dir_.file("disk.img"), spec);
+    system::BlockDevice dev;
+    dev.given = kDiskName;
+    dev.disk_node = "/dev/sda";
+    dev.disk_name = "sda";
+    dev.driver = "sd";
+    dev.zipl_capable = true;
+    dev.size = 64 * kMiB;
+    host_.add_disk(dev, slurp(dir_.file("disk.img")));
+    host_.partition_nodes["/dev/sda/1"] = "/dev/sda1";
+    host_.nodes = {"/dev/sda1"};
+    host_.memory = system::MemoryInfo{16 * kMiB, 2, 2};  // 32 MiB: the tool's 62 MiB fit it
+    state::Registry reg;
+    reg.disks = {{kDiskName, 1, kMiB, 63 * kMiB, 62 * kMiB, kStale}};
+    auto saved = state::save_registry(root() + config_.registry, reg);
+    EXPECT_TRUE(saved) << saved.error().describe();
+    return saved.has_value();
+  }
+
+  testsupport::TempDir dir_;
+  Config config_;
+  system::HostDouble host_;
+};
+
+TEST_F(HookCommand, AnotherKernelIsNothingToDoAndSaysNothing) {
+  auto text = hook({"add", "6.1.0-50-s390x", "/boot/vmlinuz-6.1.0-50-s390x"}, false);
+  EXPECT_EQ(text.status, kExitOk);
+  EXPECT_EQ(text.out, "");
+  EXPECT_EQ(text.err, "");
+  auto json = hook({"add", "6.1.0-50-s390x", "/boot/vmlinuz-6.1.0-50-s390x"});
+  EXPECT_EQ(json.status, kExitOk);
+  EXPECT_EQ(json.json["action"], "add");
+  EXPECT_EQ(json.json["done"], "nothing");
+  EXPECT_TRUE(json.json["ok"].get<bool>());
+}
+
+TEST_F(HookCommand, UsageErrorsAre2) {
+  EXPECT_EQ(hook({"frobnicate", "6.1-zfcpdump"}).status, kExitUsage);
+  EXPECT_EQ(hook({"add", "6.1-zfcpdump"}).status, kExitUsage);
+  EXPECT_EQ(hook({"refresh", "extra"}).status, kExitUsage);
+  auto bad = hook({"add", "../6.1-zfcpdump", "/boot/x"});
+  EXPECT_EQ(bad.status, kExitUsage);
+  EXPECT_FALSE(bad.json["ok"].get<bool>());
+}
+
+TEST_F(HookCommand, AMissingImageIs1) {
+  auto ran = hook({"add", "6.1-zfcpdump", dir_.file("no-such-image")});
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_FALSE(ran.json["ok"].get<bool>());
+  EXPECT_TRUE(host_.commands_run.empty());
+}
+
+TEST_F(HookCommand, RefreshWithoutALayoutIsNothingToDo) {
+  auto ran = hook({"refresh"});
+  EXPECT_EQ(ran.status, kExitOk);
+  EXPECT_EQ(ran.json["reason"], "no layout is installed");
+}
+
+TEST_F(HookCommand, RefreshBringsAStaleDiskInStep) {
+  if (!prepare_layout_and_disk()) return;
+  host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {
+    return util::CapturedRun{{0, 0}, "Done.\n", false};
+  };
+  auto ran = hook({"refresh", "--hsa-size", "1G"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_TRUE(ran.json["layout_changed"].get<bool>());
+  EXPECT_EQ(ran.json["disks_current"], "1 of 1");
+  ASSERT_EQ(ran.json["disks"].size(), 1u);
+  EXPECT_EQ(ran.json["disks"][0]["outcome"], "updated");
+  EXPECT_EQ(ran.json["disks"][0]["command"], "zipl -d /dev/sda1");
+  EXPECT_EQ(host_.commands_run, std::vector<std::string>{"zipl -d /dev/sda1"});
+  auto reg = state::load_registry(root() + config_.registry);
+  ASSERT_TRUE(reg);
+  EXPECT_EQ(reg->disks[0].manifest_sha256, ran.json["manifest_sha256"].get<std::string>());
+
+  // Again: everything is current, nothing to do, and zipl does not run.
+  host_.commands_run.clear();
+  auto again = hook({"refresh", "--hsa-size", "1G"}, false);
+  EXPECT_EQ(again.status, kExitOk);
+  EXPECT_EQ(again.out, "");
+  EXPECT_TRUE(host_.commands_run.empty());
+}
+
+TEST_F(HookCommand, ADiskZiplFailsOnIs4) {
+  if (!prepare_layout_and_disk()) return;
+  host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {
+    return util::CapturedRun{{1, 0}, "Error: busy\n", false};
+  };
+  auto ran = hook({"refresh", "--hsa-size", "1G"});
+  EXPECT_EQ(ran.status, 4);
+  EXPECT_FALSE(ran.json["ok"].get<bool>());
+  EXPECT_EQ(ran.json["disks_current"], "0 of 1");
+  EXPECT_EQ(ran.json["disks"][0]["outcome"], "failed");
+  EXPECT_EQ(ran.json["disks"][0]["zipl_output"], "Error: busy\n");
+  auto reg = state::load_registry(root() + config_.registry);
+  ASSERT_TRUE(reg);
+  EXPECT_EQ(reg->disks[0].manifest_sha256, kStale);
+}
+
+}  // namespace
+}  // namespace zk::installer::commands

@@ -1,0 +1,41 @@
+#include "installer/disk/install_tool.h"
+
+#include "installer/disk/zipl.h"
+
+namespace zk::installer::disk {
+
+util::Command zipl_command(const InstallRequest& q) {
+  util::Command cmd{zipl_dump_argv(q.zipl, q.target), {}, {}};
+  if (q.is_image) cmd.env = zipl_image_env(q.expected.number, q.sector_size);
+  return cmd;
+}
+
+InstallResult install_and_verify(system::Host& host, const InstallRequest& q) {
+  InstallResult out;
+  out.command = zipl_command(q);
+  out.command_line = out.command.display();
+  auto run = host.run(out.command);
+  if (!run) {
+    out.stage = InstallStage::kCannotRun;
+    out.error = run.error();
+    return out;
+  }
+  out.run = std::move(*run);
+  if (!out.run.status.ok()) {
+    out.stage = InstallStage::kZiplFailed;
+    return out;
+  }
+  auto disk = host.open_uncached(q.disk_node);
+  if (!disk) {
+    out.stage = InstallStage::kCannotRead;
+    out.error = disk.error();
+    return out;
+  }
+  out.flushed = disk->flushed;
+  out.after = inspect_dump_tool(*disk->file, q.block_size);
+  out.problems = fresh_tool_problems(out.after, q.expected);
+  out.stage = out.problems.empty() ? InstallStage::kVerified : InstallStage::kNotVerified;
+  return out;
+}
+
+}  // namespace zk::installer::disk
