@@ -21,5 +21,5 @@ function(zk_add_test name)
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} ${ZK_GTEST_LIBS} zk_warnings)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "ZK_SOURCE_DIR=${PROJECT_SOURCE_DIR};ZK_BINARY_DIR=${PROJECT_BINARY_DIR}")
+    PROPERTIES ENVIRONMENT "ZK_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
