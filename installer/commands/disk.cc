@@ -308,6 +308,7 @@ Stop size_and_plan(Job& j) {
   in.partition = j.opt.partition;
   in.label = j.opt.label;
   in.size = j.opt.size;
+  in.dump_area = j.opt.dump_area;
   in.allow_small = j.opt.allow_small;
   const auto plan = disk::plan_dump_partition(in);
   j.sizing = plan.sizing;
@@ -333,7 +334,9 @@ Stop size_and_plan(Job& j) {
     if (j.plan->capped_by_label)
       r.warn("a DOS partition table addresses only the first 2^32 sectors of this disk: --label gpt uses all of it");
     r.note(util::format("dump partition: a new partition 1 from 1 MiB, %s, %s", sized(j.plan->size).c_str(),
-                        j.opt.size ? "--size" : "the whole disk"));
+                        j.opt.size        ? "--size"
+                        : j.opt.dump_area ? "sized for --dump-area"
+                                          : "the whole disk"));
   }
   if (!plan.predicted) return j.fail(plan.refusal);
   j.predicted = *plan.predicted;
@@ -343,7 +346,9 @@ Stop size_and_plan(Job& j) {
   r.field("partition_size", j.target.size);
   r.field("expected_dump_size", j.predicted);
   if (!plan.refusal.empty()) return j.fail(plan.refusal);
-  if (plan.small) r.warn("--allow-small: " + disk::small_area_message(plan, j.memory));
+  if (plan.chosen_small) r.warn(disk::chosen_area_risk(plan, j.memory));
+  else if (plan.small) r.warn("--allow-small: " + disk::small_area_message(plan, j.memory));
+  if (j.opt.dump_area) r.field("dump_area_chosen", *j.opt.dump_area);
 
   // The plan.
   j.zipl_target = j.dev.is_image ? j.dev.disk_node : j.host.partition_node(j.dev, j.target.number);
@@ -506,7 +511,8 @@ Stop install_dump_tool(Job& j) {
     r.warn(util::format("zipl's dump size (%llu bytes) is not the %llu bytes its formula predicts: a different zipl "
                         "version?",
                         static_cast<ull>(j.dump_size), static_cast<ull>(j.predicted)));
-  if (j.dump_size < j.sizing.dump_needed && !j.opt.allow_small)  // with --allow-small, step 3 said so
+  // With --allow-small or --dump-area, step 3 warned already.
+  if (j.dump_size < j.sizing.dump_needed && !j.opt.allow_small && !j.opt.dump_area)
     return j.fail(util::format("the dump size (%s) is smaller than a dump of this system can be (%s)",
                                util::human_size(j.dump_size).c_str(), util::human_size(j.sizing.dump_needed).c_str()));
   return std::nullopt;
@@ -539,7 +545,8 @@ Stop register_disk(Job& j) {
     r.note("replacing the entry " + old);
     reg->remove(old);
   }
-  reg->upsert({j.stable, j.target.number, j.target.start, j.target.size, j.dump_size, j.manifest_sha256});
+  reg->upsert({j.stable, j.target.number, j.target.start, j.target.size, j.dump_size, j.manifest_sha256,
+               j.opt.dump_area.value_or(0)});
   if (auto saved = state::save_registry(path, *reg); !saved) return j.fail(saved.error().describe());
   r.note("registered as " + j.stable + " in " + path);
   r.field("registered_as", j.stable);
@@ -606,6 +613,7 @@ const cli::CommandSpec& disk_spec() {
           {"label", 0, "TYPE", "partition table to write: dos (default) or gpt"},
           {"partition", 0, "N", "use the existing partition N as it is instead of partitioning the disk"},
           {"size", 0, "SIZE", "size of the new dump partition (default: the whole disk)"},
+          {"dump-area", 0, "SIZE", "size the new partition for a dump area of SIZE, even below a full dump (recorded; warns)"},
           {"memory", 0, "SIZE", "size the dump area for SIZE of memory instead of this system's"},
           {"sector-size", 0, "BYTES", "sector size of an image file: 512 (default) or 4096"},
           {"zipl", 0, "PATH", "the zipl to run (default: $ZIPL, else zipl from the configuration)"},

@@ -28,6 +28,11 @@ Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args) {
   auto size = size_option("size");
   if (!size) return std::unexpected(size.error());
   o.size = *size;
+  auto dump_area = size_option("dump-area");
+  if (!dump_area) return std::unexpected(dump_area.error());
+  o.dump_area = *dump_area;
+  if (o.size && o.dump_area)
+    return fail("--size sizes the partition, --dump-area the dump area in it: give one of them");
   auto memory = size_option("memory");
   if (!memory) return std::unexpected(memory.error());
   o.memory = *memory;
@@ -36,6 +41,8 @@ Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args) {
     if (!n || *n == 0 || *n > 256) return fail("--partition: '" + *p + "' is not a partition number");
     o.partition = static_cast<unsigned>(*n);
     if (o.size) return fail("--size sizes a new partition; --partition uses an existing one as it is");
+    if (o.dump_area)
+      return fail("--dump-area sizes a new partition; --partition uses an existing one as it is");
     if (args.has("label")) return fail("--label chooses a new partition table; --partition keeps the existing one");
   }
   if (auto s = args.get("sector-size")) {

@@ -45,6 +45,12 @@ TEST(DiskOptions, Conflicts) {
   EXPECT_FALSE(parse({"--partition", "0", "/dev/sda"}));
   EXPECT_FALSE(parse({"--partition", "1", "--size", "1G", "/dev/sda"}));
   EXPECT_FALSE(parse({"--partition", "1", "--label", "gpt", "/dev/sda"}));
+  EXPECT_FALSE(parse({"--partition", "1", "--dump-area", "1G", "/dev/sda"}));
+  EXPECT_FALSE(parse({"--size", "2G", "--dump-area", "1G", "/dev/sda"}));
+  EXPECT_FALSE(parse({"--dump-area", "0", "/dev/sda"}));
+  auto a = parse({"--dump-area", "12G", "/dev/sda"});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->dump_area, 12ull << 30);
   auto p = parse({"--partition", "2", "/dev/sda"});
   ASSERT_TRUE(p);
   EXPECT_EQ(p->partition, 2u);
@@ -53,7 +59,7 @@ TEST(DiskOptions, Conflicts) {
 TEST(DiskOptions, HelpNamesEveryOption) {
   const std::string help = cli::render_help(commands::disk_spec());
   for (const char* o : {"--dry-run", "--yes", "--force", "--allow-small", "--label TYPE", "--partition N", "--size SIZE",
-                        "--memory SIZE", "--sector-size BYTES", "--zipl PATH", "--write-dumpconf", "--root DIR", "--json"})
+                        "--dump-area SIZE", "--memory SIZE", "--sector-size BYTES", "--zipl PATH", "--write-dumpconf", "--root DIR", "--json"})
     EXPECT_NE(help.find(o), std::string::npos) << o;
 }
 

@@ -87,7 +87,9 @@ DiskPlan plan_dump_partition(const PlanInput& in) {
       if (p.number == *in.partition) target = p;
     plan.target = target;
   } else {
-    auto p = plan_partition(in.disk_size, in.sector_size, in.label, in.size.value_or(0));
+    const uint64_t wanted =
+        in.dump_area ? partition_for_dump_size(*in.dump_area, in.sector_size, z.zipl_reserve) : in.size.value_or(0);
+    auto p = plan_partition(in.disk_size, in.sector_size, in.label, wanted);
     if (!p) {
       plan.refusal = p.error().describe() + util::format("; a dump disk for this system needs at least %s",
                                                          util::human_size(z.partition_min + kAlignment).c_str());
@@ -105,7 +107,8 @@ DiskPlan plan_dump_partition(const PlanInput& in) {
     return plan;
   }
   plan.small = *plan.predicted < z.dump_needed;
-  if (plan.small && !in.allow_small)
+  plan.chosen_small = plan.small && in.dump_area.has_value();
+  if (plan.small && !in.allow_small && !plan.chosen_small)
     plan.refusal = small_area_message(plan, in.memory) +
                    util::format("; use a partition of at least %s, or --allow-small to accept it",
                                 util::human_size(z.partition_min).c_str());
@@ -115,6 +118,14 @@ DiskPlan plan_dump_partition(const PlanInput& in) {
 std::string small_area_message(const DiskPlan& plan, uint64_t memory) {
   return util::format("the dump area (%s) is smaller than a dump of this system can be (%s: memory %s plus headers "
                       "and the kernel image segment): a dump may not fit",
+                      util::human_size(plan.predicted.value_or(0)).c_str(),
+                      util::human_size(plan.sizing.dump_needed).c_str(), util::human_size(memory).c_str());
+}
+
+std::string chosen_area_risk(const DiskPlan& plan, uint64_t memory) {
+  return util::format("--dump-area: the dump area (%s) is smaller than a full dump of this system (%s: memory %s plus "
+                      "headers): a dump whose data outgrows it is cut short and ends as a partial dump, marked "
+                      "partial, without the memory that did not fit; a full copy (zfcpdump.sparse=0) does not fit",
                       util::human_size(plan.predicted.value_or(0)).c_str(),
                       util::human_size(plan.sizing.dump_needed).c_str(), util::human_size(memory).c_str());
 }

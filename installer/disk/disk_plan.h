@@ -71,6 +71,7 @@ struct PlanInput {
   std::optional<unsigned> partition;         ///< --partition N: use it as it is
   ondisk::LabelType label = ondisk::LabelType::kDos;
   std::optional<uint64_t> size;              ///< --size
+  std::optional<uint64_t> dump_area;         ///< --dump-area: size the partition for this area
   bool allow_small = false;
 };
 
@@ -82,12 +83,17 @@ struct DiskPlan {
   std::optional<ondisk::Partition> target;   ///< the dump partition, once decided
   std::optional<uint64_t> predicted;         ///< zipl's dump size for it, once known
   bool small = false;                        ///< predicted < sizing.dump_needed
+  /// small, and by the administrator's explicit --dump-area: accepted, with a warning.
+  bool chosen_small = false;
   std::string refusal;                       ///< not empty: the job stops here, with this error
 };
 [[nodiscard]] DiskPlan plan_dump_partition(const PlanInput& in);
 
 /// "the dump area (...) is smaller than a dump of this system can be (...)": for a small plan.
 [[nodiscard]] std::string small_area_message(const DiskPlan& plan, uint64_t memory);
+
+/// The warning for a plan the administrator chose smaller with --dump-area: what is at risk.
+[[nodiscard]] std::string chosen_area_risk(const DiskPlan& plan, uint64_t memory);
 
 /// Whether the job runs zipl: on a disk always; on an image only with --zipl.
 [[nodiscard]] bool runs_zipl(const system::BlockDevice& dev, const std::optional<std::string>& zipl_option);

@@ -207,6 +207,45 @@ TEST(DiskPlan, ASmallAreaIsRefusedUnlessAllowed) {
   EXPECT_TRUE(allowed.refusal.empty()) << allowed.refusal;
 }
 
+TEST(DiskPlan, DumpAreaSizesThePartitionForExactlyThatArea) {
+  for (uint32_t bs : {512u, 4096u}) {
+    auto in = input(64 * kGiB, 100 * kGiB);
+    in.sector_size = bs;
+    in.dump_area = 10 * kGiB + 12345;  // not a whole number of blocks
+    auto plan = plan_dump_partition(in);
+    EXPECT_TRUE(plan.refusal.empty()) << plan.refusal;
+    ASSERT_TRUE(plan.target);
+    ASSERT_TRUE(plan.predicted);
+    EXPECT_EQ(plan.target->size % kAlignment, 0u);
+    // Large enough for the chosen area, and the smallest aligned partition that is.
+    EXPECT_GE(*plan.predicted, *in.dump_area) << bs;
+    const auto one_less = zipl_dump_size(plan.target->size - kAlignment, bs, kKernel, 0);
+    EXPECT_TRUE(!one_less || *one_less < *in.dump_area) << bs;
+    // Smaller than a full dump of 64 GiB: accepted as the administrator's choice, flagged.
+    EXPECT_TRUE(plan.small);
+    EXPECT_TRUE(plan.chosen_small);
+    EXPECT_NE(chosen_area_risk(plan, in.memory).find("partial dump"), std::string::npos);
+  }
+}
+
+TEST(DiskPlan, ALargeDumpAreaIsNotSmall) {
+  auto in = input(kGiB, 100 * kGiB);
+  in.dump_area = 8 * kGiB;
+  auto plan = plan_dump_partition(in);
+  EXPECT_TRUE(plan.refusal.empty()) << plan.refusal;
+  EXPECT_FALSE(plan.small);
+  EXPECT_FALSE(plan.chosen_small);
+  EXPECT_LT(plan.target->size, 9 * kGiB);
+}
+
+TEST(DiskPlan, ADumpAreaLargerThanTheDiskIsRefused) {
+  auto in = input(kGiB, 4 * kGiB);
+  in.dump_area = 8 * kGiB;
+  auto plan = plan_dump_partition(in);
+  EXPECT_FALSE(plan.refusal.empty());
+  EXPECT_FALSE(plan.target);
+}
+
 TEST(DiskPlan, ADiskTooSmallForAnyPartitionSaysWhatIsNeeded) {
   auto plan = plan_dump_partition(input(kGiB, kMiB));
   EXPECT_FALSE(plan.target);

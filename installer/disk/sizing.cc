@@ -37,6 +37,12 @@ std::optional<uint64_t> zipl_dump_size(uint64_t partition_bytes, uint32_t block_
   return (blocks - reserved) * bs;
 }
 
+uint64_t partition_for_dump_size(uint64_t dump_bytes, uint32_t block_size, uint64_t zipl_reserve) {
+  const uint64_t bs = block_size ? block_size : 512;
+  // zipl's dump size is whole blocks: ask for ceil(dump_bytes / bs) of them.
+  return align_up(add(mul(div_up(dump_bytes, bs), bs), zipl_reserve), kAlignment);
+}
+
 Sizing compute_sizing(const SizingInput& in) {
   const uint64_t bs = in.block_size ? in.block_size : 512;
   Sizing s;
@@ -46,8 +52,7 @@ Sizing compute_sizing(const SizingInput& in) {
   s.dump_needed = add(add(in.memory, s.header_margin), s.kernel_image_margin);
   const uint64_t reserved_blocks = zipl_reserved_blocks(in.block_size, in.kernel_bytes, in.initrd_bytes);
   s.zipl_reserve = mul(reserved_blocks, bs);
-  // zipl's dump size is whole blocks: ask for ceil(dump_needed / bs) of them.
-  s.partition_min = align_up(add(mul(div_up(s.dump_needed, bs), bs), s.zipl_reserve), kAlignment);
+  s.partition_min = partition_for_dump_size(s.dump_needed, in.block_size, s.zipl_reserve);
   return s;
 }
 

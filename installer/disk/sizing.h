@@ -58,6 +58,10 @@ struct Sizing {
   uint64_t partition_min = 0;
 };
 
+/// The smallest partition (a multiple of kAlignment) for which zipl records a dump size of at
+/// least `dump_bytes`, given zipl's reserve in bytes for the same block size. Saturates.
+[[nodiscard]] uint64_t partition_for_dump_size(uint64_t dump_bytes, uint32_t block_size, uint64_t zipl_reserve);
+
 /// The sizes for `in`. Saturates instead of overflowing on absurd inputs.
 [[nodiscard]] Sizing compute_sizing(const SizingInput& in);
 

@@ -52,12 +52,15 @@ std::string render_registry(const Registry& r) {
   using ull = unsigned long long;
   std::string out =
       "# Dump disks prepared by zfcpdump-install disk; kept current by zfcpdump-install hook.\n";
-  for (const auto& e : r.disks)
+  for (const auto& e : r.disks) {
     out += util::format("disk=%s partition=%u part_start=%llu part_size=%llu dump_size=%llu "
-                        "manifest=%s\n",
+                        "manifest=%s",
                         e.disk.c_str(), e.partition, static_cast<ull>(e.part_start),
                         static_cast<ull>(e.part_size), static_cast<ull>(e.dump_size),
                         e.manifest_sha256.c_str());
+    if (e.dump_area_chosen) out += util::format(" dump_area=%llu", static_cast<ull>(e.dump_area_chosen));
+    out += "\n";
+  }
   return out;
 }
 
@@ -92,6 +95,8 @@ Result<Registry> parse_registry(std::string_view text) {
         ok = num(e.part_size);
       } else if (k == "dump_size") {
         ok = num(e.dump_size);
+      } else if (k == "dump_area") {
+        ok = num(e.dump_area_chosen);
       } else if (k == "manifest") {
         ok = is_digest_or_empty(v);
         e.manifest_sha256 = v;

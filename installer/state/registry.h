@@ -24,6 +24,9 @@ struct DiskEntry {
   uint64_t part_size = 0;
   uint64_t dump_size = 0;
   std::string manifest_sha256;  ///< the layout the dump tool was written from
+  /// The dump area the administrator chose with `disk --dump-area` (0: sized for a full dump).
+  /// Written as dump_area= only when set, so that older registries read and render the same.
+  uint64_t dump_area_chosen = 0;
 };
 
 struct Registry {

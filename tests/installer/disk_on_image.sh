@@ -54,6 +54,17 @@ expect 'stop before zipl' "an image stops before zipl"
 [[ $(sum disk.img) == "$blank" ]] || fail "--dry-run wrote to the image"
 ok "dry run: the plan, nothing written"
 
+# --dump-area: the partition is the smallest that holds the chosen area; an area below a full
+# dump is accepted without --allow-small, with a warning naming what is at risk.
+run 0 disk --root root --memory 16M --dump-area 20M --dry-run --json disk.img
+json
+json_holds '.ok and .dump_area_chosen == 20971520 and .partition_size % 1048576 == 0' "--dump-area: the plan"
+json_holds '.expected_dump_size >= 20971520 and .expected_dump_size < 20971520 + 1048576' \
+  "--dump-area: the smallest aligned partition that holds the area"
+json_holds '.warnings | any(test("--dump-area: .*partial dump"))' "--dump-area: the warning names the risk"
+[[ $(sum disk.img) == "$blank" ]] || fail "--dump-area --dry-run wrote to the image"
+ok "--dump-area: sized for the chosen area, the risk named, nothing written"
+
 run 2 disk "${common[@]}" disk.img
 expect 'standard input is not a terminal.*--yes' "consent"
 [[ $(sum disk.img) == "$blank" ]] || fail "a refused run wrote to the image"
