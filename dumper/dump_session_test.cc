@@ -13,6 +13,7 @@
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
+#include "ondisk/vmcore.h"
 #include "util/posix_file.h"
 
 namespace zk::dumper {
@@ -73,6 +74,18 @@ struct Session {
     };
   }
 
+  /// Zeroes 1 MiB of the first range (above the HSA) and 64 KiB at the end of the second, so
+  /// that a sparse dump leaves zero runs out (in the middle of a range and at its end).
+  void add_zero_runs() {
+    auto f = util::PosixFile::open(core_path, util::OpenMode::kRead);
+    auto info = ondisk::read_vmcore(**f);
+    ASSERT_TRUE(info) << info.error().describe();
+    std::vector<char> zeros(1 << 20, 0);
+    testsupport::poke(core_path, info->loads[0].offset + (3 << 19), zeros.data(), zeros.size());
+    const auto& second = info->loads[1];
+    testsupport::poke(core_path, second.offset + second.filesz - (64 << 10), zeros.data(), 64 << 10);
+  }
+
   void expect_consistent_checksum() const {
     EXPECT_TRUE(testsupport::checksum_matches_first_page(disk_path, made));
   }
@@ -94,10 +107,13 @@ TEST(DumpSession, SucceedsAndSaysSo) {
 // write. Each run must say "Dump failed: <the injected error>", leave a checksum that matches
 // the partition's first page (so no earlier dump passes for this one), and change nothing
 // outside the dump area but the checksum field.
-TEST(DumpSession, FaultMatrix) {
+/// Runs the matrix on sessions that `setup` prepares (full copy, sparse with zero runs).
+template <class Setup>
+void run_fault_matrix(Setup&& setup) {
   uint64_t calls = 0;
   {
     Session clean;
+    setup(clean);
     FaultPlan counting;
     clean.inject(counting);
     CapturedConsole out;
@@ -110,6 +126,7 @@ TEST(DumpSession, FaultMatrix) {
       SCOPED_TRACE(testing::Message() << "fault " << static_cast<int>(fault) << " at call " << at
                                       << " of " << calls);
       Session s;
+      setup(s);
       const auto& sb = s.made.superblock;
       const uint64_t area_end = sb.part_start + sb.dump_size;
       const uint64_t disk_end = sb.part_start + sb.part_size;
@@ -144,6 +161,29 @@ TEST(DumpSession, FaultMatrix) {
           << "bytes before the partition changed";
     }
   }
+}
+
+TEST(DumpSession, FaultMatrixFullCopy) {
+  run_fault_matrix([](Session& s) { s.options.sparse = false; });
+}
+
+// The sparse writer: zero runs left out, the reserved header area written last.
+TEST(DumpSession, FaultMatrixSparse) {
+  run_fault_matrix([](Session& s) {
+    s.options.sparse = true;
+    s.add_zero_runs();
+  });
+}
+
+TEST(DumpSession, SparseSaysHowMuchWentToTheDisk) {
+  Session s;
+  s.add_zero_runs();
+  CapturedConsole out;
+  ASSERT_TRUE(run_dump(out.console, s.found, s.options)) << out.text();
+  EXPECT_NE(out.text().find("Writing dump (sparse)"), std::string::npos) << out.text();
+  EXPECT_NE(out.text().find("MB on the disk"), std::string::npos) << out.text();
+  EXPECT_EQ(out.text().find("PARTIAL"), std::string::npos) << out.text();
+  s.expect_consistent_checksum();
 }
 
 }  // namespace
