@@ -47,11 +47,16 @@ struct Session {
   testsupport::TempDir dir;
   std::string disk_path = dir.file("disk");
   std::string core_path = dir.file("core");
-  testsupport::SyntheticDisk made = testsupport::make_synthetic_dump_disk(disk_path, {});
+  testsupport::SyntheticDisk made;
   FoundDisk found;
   SessionOptions options;
 
-  Session() {
+  /// `dump_size`: the dump area's size, 0 for the synthetic disk's default (62 MiB).
+  explicit Session(uint64_t dump_size = 0) {
+    testsupport::SyntheticDiskSpec disk_spec;
+    disk_spec.dump_size = dump_size;
+    if (dump_size) disk_spec.disk_size = dump_size + (4 << 20);  // less to compare per fault
+    made = testsupport::make_synthetic_dump_disk(disk_path, disk_spec);
     testsupport::VmcoreSpec spec;
     spec.memory = {{0, 3 << 20}, {8 << 20, (2 << 20) + 4096}};
     EXPECT_TRUE(testsupport::write_vmcore(core_path, spec));
@@ -109,10 +114,10 @@ TEST(DumpSession, SucceedsAndSaysSo) {
 // outside the dump area but the checksum field.
 /// Runs the matrix on sessions that `setup` prepares (full copy, sparse with zero runs).
 template <class Setup>
-void run_fault_matrix(Setup&& setup) {
+void run_fault_matrix(Setup&& setup, uint64_t dump_size = 0) {
   uint64_t calls = 0;
   {
-    Session clean;
+    Session clean(dump_size);
     setup(clean);
     FaultPlan counting;
     clean.inject(counting);
@@ -125,7 +130,7 @@ void run_fault_matrix(Setup&& setup) {
     for (uint64_t at = 0; at < calls; ++at) {
       SCOPED_TRACE(testing::Message() << "fault " << static_cast<int>(fault) << " at call " << at
                                       << " of " << calls);
-      Session s;
+      Session s(dump_size);
       setup(s);
       const auto& sb = s.made.superblock;
       const uint64_t area_end = sb.part_start + sb.dump_size;
@@ -173,6 +178,21 @@ TEST(DumpSession, FaultMatrixSparse) {
     s.options.sparse = true;
     s.add_zero_runs();
   });
+}
+
+// The partial path: the data outgrows a 3 MiB dump area.
+TEST(DumpSession, FaultMatrixPartial) {
+  run_fault_matrix([](Session& s) { s.add_zero_runs(); }, 3 << 20);
+}
+
+TEST(DumpSession, PartialDumpSaysSo) {
+  Session s(3 << 20);
+  s.add_zero_runs();
+  CapturedConsole out;
+  ASSERT_TRUE(run_dump(out.console, s.found, s.options)) << out.text();
+  EXPECT_NE(out.text().find("Dump successful (PARTIAL"), std::string::npos) << out.text();
+  EXPECT_NE(out.text().find("Warning: partial dump"), std::string::npos) << out.text();
+  s.expect_consistent_checksum();
 }
 
 TEST(DumpSession, SparseSaysHowMuchWentToTheDisk) {
