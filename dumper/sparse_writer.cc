@@ -227,7 +227,7 @@ Result<void> SparseWriter::end_zero_run(const Piece& p, uint64_t start, uint64_t
 }
 
 Result<void> SparseWriter::copy_piece(const Piece& p) {
-  trace(4, util::format("sparse: memory [0x%llx, +0x%llx) from vmcore offset 0x%llx%s",
+  trace(3, util::format("sparse: memory [0x%llx, +0x%llx) from vmcore offset 0x%llx%s",
                         static_cast<ull>(p.paddr), static_cast<ull>(p.memsz),
                         static_cast<ull>(p.src), p.hsa ? " (HSA)" : ""));
   piece_has_segment_ = false;
