@@ -324,8 +324,11 @@ Result<DumpStats> SparseWriter::run() {
   page_ = std::max<size_t>(align_, 4096);
   if (o_.buffer_size == 0 || o_.buffer_size % page_ != 0)
     return fail(util::format("internal: buffer size %zu is not a multiple of %zu", o_.buffer_size, page_));
-  read_.emplace(o_.buffer_size, page_);
-  stage_.emplace(o_.buffer_size, page_);
+  // The read and the staging buffer share `buffer_size`, so a sparse dump needs no more
+  // memory than the full copy.
+  const size_t half = std::max<size_t>(page_, o_.buffer_size / 2 / page_ * page_);
+  read_.emplace(half, page_);
+  stage_.emplace(half, page_);
   block_.emplace(std::max<size_t>(2 * align_, 8192), page_);
   if (read_->empty() || stage_->empty() || block_->empty())
     return fail_errno(ENOMEM, "allocating the copy buffers");

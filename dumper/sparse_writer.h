@@ -16,8 +16,8 @@
 /// as a valid partial dump: the headers describe the prefix of memory that was written, and
 /// nothing is written outside the dump area.
 ///
-/// Memory: two buffers of `buffer_size` (read, staging) and the header area, whatever the
-/// memory size.
+/// Memory: a read and a staging buffer of half `buffer_size` each, and the header area (the
+/// program headers up to the cap and the vmcore's notes), whatever the memory size.
 
 #include <cstdint>
 
