@@ -3,6 +3,7 @@
 #include "dumper/copy_plan.h"
 #include "dumper/dump_writer.h"
 #include "dumper/progress.h"
+#include "dumper/sparse_writer.h"
 #include "ondisk/vmcore.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
@@ -52,7 +53,7 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
     hsa = *size;
     c.say("  HSA.......: %llu MB", static_cast<ull>(hsa >> 20));
   }
-  const CopyPlan plan = plan_copy(info->file_size, info->loads, hsa);
+  const CopyPlan plan = o.sparse ? CopyPlan{} : plan_copy(info->file_size, info->loads, hsa);
   for (const auto& r : plan.ranges)
     c.print(3, "plan: [0x%llx, +0x%llx)%s", static_cast<ull>(r.offset), static_cast<ull>(r.length),
             r.hsa ? " HSA" : "");
@@ -77,13 +78,33 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
   hooks.release_hsa = release;
   hooks.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
   hooks.trace = [&](int level, const char* text) { c.print(level, "%s", text); };
-  c.say("Writing dump:");
-  auto stats = write_dump(**vmcore, plan, **disk, found.dump, hooks, o.buffer_size);
+  c.say("Writing dump (%s):", o.sparse ? "sparse" : "full copy");
+  Result<DumpStats> stats;
+  if (o.sparse) {
+    SparseOptions so;
+    so.max_loads = o.max_loads;
+    so.hsa_size = hsa;
+    so.buffer_size = o.buffer_size;
+    stats = write_sparse_dump(**vmcore, *info, **disk, found.dump, hooks, so);
+  } else {
+    stats = write_dump(**vmcore, plan, **disk, found.dump, hooks, o.buffer_size);
+  }
   release();  // when no PT_LOAD lay in the HSA, or the copy stopped before
   if (!stats) return failed(c, stats.error().describe());
-  const double rate = stats->seconds > 0 ? static_cast<double>(stats->bytes) / 1048576.0 / stats->seconds : 0;
-  c.say("Dump successful: %llu MB in %.1f s (%.1f MB/s)", static_cast<ull>(stats->bytes >> 20),
-        stats->seconds, rate);
+  const double rate = stats->seconds > 0 ? static_cast<double>(stats->memory) / 1048576.0 / stats->seconds : 0;
+  if (stats->sparse) {
+    c.say("Dump successful%s: %llu MB of memory in %.1f s (%.1f MB/s), %llu MB on the disk, "
+          "%u PT_LOADs",
+          stats->partial ? " (PARTIAL: the dump area is full)" : "",
+          static_cast<ull>(stats->memory >> 20), stats->seconds, rate,
+          static_cast<ull>(stats->bytes >> 20), stats->segments);
+    if (stats->partial)
+      c.say("Warning: partial dump: %llu of %llu MB of memory are in the dump",
+            static_cast<ull>(stats->memory >> 20), static_cast<ull>(info->memory_size >> 20));
+  } else {
+    c.say("Dump successful: %llu MB in %.1f s (%.1f MB/s)", static_cast<ull>(stats->bytes >> 20),
+          stats->seconds, rate);
+  }
   return true;
 }
 

@@ -20,6 +20,10 @@ struct SessionOptions {
   uint64_t hsa_size_override = 0;   ///< host mode's --hsa-size (plans as if there were an HSA)
   double progress_interval_s = 10;
   size_t buffer_size = 1u << 20;
+  /// Sparse dump (zero runs take no disk space, partial when the area runs out); false: the full
+  /// copy of every byte of the vmcore (zfcpdump.sparse=0, host mode's --sparse 0).
+  bool sparse = true;
+  unsigned max_loads = 100;         ///< PT_LOAD cap of a sparse dump
   /// Opens the vmcore (kRead) and the disk (kReadWriteDirect); empty: util::PosixFile::open.
   /// The seam through which the fault matrix test makes any one I/O call of a dump fail.
   std::function<Result<std::unique_ptr<util::File>>(const std::string& path, util::OpenMode mode)>

@@ -13,6 +13,7 @@
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
+#include "ondisk/vmcore.h"
 #include "util/posix_file.h"
 
 namespace zk::dumper {
@@ -46,11 +47,16 @@ struct Session {
   testsupport::TempDir dir;
   std::string disk_path = dir.file("disk");
   std::string core_path = dir.file("core");
-  testsupport::SyntheticDisk made = testsupport::make_synthetic_dump_disk(disk_path, {});
+  testsupport::SyntheticDisk made;
   FoundDisk found;
   SessionOptions options;
 
-  Session() {
+  /// `dump_size`: the dump area's size, 0 for the synthetic disk's default (62 MiB).
+  explicit Session(uint64_t dump_size = 0) {
+    testsupport::SyntheticDiskSpec disk_spec;
+    disk_spec.dump_size = dump_size;
+    if (dump_size) disk_spec.disk_size = dump_size + (4 << 20);  // less to compare per fault
+    made = testsupport::make_synthetic_dump_disk(disk_path, disk_spec);
     testsupport::VmcoreSpec spec;
     spec.memory = {{0, 3 << 20}, {8 << 20, (2 << 20) + 4096}};
     EXPECT_TRUE(testsupport::write_vmcore(core_path, spec));
@@ -71,6 +77,18 @@ struct Session {
       if (!f) return std::unexpected(f.error());
       return std::unique_ptr<util::File>(std::make_unique<testsupport::FaultyFile>(std::move(*f), plan));
     };
+  }
+
+  /// Zeroes 1 MiB of the first range (above the HSA) and 64 KiB at the end of the second, so
+  /// that a sparse dump leaves zero runs out (in the middle of a range and at its end).
+  void add_zero_runs() {
+    auto f = util::PosixFile::open(core_path, util::OpenMode::kRead);
+    auto info = ondisk::read_vmcore(**f);
+    ASSERT_TRUE(info) << info.error().describe();
+    std::vector<char> zeros(1 << 20, 0);
+    testsupport::poke(core_path, info->loads[0].offset + (3 << 19), zeros.data(), zeros.size());
+    const auto& second = info->loads[1];
+    testsupport::poke(core_path, second.offset + second.filesz - (64 << 10), zeros.data(), 64 << 10);
   }
 
   void expect_consistent_checksum() const {
@@ -94,10 +112,13 @@ TEST(DumpSession, SucceedsAndSaysSo) {
 // write. Each run must say "Dump failed: <the injected error>", leave a checksum that matches
 // the partition's first page (so no earlier dump passes for this one), and change nothing
 // outside the dump area but the checksum field.
-TEST(DumpSession, FaultMatrix) {
+/// Runs the matrix on sessions that `setup` prepares (full copy, sparse with zero runs).
+template <class Setup>
+void run_fault_matrix(Setup&& setup, uint64_t dump_size = 0) {
   uint64_t calls = 0;
   {
-    Session clean;
+    Session clean(dump_size);
+    setup(clean);
     FaultPlan counting;
     clean.inject(counting);
     CapturedConsole out;
@@ -109,7 +130,8 @@ TEST(DumpSession, FaultMatrix) {
     for (uint64_t at = 0; at < calls; ++at) {
       SCOPED_TRACE(testing::Message() << "fault " << static_cast<int>(fault) << " at call " << at
                                       << " of " << calls);
-      Session s;
+      Session s(dump_size);
+      setup(s);
       const auto& sb = s.made.superblock;
       const uint64_t area_end = sb.part_start + sb.dump_size;
       const uint64_t disk_end = sb.part_start + sb.part_size;
@@ -144,6 +166,44 @@ TEST(DumpSession, FaultMatrix) {
           << "bytes before the partition changed";
     }
   }
+}
+
+TEST(DumpSession, FaultMatrixFullCopy) {
+  run_fault_matrix([](Session& s) { s.options.sparse = false; });
+}
+
+// The sparse writer: zero runs left out, the reserved header area written last.
+TEST(DumpSession, FaultMatrixSparse) {
+  run_fault_matrix([](Session& s) {
+    s.options.sparse = true;
+    s.add_zero_runs();
+  });
+}
+
+// The partial path: the data outgrows a 3 MiB dump area.
+TEST(DumpSession, FaultMatrixPartial) {
+  run_fault_matrix([](Session& s) { s.add_zero_runs(); }, 3 << 20);
+}
+
+TEST(DumpSession, PartialDumpSaysSo) {
+  Session s(3 << 20);
+  s.add_zero_runs();
+  CapturedConsole out;
+  ASSERT_TRUE(run_dump(out.console, s.found, s.options)) << out.text();
+  EXPECT_NE(out.text().find("Dump successful (PARTIAL"), std::string::npos) << out.text();
+  EXPECT_NE(out.text().find("Warning: partial dump"), std::string::npos) << out.text();
+  s.expect_consistent_checksum();
+}
+
+TEST(DumpSession, SparseSaysHowMuchWentToTheDisk) {
+  Session s;
+  s.add_zero_runs();
+  CapturedConsole out;
+  ASSERT_TRUE(run_dump(out.console, s.found, s.options)) << out.text();
+  EXPECT_NE(out.text().find("Writing dump (sparse)"), std::string::npos) << out.text();
+  EXPECT_NE(out.text().find("MB on the disk"), std::string::npos) << out.text();
+  EXPECT_EQ(out.text().find("PARTIAL"), std::string::npos) << out.text();
+  s.expect_consistent_checksum();
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ double now_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-/// Writes `bytes` at `offset` of `disk` whatever the alignment: for direct I/O the blocks at
-/// either end are read, patched and written back whole, so no byte around the patch changes.
+}  // namespace
+
 Result<void> write_patch(util::File& disk, uint64_t offset, std::span<const std::byte> bytes,
                          util::AlignedBuffer& block) {
   const uint64_t a = disk.direct_io_alignment();
@@ -38,7 +38,6 @@ Result<void> write_patch(util::File& disk, uint64_t offset, std::span<const std:
   return util::write_all(disk, span, begin);
 }
 
-/// Recomputes the checksum of the partition's first page and stores it in the superblock.
 Result<void> update_checksum(util::File& disk, const ondisk::DumpDisk& target,
                              util::AlignedBuffer& block) {
   auto sum = ondisk::compute_dump_checksum(disk, target.superblock);
@@ -48,8 +47,6 @@ Result<void> update_checksum(util::File& disk, const ondisk::DumpDisk& target,
   return write_patch(disk, target.superblock_offset + ondisk::kDumpSuperblockCsumOffset, field,
                      block);
 }
-
-}  // namespace
 
 Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::File& disk,
                              const ondisk::DumpDisk& target, const DumpHooks& hooks,
@@ -146,7 +143,11 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
     }
     return std::unexpected(err);
   }
-  return DumpStats{done, now_seconds() - t0};
+  DumpStats stats;
+  stats.bytes = done;
+  stats.seconds = now_seconds() - t0;
+  stats.memory = done;
+  return stats;
 }
 
 }  // namespace zk::dumper

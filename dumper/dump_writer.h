@@ -12,6 +12,7 @@
 
 #include "dumper/copy_plan.h"
 #include "ondisk/dump_disk.h"
+#include "util/aligned_buffer.h"
 #include "util/error.h"
 #include "util/file.h"
 
@@ -27,9 +28,23 @@ struct DumpHooks {
 };
 
 struct DumpStats {
-  uint64_t bytes = 0;
+  uint64_t bytes = 0;        ///< bytes written into the dump area (headers and data)
   double seconds = 0;
+  uint64_t memory = 0;       ///< bytes of memory the dump describes
+  unsigned segments = 0;     ///< PT_LOAD program headers (sparse dumps)
+  bool sparse = false;
+  bool partial = false;      ///< the dump area ran out: the dump holds a prefix of memory
 };
+
+/// Writes `bytes` at `offset` of `disk` whatever the alignment: for direct I/O the blocks at
+/// either end are read, patched and written back whole, so no byte around the patch changes.
+/// `block` is scratch of at least two alignment blocks.
+Result<void> write_patch(util::File& disk, uint64_t offset, std::span<const std::byte> bytes,
+                         util::AlignedBuffer& block);
+
+/// Recomputes the checksum of the partition's first page and stores it in the superblock.
+Result<void> update_checksum(util::File& disk, const ondisk::DumpDisk& target,
+                             util::AlignedBuffer& block);
 
 /// Copies `vmcore` (of `plan.total_bytes` bytes) into the dump area of `target` on `disk`.
 /// Preconditions checked here, before the first write: the partition is still the dump tool's

@@ -116,6 +116,7 @@ int run_init(const InitOptions& o) {
         so.vmcore_path = roots.proc + "/vmcore";
         so.zcore = zcore;
         so.progress_interval_s = params.progress_interval_s;
+        so.sparse = params.sparse;
         ok = run_dump(c, *disk, so);
       }
     }

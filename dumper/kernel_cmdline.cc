@@ -39,6 +39,9 @@ DumperParams parse_kernel_cmdline(std::string_view cmdline) {
       set_clamped(value, 1u, 3600u, p.disk_timeout_s);
     } else if (key == "zfcpdump.progress") {
       set_clamped(value, 1u, 3600u, p.progress_interval_s);
+    } else if (key == "zfcpdump.sparse") {
+      if (value == "0") p.sparse = false;
+      else if (value == "1") p.sparse = true;
     } else if (key == "scsi_mod.scan") {
       p.manual_scsi_scan = value == "manual";
     }

@@ -20,6 +20,7 @@ struct DumperParams {
   unsigned disk_timeout_s = 120;         ///< zfcpdump.disk_timeout=SECONDS
   unsigned progress_interval_s = 10;     ///< zfcpdump.progress=SECONDS
   bool manual_scsi_scan = false;         ///< scsi_mod.scan=manual was given
+  bool sparse = true;                    ///< zfcpdump.sparse=0|1: zero runs left out of the file
 };
 
 /// Parses a command line; unknown words are ignored, malformed values of known ones keep the

@@ -56,3 +56,19 @@ TEST(DumperParams, ConfigFileThenCommandLine) {
 
 }  // namespace
 }  // namespace zk::dumper
+
+namespace zk::dumper {
+namespace {
+
+TEST(KernelCmdline, SparseByDefaultOffWithZero) {
+  EXPECT_TRUE(parse_kernel_cmdline("root=/dev/ram0").sparse);
+  EXPECT_FALSE(parse_kernel_cmdline("zfcpdump.sparse=0").sparse);
+  EXPECT_TRUE(parse_kernel_cmdline("zfcpdump.sparse=0 zfcpdump.sparse=1").sparse);
+  EXPECT_TRUE(parse_kernel_cmdline("zfcpdump.sparse=no").sparse);  // garbage keeps the default
+  // The ramdisk's baked-in default comes through the same words; the command line wins.
+  EXPECT_FALSE(parse_dumper_params("zfcpdump.sparse=0\n", "").sparse);
+  EXPECT_TRUE(parse_dumper_params("zfcpdump.sparse=0\n", "zfcpdump.sparse=1").sparse);
+}
+
+}  // namespace
+}  // namespace zk::dumper

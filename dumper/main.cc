@@ -43,6 +43,8 @@ constexpr const char kUsage[] =
     "  --zcore DIR            a directory standing in for debugfs zcore (hsa, reipl)\n"
     "  --progress SECONDS     progress line interval (default 10)\n"
     "  --buffer-size SIZE     copy buffer size (default 1M, a multiple of 4K)\n"
+    "  --sparse 0|1           1 (default): leave zero memory out of the file (sparse ELF,\n"
+    "                         partial when the dump area runs out); 0: copy every byte\n"
     "  --debug N              verbosity 1 to 6, like dump_debug=N (default 1)\n"
     "  --system-root DIR      run the ramdisk's job against DIR/sys, DIR/proc and DIR/dev\n"
     "                         (a test tree) without mounting anything or ending the system\n"
@@ -77,7 +79,8 @@ int host_mode(int argc, char** argv) {
       std::printf("zfcpdump-dumper %s\n", ZK_VERSION);
       return 0;
     } else if (a == "--vmcore" || a == "--disk" || a == "--zcore" || a == "--system-root" ||
-               a == "--hsa-size" || a == "--progress" || a == "--debug" || a == "--buffer-size") {
+               a == "--hsa-size" || a == "--progress" || a == "--debug" || a == "--buffer-size" ||
+               a == "--sparse") {
       const char* v = value(argv[i]);
       if (!v) return usage_error("option %s needs a value", argv[i]);
       if (a == "--vmcore") vmcore = v;
@@ -93,6 +96,10 @@ int host_mode(int argc, char** argv) {
         if (!s || *s == 0 || *s % 4096 || *s > (64u << 20))
           return usage_error("invalid --buffer-size '%s' (a multiple of 4K up to 64M)", v);
         so.buffer_size = static_cast<size_t>(*s);
+      } else if (a == "--sparse") {
+        if (std::string_view(v) != "0" && std::string_view(v) != "1")
+          return usage_error("invalid --sparse '%s' (0 or 1)", v);
+        so.sparse = std::string_view(v) == "1";
       } else if (a == "--progress") {
         auto s = util::parse_u64(v);
         if (!s || *s == 0 || *s > 3600) return usage_error("invalid --progress '%s' (1 to 3600)", v);

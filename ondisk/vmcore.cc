@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "ondisk/bytes.h"
 #include "util/strings.h"
 
 namespace zk::ondisk {
@@ -266,6 +267,44 @@ std::string note_type_name(const std::string& owner, uint32_t type) {
   }
   return name ? util::format("%s (%s 0x%x)", name, owner.c_str(), type)
               : util::format("note %s 0x%x", owner.c_str(), type);
+}
+
+}  // namespace zk::ondisk
+
+namespace zk::ondisk {
+
+Result<void> encode_core_headers(std::span<const std::byte> source_header,
+                                 const std::vector<CoreSegment>& segments, std::span<std::byte> out) {
+  if (source_header.size() < kElf64HeaderSize)
+    return fail("internal: the source ELF header is shorter than 64 bytes");
+  if (segments.size() >= 0xffff)
+    return fail(util::format("%zu program headers exceed what e_phnum can count", segments.size()));
+  const size_t need = kElf64HeaderSize + segments.size() * kElf64PhdrSize;
+  if (out.size() < need)
+    return fail(util::format("internal: %zu program headers need %zu bytes, the header area has %zu",
+                             segments.size(), need, out.size()));
+  std::memcpy(out.data(), source_header.data(), kElf64HeaderSize);
+  store_be<uint64_t>(out, 0x20, kElf64HeaderSize);   // e_phoff
+  store_be<uint64_t>(out, 0x28, 0);                  // e_shoff
+  store_be<uint16_t>(out, 0x34, kElf64HeaderSize);   // e_ehsize
+  store_be<uint16_t>(out, 0x36, kElf64PhdrSize);     // e_phentsize
+  store_be<uint16_t>(out, 0x38, static_cast<uint16_t>(segments.size()));  // e_phnum
+  store_be<uint16_t>(out, 0x3a, 0);                  // e_shentsize
+  store_be<uint16_t>(out, 0x3c, 0);                  // e_shnum
+  store_be<uint16_t>(out, 0x3e, 0);                  // e_shstrndx
+  size_t at = kElf64HeaderSize;
+  for (const auto& s : segments) {
+    store_be<uint32_t>(out, at + 0x00, s.type);
+    store_be<uint32_t>(out, at + 0x04, s.type == PT_LOAD ? (PF_R | PF_W | PF_X) : 0);
+    store_be<uint64_t>(out, at + 0x08, s.offset);
+    store_be<uint64_t>(out, at + 0x10, s.vaddr);
+    store_be<uint64_t>(out, at + 0x18, s.paddr);
+    store_be<uint64_t>(out, at + 0x20, s.filesz);
+    store_be<uint64_t>(out, at + 0x28, s.memsz);
+    store_be<uint64_t>(out, at + 0x30, s.type == PT_LOAD ? 4096 : 0);
+    at += kElf64PhdrSize;
+  }
+  return {};
 }
 
 }  // namespace zk::ondisk

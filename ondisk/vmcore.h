@@ -4,7 +4,9 @@
 /// PT_NOTE segments are read, never the memory, and every count and offset is checked against
 /// the file's size and the limits below before anything is allocated.
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,5 +84,30 @@ Result<std::vector<VmcoreNote>> read_vmcore_notes(util::File& file, const Vmcore
 
 /// The value of `key` in VMCOREINFO text ("KEY=value" lines), empty when absent.
 [[nodiscard]] std::string vmcoreinfo_value(std::string_view text, std::string_view key);
+
+}  // namespace zk::ondisk
+
+namespace zk::ondisk {
+
+/// One program header of a core this project writes (a sparse dump's PT_NOTE and PT_LOADs).
+struct CoreSegment {
+  uint32_t type = 0;     ///< PT_NOTE (4) or PT_LOAD (1)
+  uint64_t offset = 0;   ///< p_offset
+  uint64_t vaddr = 0;
+  uint64_t paddr = 0;
+  uint64_t filesz = 0;   ///< 0 for a zero run: memory that occupies no file space
+  uint64_t memsz = 0;
+};
+
+constexpr size_t kElf64HeaderSize = 64;
+constexpr size_t kElf64PhdrSize = 56;
+
+/// Encodes an s390x ELF64 core header followed by its program headers (at offset 64, where
+/// zgetdump 2.16 reads them whatever e_phoff says) into `out`. The identification, type,
+/// machine, version and flags are taken from `source_header`, the first 64 bytes of the core
+/// being dumped (already checked by read_vmcore); section headers are dropped. Fails when `out`
+/// is too small or there are more segments than e_phnum can count.
+Result<void> encode_core_headers(std::span<const std::byte> source_header,
+                                 const std::vector<CoreSegment>& segments, std::span<std::byte> out);
 
 }  // namespace zk::ondisk

@@ -211,8 +211,10 @@ expect console.log "^  vmcore\\.+: /proc/vmcore, $dump_mb MB *\$" "the vmcore of
 expect console.log "^  kernel\\.+: $release *\$" "the crashed kernel's release"
 expect console.log '^  disk\.+: /dev/sda, partition 1 \(sda1\) *$' "the dump disk found by its zipl record"
 expect console.log '^ +[0-9]+ of +[0-9]+ MB +[0-9.]+% +[0-9.]+ MB/s .*ETA *$' "progress lines"
+# The sparse default counts memory (the vmcore less its headers and notes): $dump_mb MB as well.
 expect console.log "^ +$dump_mb of +$dump_mb MB +100\\.0% " "a progress line at 100%"
-expect console.log "^Dump successful: $dump_mb MB in [0-9.]+ s \\([0-9.]+ MB/s\\) *\$" "the dumper's result"
+expect console.log '^Writing dump \(sparse\): *$' "the sparse default"
+expect console.log "^Dump successful: $dump_mb MB of memory in [0-9.]+ s \\([0-9.]+ MB/s\\), [0-9]+ MB on the disk, [0-9]+ PT_LOADs *\$" "the dumper's result"
 expect console.log '^End action: poweroff *$' "the end action"
 success_line=$(grep -a '^Dump successful' console.log | sed 's/ *$//')
 progress_lines=$(grep -aEc '^ +[0-9]+ of +[0-9]+ MB .*ETA *$' console.log)

@@ -109,11 +109,12 @@ it_ok "a stale checksum under the busy marker does not block the next dump"
 # require a failure whose message matches $4 and an image identical to before.
 refuse() {
   local name=$1 prepare=$2 core=$3 pattern=$4 before after out
+  shift 4  # the rest: more dumper options
   it_step "refusal: $name"
   fresh_disk
   eval "$prepare"
   before=$(sha256sum < disk.img)
-  if out=$(run_dumper --vmcore "$core" --disk disk.img 2>&1); then
+  if out=$(run_dumper --vmcore "$core" --disk disk.img "$@" 2>&1); then
     printf '%s\n' "$out"; it_fail "$name: the dumper did not refuse"
   fi
   printf '%s\n' "$out"
@@ -134,5 +135,26 @@ refuse "a file system over the whole partition (dump tool gone)" \
 refuse "superblock partition size beyond the disk" 'gl_be_put disk.img $(( $(sb_at) + 0x18 )) 8 $((1 << 50))' core 'does not lie on the disk'
 refuse "superblock pointer beyond the disk" 'gl_be_put disk.img $((0x78)) 8 $((1 << 50))' core 'outside the disk'
 "$make_vmcore" --output toolarge --memory $(( dump_size / 1048576 + 1 ))M
-refuse "a vmcore larger than the dump area" ':' toolarge 'Dump too large'
+refuse "a vmcore larger than the dump area (full copy)" ':' toolarge 'Dump too large' --sparse 0
+
+# The sparse default writes what fits as a valid partial dump, inside the dump area.
+it_step "a vmcore larger than the dump area (sparse): a partial dump"
+fresh_disk
+cp disk.img before.img
+out=$(run_dumper --vmcore toolarge --disk disk.img 2>&1) || { printf '%s\n' "$out"; it_fail "the partial dump failed"; }
+printf '%s\n' "$out"
+it_expect_in "$out" '^Dump successful \(PARTIAL' "partial result"
+it_expect_in "$out" '^Warning: partial dump' "partial warning"
+# Outside the dump area only the superblock's checksum field may change (cmp -l counts from 1).
+cmp -n "$part_start" before.img disk.img || it_fail "bytes before the dump area changed"
+area_end=$((part_start + dump_size)) csum_at=$(( $(sb_at) + 0x40 ))
+while read -r at _; do
+  ((area_end + at - 1 >= csum_at && area_end + at - 1 < csum_at + 8)) && continue
+  it_fail "byte $((area_end + at - 1)) behind the dump area changed"
+done < <(cmp -l -i "$area_end" before.img disk.img || true)
+it_csum_consistent disk.img || it_fail "checksum not consistent after a partial dump"
+gl_extract_part disk.img 1 part.bin "$sector"
+info=$(it_zgetdump -i part.bin 2>&1) || { printf '%s\n' "$info"; it_fail "zgetdump -i rejected the partial dump"; }
+printf '%s\n' "$info"
+it_ok "partial dump: inside the dump area, accepted by zgetdump -i"
 echo; echo "PASS: dumper ($flavour) on a real-zipl disk with $sector-byte sectors"

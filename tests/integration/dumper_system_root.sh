@@ -67,12 +67,14 @@ it_expect_in "$out" '^End action: reipl' "end action with zcore present"
   || it_fail "LUN not added"
 [[ $(cat "$root/sys/module/zfcp/parameters/allow_lun_scan") == 0 ]] || it_fail "LUN scan not switched off"
 [[ $(cat "$root/sys/kernel/debug/zcore/hsa") == 0 ]] || it_fail "HSA not released"
-# The plan: HSA ranges first, and they hold exactly the memory below 8 MiB (two segments).
+# The sparse writer's order: the memory below 8 MiB first (two pieces: [0,6M) and [6M,8M)),
+# then the rest; the headers after the HSA release.
 # (The ramdisk job writes for the SCLP console: a blank ends every line.)
-plan=$(grep '^plan:' <<<"$out" | sed 's/ *$//')
-[[ $(grep -c ' HSA$' <<<"$plan") -ge 1 ]] || it_fail "no HSA ranges in the plan"
-[[ $(sed -n 1p <<<"$plan") == *HSA ]] || it_fail "the plan does not start with the HSA ranges"
-[[ $(tail -n1 <<<"$plan") == 'plan: [0x0, +0x1000)' ]] || it_fail "page 0 is not last"
+pieces=$(grep '^sparse: memory' <<<"$out" | sed 's/ *$//')
+[[ $(grep -c ' (HSA)$' <<<"$pieces") -eq 2 ]] || it_fail "not two HSA pieces: $pieces"
+[[ $(sed -n 1,2p <<<"$pieces" | grep -c ' (HSA)$') -eq 2 ]] || it_fail "the HSA pieces are not first"
+order=$(grep -n -e '^HSA released' -e '^writing the headers' <<<"$out" | cut -d: -f2 | cut -c1-11)
+[[ $order == $'HSA release\nwriting the' ]] || it_fail "the headers are not written after the HSA release"
 gl_extract_part "$root/dev/sda" 1 "$IT_TMP/part" 512
 info=$(it_zgetdump -i "$IT_TMP/part" 2>&1) || { printf '%s\n' "$info"; it_fail "zgetdump -i rejected the dump"; }
 it_expect_in "$info" 'UTS kernel release\.+: 6\.1\.0-zk-hsa' "kernel release"

@@ -66,8 +66,9 @@ for dev in "$disk" "${disk}1"; do
   field /tmp/check.out dump_area empty
 done
 
-echo "=== guest: zfcpdump-dumper --vmcore /zk/core --disk $disk"
-zfcpdump-dumper --vmcore /zk/core --disk "$disk" > /tmp/dumper.out 2>&1 || show_fail /tmp/dumper.out "the dumper failed"
+echo "=== guest: zfcpdump-dumper --vmcore /zk/core --disk $disk --sparse 0"
+# The full copy: the host then checks the partition against the core byte for byte.
+zfcpdump-dumper --vmcore /zk/core --disk "$disk" --sparse 0 > /tmp/dumper.out 2>&1 || show_fail /tmp/dumper.out "the dumper failed"
 cat /tmp/dumper.out
 grep -q '^Dump successful' /tmp/dumper.out || fail "no 'Dump successful'"
 grep -q "partition 1 (${name}1)" /tmp/dumper.out || fail "the dumper did not name ${name}1 as its target"

@@ -1,0 +1,47 @@
+#pragma once
+/// Writes a vmcore onto a disk prepared by `zipl -d` as a sparse ELF core, in one pass:
+/// memory that is data goes out as PT_LOADs with p_filesz = p_memsz, zero runs long enough
+/// (SegmentBudget) as PT_LOADs with p_filesz = 0 that take no file space; the layout the stock
+/// readers handle (on-disk-format.md, section 7).
+///
+/// Layout of the dump area: [0, H) the header area (ELF header, program headers up to the cap,
+/// the vmcore's notes), reserved at the start and written last, its first page last of all;
+/// [H, ...) the data, in the order it was read. The protocol of the full copy stays: busy marker
+/// and checksum first, memory below the HSA size first and then the HSA released, the first
+/// page last, the checksum again (also after a failure), fsync. Until the first page is written
+/// the dump area starts with the busy marker, so an interrupted dump never reads as an ELF file.
+///
+/// Zero runs are not written while they are open (the file cursor stays); when a run ends it is
+/// either elided or written after all. When the data would run past the dump area, the dump ends
+/// as a valid partial dump: the headers describe the prefix of memory that was written, and
+/// nothing is written outside the dump area.
+///
+/// Memory: a read and a staging buffer of half `buffer_size` each, and the header area (the
+/// program headers up to the cap and the vmcore's notes), whatever the memory size.
+
+#include <cstdint>
+
+#include "dumper/dump_writer.h"
+#include "ondisk/vmcore.h"
+
+namespace zk::dumper {
+
+struct SparseOptions {
+  unsigned max_loads = 100;     ///< PT_LOAD cap (makedumpfile crashes at about 240)
+  uint64_t hsa_size = 0;        ///< memory below this is copied first, then the HSA released
+  size_t buffer_size = 1u << 20;
+  uint64_t min_zero_run = 16u << 10;  ///< initial threshold of SegmentBudget
+  uint64_t max_notes_bytes = 1u << 20;  ///< the vmcore's notes must fit the header area
+};
+
+/// Dumps `vmcore` (whose headers are `info`) sparsely into the dump area of `target`.
+/// Refuses before writing anything when the partition changed since zipl, or the header area
+/// and one page do not fit the dump area.
+Result<DumpStats> write_sparse_dump(util::File& vmcore, const ondisk::VmcoreInfo& info,
+                                    util::File& disk, const ondisk::DumpDisk& target,
+                                    const DumpHooks& hooks, const SparseOptions& options);
+
+/// Whether `bytes` are all zero; word-wise, stops at the first non-zero word.
+[[nodiscard]] bool all_zero(std::span<const std::byte> bytes);
+
+}  // namespace zk::dumper
