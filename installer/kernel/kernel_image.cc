@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <optional>
 
-#include "util/atomic_file.h"
 #include "util/fd.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::kernel {
