@@ -1,9 +1,9 @@
 #include "ondisk/elf_ident.h"
 
-#include <gtest/gtest.h>
-
 #include <array>
 #include <cstddef>
+
+#include <gtest/gtest.h>
 
 namespace zk::ondisk {
 namespace {

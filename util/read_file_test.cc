@@ -1,10 +1,11 @@
 #include "util/read_file.h"
 
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 #include "util/atomic_file.h"
