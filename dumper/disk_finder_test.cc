@@ -1,5 +1,5 @@
 // The zfcp and sysfs paths of the disk finder, against a sysfs tree the test builds: a named
-// test double, since no emulator provides zfcp (emulation.md). The "device nodes" in the tree
+// test double, since no emulator provides zfcp (QEMU has no FCP adapter). The "device nodes" in the tree
 // are disk image files, which the finder opens like block devices.
 #include "dumper/disk_finder.h"
 

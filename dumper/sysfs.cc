@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <span>
 
 #include "util/fd.h"
+#include "util/read_file.h"
 
 namespace zk::dumper {
 
@@ -16,13 +18,10 @@ Result<std::string> read_text(const std::string& path, size_t limit) {
   std::string out(limit, '\0');
   size_t got = 0;
   while (got < limit) {
-    const ssize_t n = ::read(fd.get(), out.data() + got, limit - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno(errno, "read " + path);
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
+    auto n = util::read_retrying(fd.get(), std::span(out).subspan(got), path);
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) break;
+    got += *n;
   }
   out.resize(got);
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();

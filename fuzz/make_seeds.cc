@@ -35,7 +35,7 @@
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_one.h"
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace fs = std::filesystem;
 

@@ -2,7 +2,7 @@
 
 #include <cerrno>
 
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer {

@@ -22,6 +22,17 @@ template <class T>
   return value;
 }
 
+/// Reads a little-endian unsigned integer of sizeof(T) bytes at `offset`, for the few foreign
+/// formats we only recognise (an x86 boot sector, an xz header); same contract as load_be.
+template <class T>
+[[nodiscard]] constexpr T load_le(std::span<const std::byte> bytes, size_t offset) {
+  if (offset > bytes.size() || bytes.size() - offset < sizeof(T)) std::abort();
+  T value = 0;
+  for (size_t i = sizeof(T); i-- > 0;)
+    value = static_cast<T>((value << 8) | static_cast<T>(bytes[offset + i]));
+  return value;
+}
+
 /// Writes `value` big-endian at `offset`; same contract as load_be.
 template <class T>
 constexpr void store_be(std::span<std::byte> bytes, size_t offset, T value) {

@@ -1,6 +1,6 @@
 #include "ondisk/dumper_identity.h"
 
-#include "util/atomic_file.h"  // util::read_file
+#include "util/read_file.h"
 
 namespace zk::ondisk {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 /// zipl's SCSI master boot record (LBA 0 of the whole disk) with its boot_info, the program
 /// table it points to, and the component header of a dump program. Layouts and values are in
-/// shared/reference/on-disk-format.md, section 3.
+/// docs/on-disk-format.md.
 
 #include <cstdint>
 #include <span>

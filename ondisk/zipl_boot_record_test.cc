@@ -16,7 +16,7 @@ TEST(ScsiMbr, RoundTripsBigEndian) {
   m.boot_info = {1, 1, 2, 1, 0x1122334455667788ull};
   std::vector<std::byte> lba0(512);
   encode_scsi_mbr(m, lba0);
-  // Byte positions from on-disk-format.md.
+  // Byte positions from docs/on-disk-format.md.
   EXPECT_TRUE(has_magic(lba0, 0, "zIPL"));
   EXPECT_EQ(lba0[0x10], std::byte{0x01});
   EXPECT_EQ(lba0[0x17], std::byte{0x08});

@@ -76,23 +76,4 @@ Result<void> write_file_atomically(const std::string& path, std::string_view dat
   return f->commit();
 }
 
-Result<std::string> read_file(const std::string& path, size_t limit) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return fail_errno(errno, "open " + path);
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno(errno, "read " + path);
-    }
-    if (n == 0) break;
-    if (out.size() + static_cast<size_t>(n) > limit)
-      return fail(format("%s is larger than %zu bytes", path.c_str(), limit));
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
 }  // namespace zk::util

@@ -53,7 +53,4 @@ class AtomicFile {
 Result<void> write_file_atomically(const std::string& path, std::string_view data,
                                    unsigned mode = 0644);
 
-/// Reads a whole (small) file; files over `limit` bytes are an error, not an allocation.
-Result<std::string> read_file(const std::string& path, size_t limit);
-
 }  // namespace zk::util

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "tests/support/temp_dir.h"
+#include "util/read_file.h"
 
 namespace zk::util {
 namespace {
@@ -44,15 +45,6 @@ TEST(AtomicFile, DestroyedWithoutCommitLeavesNothing) {
     ++entries;
   }
   EXPECT_EQ(entries, 1u);
-}
-
-TEST(ReadFile, Limit) {
-  testsupport::TempDir dir;
-  const auto path = dir.file("big");
-  ASSERT_TRUE(write_file_atomically(path, std::string(1000, 'x')));
-  EXPECT_FALSE(read_file(path, 999));
-  EXPECT_TRUE(read_file(path, 1000));
-  EXPECT_FALSE(read_file(dir.file("missing"), 10));
 }
 
 }  // namespace

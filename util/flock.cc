@@ -1,5 +1,6 @@
 #include "util/flock.h"
 
+#include <fcntl.h>
 #include <sys/file.h>
 
 #include <cerrno>
@@ -16,6 +17,14 @@ Result<void> flock_exclusive(int fd, std::chrono::milliseconds patience) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return {};
+}
+
+Result<LockFile> LockFile::acquire(const std::string& path, std::chrono::milliseconds patience) {
+  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.valid()) return fail_errno(errno, "open lock file " + path);
+  if (auto locked = flock_exclusive(fd.get(), patience); !locked)
+    return fail_errno(locked.error().errnum, "lock " + path);
+  return LockFile(std::move(fd));
 }
 
 }  // namespace zk::util

@@ -36,5 +36,25 @@ TEST(FlockExclusive, BadDescriptorIsAnError) {
   EXPECT_EQ(r.error().errnum, EBADF);
 }
 
+TEST(LockFile, SecondHolderWaitsUntilTheFirstIsGone) {
+  testsupport::TempDir dir;
+  const std::string path = dir.path() + "/entry.lock";
+  auto first = LockFile::acquire(path, milliseconds(0));
+  ASSERT_TRUE(first) << first.error().message;
+  auto busy = LockFile::acquire(path, milliseconds(200));
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().errnum, EWOULDBLOCK);
+  EXPECT_NE(busy.error().message.find(path), std::string::npos);
+  { LockFile gone = std::move(*first); }  // the first holder releases the lock
+  EXPECT_TRUE(LockFile::acquire(path, milliseconds(0)));
+}
+
+TEST(LockFile, UncreatableLockFileIsAnErrorNamingIt) {
+  auto r = LockFile::acquire("/nonexistent-zk-dir/x.lock", milliseconds(0));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().errnum, ENOENT);
+  EXPECT_NE(r.error().message.find("/nonexistent-zk-dir/x.lock"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace zk::util

@@ -7,7 +7,8 @@
 
 
 #include "tests/support/temp_dir.h"
-#include "util/atomic_file.h"
+#include "util/fd.h"
+#include "util/read_file.h"
 
 namespace zk::util {
 namespace {

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 #ifndef ZK_DATADIR

@@ -7,7 +7,7 @@
 
 #include "installer/disk/test_tree.h"
 #include "tests/support/temp_dir.h"
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace zk::installer::disk {
 namespace {

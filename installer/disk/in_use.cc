@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "util/atomic_file.h"
 #include "util/fd.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::disk {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::disk {

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace zk::installer::disk {
 namespace {

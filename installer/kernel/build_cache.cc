@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "util/sha256.h"
 #include "util/strings.h"
 

@@ -1,14 +1,21 @@
 #include "installer/kernel/cached_build.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "installer/kernel/build_cache.h"
-#include "installer/kernel/file_lock.h"
 #include "installer/kernel/kernel_config.h"
 #include "installer/kernel/source_tree.h"
-#include "util/atomic_file.h"
+#include "util/flock.h"
+#include "util/read_file.h"
 
 namespace zk::installer::kernel {
+
+namespace {
+/// How long a build waits for another process building the same cache entry: a kernel build on
+/// a slow machine takes an hour or more, but a holder that never finishes must not hang us.
+constexpr auto kBuildLockPatience = std::chrono::hours(4);
+}  // namespace
 
 namespace fs = std::filesystem;
 
@@ -46,7 +53,7 @@ Result<CachedBuild> build_or_reuse(const CachedBuildRequest& request) {
     out.from_cache = true;
     return out;
   }
-  auto lock = FileLock::acquire(out.entry_dir + ".lock");
+  auto lock = util::LockFile::acquire(out.entry_dir + ".lock", kBuildLockPatience);
   if (!lock) return std::unexpected(lock.error());
   if (auto hit = find_cached_build(out.entry_dir, request.target)) {  // built while we waited
     out.artifacts = *hit;

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "tests/support/temp_dir.h"
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace zk::installer::kernel::testing {
 

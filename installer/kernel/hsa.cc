@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::kernel {

@@ -10,7 +10,8 @@
 
 namespace zk::installer::kernel {
 
-/// The HSA size of z14 and older machines, and what zfcpdump.rst documents.
+/// The HSA size of z14 and older machines, and what the kernel's
+/// Documentation/arch/s390/zfcpdump.rst documents.
 inline constexpr uint64_t kDefaultHsaBytes = 32ull << 20;
 
 /// Where an HSA size came from, for messages.

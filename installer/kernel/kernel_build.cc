@@ -10,9 +10,9 @@
 #include <map>
 
 #include "installer/kernel/kernel_config.h"
-#include "util/process.h"
-#include "util/atomic_file.h"
 #include "util/fd.h"
+#include "util/process.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::kernel {

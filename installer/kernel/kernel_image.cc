@@ -6,9 +6,12 @@
 
 #include <cerrno>
 #include <optional>
+#include <span>
 
-#include "util/atomic_file.h"
+#include "ondisk/bytes.h"
+#include "ondisk/elf_ident.h"
 #include "util/fd.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::kernel {
@@ -25,20 +28,20 @@ constexpr size_t kTrailerSize = 32;
 constexpr uint64_t kTrailerMagic = 0x000000207a49504cull;  // length 0x20, "zIPL"
 constexpr size_t kMaxVersionLength = 512;
 
+std::span<const std::byte> bytes_of(std::string_view b) {
+  return std::as_bytes(std::span(b.data(), b.size()));
+}
 uint32_t be32(std::string_view b, size_t off) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(b[off + i]);
-  return v;
+  return ondisk::load_be<uint32_t>(bytes_of(b), off);
 }
 uint64_t be64(std::string_view b, size_t off) {
-  return (static_cast<uint64_t>(be32(b, off)) << 32) | be32(b, off + 4);
+  return ondisk::load_be<uint64_t>(bytes_of(b), off);
 }
 uint16_t le16(std::string_view b, size_t off) {
-  return static_cast<uint16_t>(static_cast<unsigned char>(b[off]) |
-                               (static_cast<unsigned char>(b[off + 1]) << 8));
+  return ondisk::load_le<uint16_t>(bytes_of(b), off);
 }
 uint32_t le32(std::string_view b, size_t off) {
-  return static_cast<uint32_t>(le16(b, off)) | (static_cast<uint32_t>(le16(b, off + 2)) << 16);
+  return ondisk::load_le<uint32_t>(bytes_of(b), off);
 }
 
 /// CRC-32 (IEEE, reflected), for validating an xz stream header; a few bytes only.
@@ -90,12 +93,9 @@ std::optional<std::pair<unsigned, unsigned>> major_minor(std::string_view releas
 }
 
 Result<void> refuse_foreign(std::string_view b, const std::string& name) {
-  if (b.size() >= 20 && b.substr(0, 4) == "\x7f" "ELF") {
-    const bool big = b[5] == 2;
-    const unsigned machine = big ? (static_cast<unsigned>(static_cast<unsigned char>(b[18])) << 8) |
-                                       static_cast<unsigned char>(b[19])
-                                 : le16(b, 18);
-    if (machine == 22)  // EM_S390
+  if (auto elf = ondisk::identify_elf(bytes_of(b))) {
+    const unsigned machine = elf->machine;
+    if (machine == ondisk::kElfMachineS390)
       return fail(name + " is an s390 ELF file (a vmlinux?), not a boot image: zipl needs "
                          "arch/s390/boot/bzImage (installed as vmlinuz), not vmlinux");
     return fail(util::format("%s is an ELF file for machine %u, not an s390 kernel boot image",

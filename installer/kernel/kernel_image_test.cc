@@ -10,7 +10,7 @@
 #include "installer/kernel/test_paths.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace zk::installer::kernel {
 namespace {

@@ -4,11 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 
-#include "installer/kernel/file_lock.h"
+#include "util/flock.h"
 #include "util/process.h"
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 #include "util/sha256.h"
 #include "util/strings.h"
 
@@ -20,6 +21,9 @@ using util::RunOptions;
 namespace fs = std::filesystem;
 
 namespace {
+/// How long an unpacking waits for another process unpacking the same tarball (minutes at most
+/// on a slow disk); a holder that never finishes must not hang us.
+constexpr auto kUnpackLockPatience = std::chrono::minutes(30);
 
 /// The value of `NAME = value` in the Makefile's header lines; nullopt when absent.
 std::optional<std::string> makefile_var(std::string_view text, std::string_view name) {
@@ -82,7 +86,7 @@ Result<SourceTree> unpack_source_tarball(const std::string& tar_path, const std:
   std::error_code ec;
   fs::create_directories(cache_dir, ec);
   if (ec) return fail_errno(ec.value(), "create " + cache_dir);
-  auto lock = FileLock::acquire(dest + ".lock");
+  auto lock = util::LockFile::acquire(dest + ".lock", kUnpackLockPatience);
   if (!lock) return std::unexpected(lock.error());
 
   // The one top-level directory with a Makefile (the layout every kernel tarball has).

@@ -9,7 +9,8 @@ struct Requirement {
   const char* why;
 };
 
-// What the dump kernel needs, and why (on-disk-format.md section 5, zfcpdump.rst).
+// What the dump kernel needs, and why (the kernel's Documentation/arch/s390/zfcpdump.rst, and
+// docs/dump-protocol.md for what the dumper reads from it).
 constexpr Requirement kRequired[] = {
     {"CONFIG_CRASH_DUMP",
      "a zfcpdump kernel needs it: it provides /proc/vmcore and makes the kernel recognise a dump IPL"},

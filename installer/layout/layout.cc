@@ -11,6 +11,7 @@
 
 #include "util/atomic_file.h"
 #include "util/fd.h"
+#include "util/read_file.h"
 #include "util/sha256.h"
 #include "util/strings.h"
 
@@ -28,14 +29,10 @@ Result<bool> install_file(const std::string& from, const std::string& to, const 
   if (!in.valid()) return fail_errno(errno, "open " + from);
   char buf[1 << 16];
   for (;;) {
-    const ssize_t n = ::read(in.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_errno(errno, "read " + from);
-    }
-    if (n == 0) break;
-    if (auto r = out->write(std::string_view(buf, static_cast<size_t>(n))); !r)
-      return std::unexpected(r.error());
+    auto n = util::read_retrying(in.get(), buf, from);
+    if (!n) return std::unexpected(n.error());
+    if (*n == 0) break;
+    if (auto r = out->write(std::string_view(buf, *n)); !r) return std::unexpected(r.error());
   }
   if (auto r = out->commit(); !r) return std::unexpected(r.error());
   // The copy must be what was hashed: a file that changed under us is an error.

@@ -7,6 +7,7 @@
 
 #include "tests/support/temp_dir.h"
 #include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace zk::installer::layout {
 namespace {

@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "util/atomic_file.h"
 #include "util/posix_file.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::system {

@@ -9,8 +9,8 @@
 #include "installer/disk/disk_lock.h"
 #include "installer/disk/partition_wait.h"
 #include "installer/disk/stable_path.h"
-#include "util/atomic_file.h"
 #include "util/posix_file.h"
+#include "util/read_file.h"
 #include "util/strings.h"
 
 namespace zk::installer::system {

@@ -88,7 +88,7 @@ gl_fixture() {
 }
 
 # gl_check_zipl_disk IMG SECTOR: on the host, check what the real zipl wrote to IMG (a disk
-# with the dump tool on partition 1) against on-disk-format.md: the dump boot record at LBA 0,
+# with the dump tool on partition 1) against docs/on-disk-format.md: the dump boot record at LBA 0,
 # the dump superblock it points to, and that superblock against the partition table. Prints
 # "part_start part_size dump_size" (bytes). Cheap, independent of zgetdump.
 gl_check_zipl_disk() {

@@ -35,7 +35,7 @@ TEST(DebianKernel, ConfigIsRefusedNamingCrashDump) {
   ASSERT_TRUE(config.has_value()) << config.error().describe();
   ASSERT_NE(config->value("CONFIG_CRASH_DUMP"), nullptr);
   EXPECT_EQ(config->value("CONFIG_CRASH_DUMP")->kind, ConfigValue::Kind::kNotSet)
-      << "emulation.md: Debian's s390x kernels are built without CRASH_DUMP";
+      << "Debian's s390x kernels are built without CRASH_DUMP";
 
   const ConfigCheck check = check_zfcpdump_config(*config, "CONFIG_RD_GZIP");
   std::cout << path << ":\n";

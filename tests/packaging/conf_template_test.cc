@@ -8,7 +8,7 @@
 #include "installer/config.h"
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
-#include "util/atomic_file.h"
+#include "util/read_file.h"
 
 namespace zk::installer {
 namespace {
