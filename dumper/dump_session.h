@@ -9,6 +9,7 @@
 
 #include "dumper/console.h"
 #include "dumper/disk_finder.h"
+#include "dumper/sparse_writer.h"
 #include "dumper/zcore.h"
 #include "util/posix_file.h"  // util::OpenMode
 
@@ -23,7 +24,7 @@ struct SessionOptions {
   /// Sparse dump (zero runs take no disk space, partial when the area runs out); false: the full
   /// copy of every byte of the vmcore (zfcpdump.sparse=0, host mode's --sparse 0).
   bool sparse = true;
-  unsigned max_loads = 100;         ///< PT_LOAD cap of a sparse dump
+  unsigned max_loads = SparseOptions{}.max_loads;  ///< PT_LOAD cap of a sparse dump
   /// Opens the vmcore (kRead) and the disk (kReadWriteDirect); empty: util::PosixFile::open.
   /// The seam through which the fault matrix test makes any one I/O call of a dump fail.
   std::function<Result<std::unique_ptr<util::File>>(const std::string& path, util::OpenMode mode)>

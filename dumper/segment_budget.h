@@ -1,7 +1,8 @@
 #pragma once
 /// Decides which zero runs of memory a sparse dump leaves out of the file, keeping the number
-/// of PT_LOAD program headers under a cap whatever the memory size (makedumpfile 1.7.2 crashes
-/// on about 240 program headers; on-disk-format.md, section 7).
+/// of PT_LOAD program headers under a cap whatever the memory size (the header area is reserved
+/// before the data, so its size must be known; docs/on-disk-format.md, "The dump in the dump
+/// area").
 ///
 /// One pass, no lookahead: a zero run is offered once its length is known. Eliding it costs
 /// extra program headers (`cost`); the budget of extra headers is released in proportion to the
