@@ -54,10 +54,11 @@ int usage(const char* why) {
 }
 
 void print_layout(const zk::ondisk::DumpSuperblock& sb, uint64_t superblock_offset) {
-  std::printf("part_start=%llu part_size=%llu dump_offset=%llu dump_size=%llu superblock_offset=%llu\n",
-              static_cast<ull>(sb.part_start), static_cast<ull>(sb.part_size),
-              static_cast<ull>(sb.dump_offset), static_cast<ull>(sb.dump_size),
-              static_cast<ull>(superblock_offset));
+  std::printf(
+      "part_start=%llu part_size=%llu dump_offset=%llu dump_size=%llu superblock_offset=%llu\n",
+      static_cast<ull>(sb.part_start), static_cast<ull>(sb.part_size),
+      static_cast<ull>(sb.dump_offset), static_cast<ull>(sb.dump_size),
+      static_cast<ull>(superblock_offset));
 }
 
 bool read_layout(const std::string& image, DumpDisk& out) {
@@ -76,7 +77,8 @@ bool read_layout(const std::string& image, DumpDisk& out) {
 }
 
 bool pwrite_all(int fd, const void* data, size_t size, uint64_t offset, const std::string& what) {
-  if (::pwrite(fd, data, size, static_cast<off_t>(offset)) == static_cast<ssize_t>(size)) return true;
+  if (::pwrite(fd, data, size, static_cast<off_t>(offset)) == static_cast<ssize_t>(size))
+    return true;
   std::fprintf(stderr, "zk-bench-disk: writing %s at %llu: %s\n", what.c_str(),
                static_cast<ull>(offset), std::strerror(errno));
   return false;

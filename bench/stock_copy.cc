@@ -33,7 +33,8 @@ bool copy(int in, int out, uint64_t from, uint64_t length, uint64_t disk_offset)
     const size_t want = length < kBufferSize ? static_cast<size_t>(length) : kBufferSize;
     const ssize_t got = ::read(in, buffer, want);
     if (got <= 0) {
-      std::fprintf(stderr, "read: %s\n", got == 0 ? "unexpected end of file" : std::strerror(errno));
+      std::fprintf(stderr, "read: %s\n",
+                   got == 0 ? "unexpected end of file" : std::strerror(errno));
       return false;
     }
     const ssize_t put = ::write(out, buffer, static_cast<size_t>(got));

@@ -20,7 +20,7 @@ namespace zk::dumper {
 struct CopyRange {
   uint64_t offset = 0;  ///< file offset in the vmcore = offset in the dump area
   uint64_t length = 0;
-  bool hsa = false;     ///< part of step 1
+  bool hsa = false;  ///< part of step 1
 };
 
 struct CopyPlan {

@@ -1,8 +1,8 @@
 #include "dumper/copy_plan.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include <gtest/gtest.h>
 
 namespace zk::dumper {
 namespace {
@@ -56,8 +56,8 @@ TEST(CopyPlan, UnalignedSegmentsAreRoundedOut) {
   auto p = plan_copy(25000, loads, 4096);
   expect_covers_once(p, 25000);
   ASSERT_EQ(p.hsa_ranges, 1u);
-  EXPECT_EQ(p.ranges[0].offset, 4096u);   // 5000 rounded down
-  EXPECT_EQ(p.ranges[0].length, 8192u);   // 5000 + 4096 rounded up to 12288
+  EXPECT_EQ(p.ranges[0].offset, 4096u);  // 5000 rounded down
+  EXPECT_EQ(p.ranges[0].length, 8192u);  // 5000 + 4096 rounded up to 12288
   for (const auto& r : p.ranges) {
     EXPECT_EQ(r.offset % 4096, 0u);
     if (r.offset + r.length != 25000) {

@@ -72,7 +72,8 @@ Result<std::string> device_node(const SystemRoots& roots, const std::string& nam
   if (!devno) return std::unexpected(devno.error());
   const auto colon = devno->find(':');
   auto major = util::parse_u64(devno->substr(0, colon));
-  auto minor = colon == std::string::npos ? std::nullopt : util::parse_u64(devno->substr(colon + 1));
+  auto minor =
+      colon == std::string::npos ? std::nullopt : util::parse_u64(devno->substr(colon + 1));
   if (!major || !minor) return fail("unexpected device number \"" + *devno + "\" for " + name);
   if (::mknod(path.c_str(), S_IFBLK | 0600,
               makedev(static_cast<unsigned>(*major), static_cast<unsigned>(*minor))) != 0 &&
@@ -104,7 +105,8 @@ class ScsiScan {
     if (scan_files_.empty()) return false;
     const bool last = next_ == kTargets;
     const std::string what = last ? std::string("- - -") : util::format("- %u -", next_);
-    const std::string which = last ? std::string("the remaining targets") : "target " + std::to_string(next_);
+    const std::string which =
+        last ? std::string("the remaining targets") : "target " + std::to_string(next_);
     std::erase_if(scan_files_, [&](const std::string& f) {
       if (o.log) o.log(3, "scanning SCSI " + which + " of " + f);
       return !write_text(f, what) || last;
@@ -156,8 +158,8 @@ Result<void> bring_fcp_online(const SystemRoots& roots, const FcpIpl& ipl,
   }
   const std::string unit_add = dev + "/" + ipl.wwpn + "/unit_add";
   trace("adding LUN " + ipl.lun);
-  if (auto r = write_text(unit_add, ipl.lun); !r && r.error().errnum != EEXIST &&
-                                               r.error().errnum != EINVAL)
+  if (auto r = write_text(unit_add, ipl.lun);
+      !r && r.error().errnum != EEXIST && r.error().errnum != EINVAL)
     return r;
   return {};
 }
@@ -192,10 +194,11 @@ Result<FoundDisk> probe_dump_disk(const std::string& name, const std::string& pa
   ondisk::PartitionTable table{ondisk::LabelType::kDos, partitions};
   auto part = ondisk::find_dump_partition(table, dd->superblock);
   if (!part)
-    return fail(util::format("%s: the dump superblock names a partition at byte %llu of %llu "
-                             "bytes, which is not a partition of this disk",
-                             path.c_str(), static_cast<unsigned long long>(dd->superblock.part_start),
-                             static_cast<unsigned long long>(dd->superblock.part_size)));
+    return fail(
+        util::format("%s: the dump superblock names a partition at byte %llu of %llu "
+                     "bytes, which is not a partition of this disk",
+                     path.c_str(), static_cast<unsigned long long>(dd->superblock.part_start),
+                     static_cast<unsigned long long>(dd->superblock.part_size)));
   if (part->number < 1 || part->number > 15)
     return fail(util::format("%s: dump partition %u is outside 1..15", path.c_str(), part->number));
   return FoundDisk{name, path, part->number, *dd};

@@ -20,9 +20,9 @@ namespace zk::dumper {
 
 /// The dump device the machine was IPLed with (/sys/firmware/ipl/*).
 struct FcpIpl {
-  std::string device;    ///< FCP device bus id, "0.0.1700"
-  std::string wwpn;      ///< "0x5005076303004104"
-  std::string lun;       ///< "0x4010400000000000"
+  std::string device;  ///< FCP device bus id, "0.0.1700"
+  std::string wwpn;    ///< "0x5005076303004104"
+  std::string lun;     ///< "0x4010400000000000"
   std::string bootprog;
 };
 
@@ -41,9 +41,9 @@ Result<std::vector<ondisk::Partition>> sysfs_partitions(const SystemRoots& roots
 
 /// A dump disk that passed every check that can be made before writing.
 struct FoundDisk {
-  std::string name;         ///< "sda"
-  std::string path;         ///< "/dev/sda"
-  unsigned partition = 0;   ///< 1..15
+  std::string name;        ///< "sda"
+  std::string path;        ///< "/dev/sda"
+  unsigned partition = 0;  ///< 1..15
   ondisk::DumpDisk dump;
 };
 
@@ -56,7 +56,7 @@ struct FindOptions {
   unsigned timeout_s = 120;
   bool manual_scsi_scan = false;  ///< trigger the SCSI host scan at once
   std::function<void(int level, const std::string&)> log;
-  std::function<double()> clock;   ///< monotonic seconds
+  std::function<double()> clock;  ///< monotonic seconds
   std::function<void(double)> sleep;
 };
 

@@ -1,12 +1,13 @@
 // The zfcp and sysfs paths of the disk finder, against a sysfs tree the test builds: a named
-// test double, since no emulator provides zfcp (QEMU has no FCP adapter). The "device nodes" in the tree
-// are disk image files, which the finder opens like block devices.
+// test double, since no emulator provides zfcp (QEMU has no FCP adapter). The "device nodes" in the
+// tree are disk image files, which the finder opens like block devices.
 #include "dumper/disk_finder.h"
 
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "dumper/sysfs.h"
 #include "tests/support/synthetic_dump_disk.h"
@@ -28,7 +29,8 @@ void put(const std::string& path, const std::string& text) {
 class SysfsTree {
  public:
   testsupport::TempDir dir;
-  SystemRoots roots{dir.file("sys"), dir.file("proc"), dir.file("dev"), dir.file("sys/kernel/debug")};
+  SystemRoots roots{dir.file("sys"), dir.file("proc"), dir.file("dev"),
+                    dir.file("sys/kernel/debug")};
 
   SysfsTree() {
     fs::create_directories(roots.dev);

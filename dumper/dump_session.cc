@@ -35,8 +35,10 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
   if (!info) return failed(c, info.error().describe());
   const auto& sb = found.dump.superblock;
   c.say("Dump source:");
-  c.say("  vmcore....: %s, %llu MB", o.vmcore_path.c_str(), static_cast<ull>(info->file_size >> 20));
-  c.say("  kernel....: %s", info->os_release.empty() ? "(no VMCOREINFO)" : info->os_release.c_str());
+  c.say("  vmcore....: %s, %llu MB", o.vmcore_path.c_str(),
+        static_cast<ull>(info->file_size >> 20));
+  c.say("  kernel....: %s",
+        info->os_release.empty() ? "(no VMCOREINFO)" : info->os_release.c_str());
   c.say("  memory....: %llu MB in %zu ranges, %u CPUs", static_cast<ull>(info->memory_size >> 20),
         info->loads.size(), info->cpu_count);
   for (const auto& w : info->warnings) c.say("Warning: the vmcore's %s", w.c_str());
@@ -69,11 +71,11 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
     hsa_released = true;
     if (auto r = o.zcore->release_hsa(); !r)
       c.say("Warning: releasing the HSA failed: %s", r.error().describe().c_str());
-    else
-      c.print(2, "HSA released");
+    else c.print(2, "HSA released");
   };
-  Progress progress(o.progress_interval_s, [&](const std::string& line) { c.say("%s", line.c_str()); },
-                    monotonic_seconds);
+  Progress progress(
+      o.progress_interval_s, [&](const std::string& line) { c.say("%s", line.c_str()); },
+      monotonic_seconds);
   DumpHooks hooks;
   hooks.release_hsa = release;
   hooks.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
@@ -91,13 +93,15 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
   }
   release();  // when no PT_LOAD lay in the HSA, or the copy stopped before
   if (!stats) return failed(c, stats.error().describe());
-  const double rate = stats->seconds > 0 ? static_cast<double>(stats->memory) / 1048576.0 / stats->seconds : 0;
+  const double rate =
+      stats->seconds > 0 ? static_cast<double>(stats->memory) / 1048576.0 / stats->seconds : 0;
   if (stats->sparse) {
-    c.say("Dump successful%s: %llu MB of memory in %.1f s (%.1f MB/s), %llu MB on the disk, "
-          "%u PT_LOADs",
-          stats->partial ? " (PARTIAL: the dump area is full)" : "",
-          static_cast<ull>(stats->memory >> 20), stats->seconds, rate,
-          static_cast<ull>(stats->bytes >> 20), stats->segments);
+    c.say(
+        "Dump successful%s: %llu MB of memory in %.1f s (%.1f MB/s), %llu MB on the disk, "
+        "%u PT_LOADs",
+        stats->partial ? " (PARTIAL: the dump area is full)" : "",
+        static_cast<ull>(stats->memory >> 20), stats->seconds, rate,
+        static_cast<ull>(stats->bytes >> 20), stats->segments);
     if (stats->partial)
       c.say("Warning: partial dump: %llu of %llu MB of memory are in the dump",
             static_cast<ull>(stats->memory >> 20), static_cast<ull>(info->memory_size >> 20));

@@ -17,8 +17,8 @@ namespace zk::dumper {
 
 struct SessionOptions {
   std::string vmcore_path = "/proc/vmcore";
-  std::optional<Zcore> zcore;       ///< HSA handling; nullopt: none (kdump, host mode)
-  uint64_t hsa_size_override = 0;   ///< host mode's --hsa-size (plans as if there were an HSA)
+  std::optional<Zcore> zcore;      ///< HSA handling; nullopt: none (kdump, host mode)
+  uint64_t hsa_size_override = 0;  ///< host mode's --hsa-size (plans as if there were an HSA)
   double progress_interval_s = 10;
   size_t buffer_size = 1u << 20;
   /// Sparse dump (zero runs take no disk space, partial when the area runs out); false: the full

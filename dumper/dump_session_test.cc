@@ -1,6 +1,5 @@
 #include "dumper/dump_session.h"
 
-#include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -9,11 +8,13 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "ondisk/vmcore.h"
 #include "tests/support/faulty_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
-#include "ondisk/vmcore.h"
 #include "util/posix_file.h"
 
 namespace zk::dumper {
@@ -71,11 +72,12 @@ struct Session {
 
   /// Routes every file the dump opens through a FaultyFile of `plan`.
   void inject(FaultPlan& plan) {
-    options.open_file = [&plan](const std::string& path, util::OpenMode mode)
-        -> Result<std::unique_ptr<util::File>> {
+    options.open_file = [&plan](const std::string& path,
+                                util::OpenMode mode) -> Result<std::unique_ptr<util::File>> {
       auto f = util::PosixFile::open(path, mode);
       if (!f) return std::unexpected(f.error());
-      return std::unique_ptr<util::File>(std::make_unique<testsupport::FaultyFile>(std::move(*f), plan));
+      return std::unique_ptr<util::File>(
+          std::make_unique<testsupport::FaultyFile>(std::move(*f), plan));
     };
   }
 
@@ -88,7 +90,8 @@ struct Session {
     std::vector<char> zeros(1 << 20, 0);
     testsupport::poke(core_path, info->loads[0].offset + (3 << 19), zeros.data(), zeros.size());
     const auto& second = info->loads[1];
-    testsupport::poke(core_path, second.offset + second.filesz - (64 << 10), zeros.data(), 64 << 10);
+    testsupport::poke(core_path, second.offset + second.filesz - (64 << 10), zeros.data(),
+                      64 << 10);
   }
 
   void expect_consistent_checksum() const {
@@ -128,8 +131,8 @@ void run_fault_matrix(Setup&& setup, uint64_t dump_size = 0) {
   ASSERT_GT(calls, 10u);
   for (Fault fault : {Fault::kEio, Fault::kEnospc, Fault::kShortWrite}) {
     for (uint64_t at = 0; at < calls; ++at) {
-      SCOPED_TRACE(testing::Message() << "fault " << static_cast<int>(fault) << " at call " << at
-                                      << " of " << calls);
+      SCOPED_TRACE(testing::Message()
+                   << "fault " << static_cast<int>(fault) << " at call " << at << " of " << calls);
       Session s(dump_size);
       setup(s);
       const auto& sb = s.made.superblock;
@@ -159,7 +162,8 @@ void run_fault_matrix(Setup&& setup, uint64_t dump_size = 0) {
 
       s.expect_consistent_checksum();
       const auto now_after = testsupport::peek(s.disk_path, area_end, disk_end - area_end);
-      const size_t csum_at = s.made.superblock_offset + ondisk::kDumpSuperblockCsumOffset - area_end;
+      const size_t csum_at =
+          s.made.superblock_offset + ondisk::kDumpSuperblockCsumOffset - area_end;
       std::memcpy(after_area.data() + csum_at, now_after.data() + csum_at, 8);
       EXPECT_TRUE(after_area == now_after) << "bytes behind the dump area changed";
       EXPECT_TRUE(before_area == testsupport::peek(s.disk_path, 0, sb.part_start))

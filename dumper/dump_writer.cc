@@ -58,18 +58,20 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
 
   // Refusals: nothing has been written yet.
   if (!target.usable_for_dump())
-    return fail(util::format("Checksum wrong, the partition changed since zipl prepared it "
-                             "(superblock 0x%08llx, partition 0x%08x): refusing to overwrite it",
-                             static_cast<ull>(sb.csum), target.checksum_now));
+    return fail(
+        util::format("Checksum wrong, the partition changed since zipl prepared it "
+                     "(superblock 0x%08llx, partition 0x%08x): refusing to overwrite it",
+                     static_cast<ull>(sb.csum), target.checksum_now));
   if (plan.total_bytes > sb.dump_size)
-    return fail(util::format("Dump too large: the vmcore has %llu bytes (%s), the dump area "
-                             "%llu bytes (%s)",
-                             static_cast<ull>(plan.total_bytes),
-                             util::human_size(plan.total_bytes).c_str(),
-                             static_cast<ull>(sb.dump_size), util::human_size(sb.dump_size).c_str()));
+    return fail(
+        util::format("Dump too large: the vmcore has %llu bytes (%s), the dump area "
+                     "%llu bytes (%s)",
+                     static_cast<ull>(plan.total_bytes), util::human_size(plan.total_bytes).c_str(),
+                     static_cast<ull>(sb.dump_size), util::human_size(sb.dump_size).c_str()));
   const size_t align = std::max<size_t>(disk.direct_io_alignment(), 512);
   if (buffer_size == 0 || buffer_size % align != 0)
-    return fail(util::format("internal: buffer size %zu is not a multiple of %zu", buffer_size, align));
+    return fail(
+        util::format("internal: buffer size %zu is not a multiple of %zu", buffer_size, align));
   util::AlignedBuffer buffer(buffer_size, std::max<size_t>(align, 4096));
   // Scratch for partial blocks: the superblock and the last, partial block of the dump.
   util::AlignedBuffer block(std::max<size_t>(2 * align, 8192), std::max<size_t>(align, 4096));

@@ -28,12 +28,12 @@ struct DumpHooks {
 };
 
 struct DumpStats {
-  uint64_t bytes = 0;        ///< bytes written into the dump area (headers and data)
+  uint64_t bytes = 0;  ///< bytes written into the dump area (headers and data)
   double seconds = 0;
-  uint64_t memory = 0;       ///< bytes of memory the dump describes
-  unsigned segments = 0;     ///< PT_LOAD program headers (sparse dumps)
+  uint64_t memory = 0;    ///< bytes of memory the dump describes
+  unsigned segments = 0;  ///< PT_LOAD program headers (sparse dumps)
   bool sparse = false;
-  bool partial = false;      ///< the dump area ran out: the dump holds a prefix of memory
+  bool partial = false;  ///< the dump area ran out: the dump holds a prefix of memory
 };
 
 /// Writes `bytes` at `offset` of `disk` whatever the alignment: for direct I/O the blocks at
@@ -48,8 +48,8 @@ Result<void> update_checksum(util::File& disk, const ondisk::DumpDisk& target,
 
 /// Copies `vmcore` (of `plan.total_bytes` bytes) into the dump area of `target` on `disk`.
 /// Preconditions checked here, before the first write: the partition is still the dump tool's
-/// (DumpDisk::usable_for_dump), and the vmcore fits the dump area. `buffer_size` is a multiple of the
-/// disk's direct-I/O alignment (1 MiB by default).
+/// (DumpDisk::usable_for_dump), and the vmcore fits the dump area. `buffer_size` is a multiple of
+/// the disk's direct-I/O alignment (1 MiB by default).
 Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::File& disk,
                              const ondisk::DumpDisk& target, const DumpHooks& hooks,
                              size_t buffer_size = 1u << 20);

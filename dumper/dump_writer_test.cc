@@ -1,10 +1,10 @@
 #include "dumper/dump_writer.h"
 
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <filesystem>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
@@ -14,12 +14,13 @@
 namespace zk::dumper {
 namespace {
 
-
 /// Records the disk offset of every write, for checking the order of the protocol.
 class RecordingFile final : public util::File {
  public:
   explicit RecordingFile(util::File& base) : base_(base) {}
-  Result<size_t> read_at(std::span<std::byte> b, uint64_t o) override { return base_.read_at(b, o); }
+  Result<size_t> read_at(std::span<std::byte> b, uint64_t o) override {
+    return base_.read_at(b, o);
+  }
   Result<size_t> write_at(std::span<const std::byte> b, uint64_t o) override {
     writes.push_back({o, b.size()});
     return base_.write_at(b, o);
@@ -100,7 +101,8 @@ TEST(DumpWriter, UnalignedCoreSizeKeepsTheBytesAfterIt) {
   auto after = testsupport::peek(fx.disk_path, end, 8);
   EXPECT_EQ(std::memcmp(after.data(), canary, 8), 0);
   auto core = testsupport::peek(fx.core_path, 0, fx.info.file_size);
-  EXPECT_TRUE(core == testsupport::peek(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size));
+  EXPECT_TRUE(core ==
+              testsupport::peek(fx.disk_path, fx.made.superblock.part_start, fx.info.file_size));
 }
 
 TEST(DumpWriter, ProtocolOrder) {

@@ -37,7 +37,8 @@ void ensure_console() {
 }
 
 void end(Console& c, EndAction action, const Zcore& zcore, bool real) {
-  if (action == EndAction::kAuto) action = zcore.can_reipl() ? EndAction::kReipl : EndAction::kPowerOff;
+  if (action == EndAction::kAuto)
+    action = zcore.can_reipl() ? EndAction::kReipl : EndAction::kPowerOff;
   c.say("End action: %s", end_action_name(action));
   if (!real) return;
   ::sync();
@@ -67,8 +68,8 @@ int run_init(const InitOptions& o) {
   // parameters and the operator's SCP data) overrides them word by word.
   auto baked = read_text(roots.etc + "/zfcpdump.conf", 16384);
   auto cmdline = read_text(roots.proc + "/cmdline", 65536);
-  const DumperParams params = parse_dumper_params(baked ? *baked : std::string(),
-                                                  cmdline ? *cmdline : std::string());
+  const DumperParams params =
+      parse_dumper_params(baked ? *baked : std::string(), cmdline ? *cmdline : std::string());
   Console c(1, true);
   c.set_level(params.debug_level);
   c.say("%s", kDumperIdentity);
@@ -94,7 +95,8 @@ int run_init(const InitOptions& o) {
   } else {
     bool setup_ok = true;
     if (fcp) {
-      auto r = bring_fcp_online(roots, *fcp, [&](const std::string& s) { c.print(2, "%s", s.c_str()); });
+      auto r =
+          bring_fcp_online(roots, *fcp, [&](const std::string& s) { c.print(2, "%s", s.c_str()); });
       if (!r) {
         c.say("Dump failed: %s", r.error().describe().c_str());
         setup_ok = false;

@@ -19,10 +19,12 @@ DumperParams parse_kernel_cmdline(std::string_view cmdline) {
   DumperParams p;
   size_t pos = 0;
   while (pos < cmdline.size()) {
-    while (pos < cmdline.size() && (cmdline[pos] == ' ' || cmdline[pos] == '\n' || cmdline[pos] == '\t'))
+    while (pos < cmdline.size() &&
+           (cmdline[pos] == ' ' || cmdline[pos] == '\n' || cmdline[pos] == '\t'))
       ++pos;
     size_t end = pos;
-    while (end < cmdline.size() && cmdline[end] != ' ' && cmdline[end] != '\n' && cmdline[end] != '\t')
+    while (end < cmdline.size() && cmdline[end] != ' ' && cmdline[end] != '\n' &&
+           cmdline[end] != '\t')
       ++end;
     std::string_view word = cmdline.substr(pos, end - pos);
     pos = end;
@@ -51,11 +53,12 @@ DumperParams parse_kernel_cmdline(std::string_view cmdline) {
 
 DumperParams parse_dumper_params(std::string_view config_text, std::string_view cmdline) {
   std::string words;
-  (void)util::for_each_content_line(config_text, [&words](unsigned, std::string_view line) -> Result<void> {
-    words += line;
-    words += ' ';
-    return {};
-  });
+  (void)util::for_each_content_line(config_text,
+                                    [&words](unsigned, std::string_view line) -> Result<void> {
+                                      words += line;
+                                      words += ' ';
+                                      return {};
+                                    });
   words += cmdline;
   return parse_kernel_cmdline(words);
 }

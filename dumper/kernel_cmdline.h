@@ -8,19 +8,19 @@
 namespace zk::dumper {
 
 enum class EndAction {
-  kAuto,      ///< re-IPL through zcore when it is there, else power off
+  kAuto,  ///< re-IPL through zcore when it is there, else power off
   kReipl,
   kPowerOff,
   kHalt,
 };
 
 struct DumperParams {
-  int debug_level = 1;                   ///< dump_debug=1..6
-  EndAction action = EndAction::kAuto;   ///< zfcpdump.action=reipl|poweroff|halt
-  unsigned disk_timeout_s = 120;         ///< zfcpdump.disk_timeout=SECONDS
-  unsigned progress_interval_s = 10;     ///< zfcpdump.progress=SECONDS
-  bool manual_scsi_scan = false;         ///< scsi_mod.scan=manual was given
-  bool sparse = true;                    ///< zfcpdump.sparse=0|1: zero runs left out of the file
+  int debug_level = 1;                  ///< dump_debug=1..6
+  EndAction action = EndAction::kAuto;  ///< zfcpdump.action=reipl|poweroff|halt
+  unsigned disk_timeout_s = 120;        ///< zfcpdump.disk_timeout=SECONDS
+  unsigned progress_interval_s = 10;    ///< zfcpdump.progress=SECONDS
+  bool manual_scsi_scan = false;        ///< scsi_mod.scan=manual was given
+  bool sparse = true;                   ///< zfcpdump.sparse=0|1: zero runs left out of the file
 };
 
 /// Parses a command line; unknown words are ignored, malformed values of known ones keep the

@@ -27,8 +27,9 @@ TEST(KernelCmdline, KnownParameters) {
 }
 
 TEST(KernelCmdline, ClampsAndIgnoresGarbage) {
-  auto p = parse_kernel_cmdline("dump_debug=99 zfcpdump.disk_timeout=0 zfcpdump.action=explode "
-                                "zfcpdump.progress=x =foo dump_debug");
+  auto p = parse_kernel_cmdline(
+      "dump_debug=99 zfcpdump.disk_timeout=0 zfcpdump.action=explode "
+      "zfcpdump.progress=x =foo dump_debug");
   EXPECT_EQ(p.debug_level, 6);
   EXPECT_EQ(p.disk_timeout_s, 1u);
   EXPECT_EQ(p.action, EndAction::kAuto);
@@ -43,11 +44,12 @@ namespace zk::dumper {
 namespace {
 
 TEST(DumperParams, ConfigFileThenCommandLine) {
-  auto p = parse_dumper_params("# baked in by zfcpdump-install ramdisk\n"
-                               "# dump_debug=6 would be ignored here\n"
-                               "dump_debug=3 zfcpdump.action=halt\n"
-                               "zfcpdump.disk_timeout=40\n",
-                               "root=/dev/ram0 zfcpdump.action=poweroff");
+  auto p = parse_dumper_params(
+      "# baked in by zfcpdump-install ramdisk\n"
+      "# dump_debug=6 would be ignored here\n"
+      "dump_debug=3 zfcpdump.action=halt\n"
+      "zfcpdump.disk_timeout=40\n",
+      "root=/dev/ram0 zfcpdump.action=poweroff");
   EXPECT_EQ(p.debug_level, 3);
   EXPECT_EQ(p.action, EndAction::kPowerOff);  // the command line wins
   EXPECT_EQ(p.disk_timeout_s, 40u);

@@ -102,7 +102,8 @@ int host_mode(int argc, char** argv) {
         so.sparse = std::string_view(v) == "1";
       } else if (a == "--progress") {
         auto s = util::parse_u64(v);
-        if (!s || *s == 0 || *s > 3600) return usage_error("invalid --progress '%s' (1 to 3600)", v);
+        if (!s || *s == 0 || *s > 3600)
+          return usage_error("invalid --progress '%s' (1 to 3600)", v);
         so.progress_interval_s = static_cast<double>(*s);
       } else {
         auto s = util::parse_u64(v);

@@ -1,8 +1,8 @@
 #include "dumper/progress.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace zk::dumper {
 namespace {

@@ -45,7 +45,7 @@ uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 /// A contiguous stretch of memory: one PT_LOAD of the vmcore, or the part of one below or
 /// above the HSA size.
 struct Piece {
-  uint64_t src = 0;     ///< file offset in the vmcore
+  uint64_t src = 0;  ///< file offset in the vmcore
   uint64_t paddr = 0;
   uint64_t vaddr = 0;
   uint64_t filesz = 0;  ///< bytes in the vmcore; [filesz, memsz) is zero without being read
@@ -78,7 +78,12 @@ class SparseWriter {
  public:
   SparseWriter(util::File& vmcore, const ondisk::VmcoreInfo& info, util::File& disk,
                const ondisk::DumpDisk& target, const DumpHooks& hooks, const SparseOptions& o)
-      : vmcore_(vmcore), info_(info), disk_(disk), target_(target), hooks_(hooks), o_(o),
+      : vmcore_(vmcore),
+        info_(info),
+        disk_(disk),
+        target_(target),
+        hooks_(hooks),
+        o_(o),
         pieces_(plan_pieces(info.loads, o.hsa_size)),
         budget_(o.max_loads, static_cast<unsigned>(std::min<size_t>(pieces_.size(), 1u << 30)),
                 info.memory_size, o.min_zero_run) {}
@@ -108,10 +113,10 @@ class SparseWriter {
   std::vector<Piece> pieces_;
   SegmentBudget budget_;
 
-  uint64_t base_ = 0;     ///< disk offset of the dump area
-  uint64_t area_ = 0;     ///< bytes of the dump area
+  uint64_t base_ = 0;  ///< disk offset of the dump area
+  uint64_t area_ = 0;  ///< bytes of the dump area
   size_t align_ = 512;
-  size_t page_ = 4096;    ///< padding unit of data runs: whole direct-I/O blocks
+  size_t page_ = 4096;  ///< padding unit of data runs: whole direct-I/O blocks
   uint64_t header_size_ = 0;
   uint64_t notes_at_ = 0;
   std::optional<util::AlignedBuffer> read_, stage_, block_, header_;
@@ -120,7 +125,7 @@ class SparseWriter {
   uint64_t written_end_ = 0;  ///< dump-area offset up to which data is on the disk
   bool stop_ = false;
   bool partial_ = false;
-  uint64_t progress_ = 0;   ///< bytes of memory processed
+  uint64_t progress_ = 0;  ///< bytes of memory processed
 
   std::vector<ondisk::CoreSegment> loads_;
   bool run_open_ = false;
@@ -132,16 +137,19 @@ Result<void> SparseWriter::prepare_headers() {
   uint64_t notes = 0;
   for (const auto& [off, size] : info_.note_segments) notes += size;
   if (notes > o_.max_notes_bytes)
-    return fail(util::format("the vmcore's notes (%llu bytes) exceed the %llu bytes a sparse dump's "
-                             "header area holds",
-                             static_cast<ull>(notes), static_cast<ull>(o_.max_notes_bytes)));
-  const uint64_t phdrs = info_.note_segments.size() + std::max<size_t>(o_.max_loads, pieces_.size());
+    return fail(
+        util::format("the vmcore's notes (%llu bytes) exceed the %llu bytes a sparse dump's "
+                     "header area holds",
+                     static_cast<ull>(notes), static_cast<ull>(o_.max_notes_bytes)));
+  const uint64_t phdrs =
+      info_.note_segments.size() + std::max<size_t>(o_.max_loads, pieces_.size());
   notes_at_ = round_up(ondisk::kElf64HeaderSize + phdrs * ondisk::kElf64PhdrSize, 8);
   header_size_ = round_up(notes_at_ + notes, page_);
   if (header_size_ + page_ > area_)
-    return fail(util::format("the dump area (%llu bytes) cannot hold the headers of a sparse dump "
-                             "(%llu bytes) and one page",
-                             static_cast<ull>(area_), static_cast<ull>(header_size_)));
+    return fail(
+        util::format("the dump area (%llu bytes) cannot hold the headers of a sparse dump "
+                     "(%llu bytes) and one page",
+                     static_cast<ull>(area_), static_cast<ull>(header_size_)));
   header_.emplace(static_cast<size_t>(header_size_), page_);
   if (header_->empty()) return fail_errno(ENOMEM, "allocating the header area");
   // Read everything the headers need now, so that a bad vmcore is refused before any write.
@@ -209,7 +217,7 @@ Result<void> SparseWriter::end_zero_run(const Piece& p, uint64_t start, uint64_t
                                         bool at_end) {
   unsigned cost = 1;
   if (!run_open_ && !piece_has_segment_ && at_end) cost = 0;  // the whole piece is zero
-  else if (run_open_ && !at_end) cost = 2;                      // splits a data run
+  else if (run_open_ && !at_end) cost = 2;                    // splits a data run
   if (budget_.elide(length, cost, progress_)) {
     if (auto r = close_run(); !r) return r;
     loads_.push_back({PT_LOAD, cursor(), p.vaddr + start, p.paddr + start, 0, length});
@@ -315,15 +323,17 @@ Result<void> SparseWriter::write_headers() {
 Result<DumpStats> SparseWriter::run() {
   const auto& sb = target_.superblock;
   if (!target_.usable_for_dump())
-    return fail(util::format("Checksum wrong, the partition changed since zipl prepared it "
-                             "(superblock 0x%08llx, partition 0x%08x): refusing to overwrite it",
-                             static_cast<ull>(sb.csum), target_.checksum_now));
+    return fail(
+        util::format("Checksum wrong, the partition changed since zipl prepared it "
+                     "(superblock 0x%08llx, partition 0x%08x): refusing to overwrite it",
+                     static_cast<ull>(sb.csum), target_.checksum_now));
   base_ = sb.part_start + sb.dump_offset;
   area_ = sb.dump_size;
   align_ = std::max<size_t>(disk_.direct_io_alignment(), 512);
   page_ = std::max<size_t>(align_, 4096);
   if (o_.buffer_size == 0 || o_.buffer_size % page_ != 0)
-    return fail(util::format("internal: buffer size %zu is not a multiple of %zu", o_.buffer_size, page_));
+    return fail(
+        util::format("internal: buffer size %zu is not a multiple of %zu", o_.buffer_size, page_));
   // The read and the staging buffer share `buffer_size`, so a sparse dump needs no more
   // memory than the full copy.
   const size_t half = std::max<size_t>(page_, o_.buffer_size / 2 / page_ * page_);
@@ -358,8 +368,9 @@ Result<DumpStats> SparseWriter::run() {
     }
     if (auto r = flush(true); !r) return r;
     if (partial_) {
-      trace(1, util::format("the dump area is full after %llu of %llu bytes of memory: partial dump",
-                            static_cast<ull>(progress_), static_cast<ull>(info_.memory_size)));
+      trace(1,
+            util::format("the dump area is full after %llu of %llu bytes of memory: partial dump",
+                         static_cast<ull>(progress_), static_cast<ull>(info_.memory_size)));
       clip_to_written();
     }
     if (auto r = write_headers(); !r) return r;

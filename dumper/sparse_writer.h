@@ -30,9 +30,9 @@ struct SparseOptions {
   /// PT_LOAD cap. The stock readers were measured to work with up to 2001 (no limit found);
   /// 1000 keeps a margin and bounds the header area at 56 KB of program headers.
   unsigned max_loads = 1000;
-  uint64_t hsa_size = 0;        ///< memory below this is copied first, then the HSA released
+  uint64_t hsa_size = 0;  ///< memory below this is copied first, then the HSA released
   size_t buffer_size = 1u << 20;
-  uint64_t min_zero_run = 16u << 10;  ///< initial threshold of SegmentBudget
+  uint64_t min_zero_run = 16u << 10;    ///< initial threshold of SegmentBudget
   uint64_t max_notes_bytes = 1u << 20;  ///< the vmcore's notes must fit the header area
 };
 

@@ -1,11 +1,12 @@
 #include "dumper/sparse_writer.h"
 
 #include <elf.h>
-#include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstring>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "dumper/segment_budget.h"
 #include "ondisk/dump_superblock.h"
@@ -21,7 +22,9 @@ namespace {
 class RecordingFile final : public util::File {
  public:
   explicit RecordingFile(util::File& base) : base_(base) {}
-  Result<size_t> read_at(std::span<std::byte> b, uint64_t o) override { return base_.read_at(b, o); }
+  Result<size_t> read_at(std::span<std::byte> b, uint64_t o) override {
+    return base_.read_at(b, o);
+  }
   Result<size_t> write_at(std::span<const std::byte> b, uint64_t o) override {
     writes.push_back({o, b.size()});
     return base_.write_at(b, o);
@@ -102,7 +105,8 @@ struct Fixture {
   }
   /// The dump area copied into a file of its own, read as a core.
   ondisk::VmcoreInfo dumped() {
-    auto bytes = testsupport::peek(disk_path, made.superblock.part_start, made.superblock.dump_size);
+    auto bytes =
+        testsupport::peek(disk_path, made.superblock.part_start, made.superblock.dump_size);
     {
       std::FILE* out = std::fopen(area_path.c_str(), "wb");
       EXPECT_TRUE(out && std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size());
@@ -117,8 +121,10 @@ struct Fixture {
   void expect_same_memory(const ondisk::VmcoreInfo& d) {
     for (const auto& s : d.loads) {
       auto want = memory_of(core_path, info, s.paddr, s.memsz);
-      ASSERT_EQ(want.size(), s.memsz) << "dump describes memory the core lacks at 0x" << std::hex << s.paddr;
-      EXPECT_TRUE(memory_of(area_path, d, s.paddr, s.memsz) == want) << "at 0x" << std::hex << s.paddr;
+      ASSERT_EQ(want.size(), s.memsz)
+          << "dump describes memory the core lacks at 0x" << std::hex << s.paddr;
+      EXPECT_TRUE(memory_of(area_path, d, s.paddr, s.memsz) == want)
+          << "at 0x" << std::hex << s.paddr;
     }
   }
 };
@@ -135,7 +141,7 @@ TEST(AllZero, FindsANonZeroByteAnywhere) {
 
 TEST(SegmentBudget, StaysWithinTheCapAndRaisesTheThreshold) {
   SegmentBudget b(10, 2, 100 << 20, 16 << 10);
-  EXPECT_TRUE(b.elide(0, 0, 0));  // an all-zero piece costs nothing
+  EXPECT_TRUE(b.elide(0, 0, 0));             // an all-zero piece costs nothing
   EXPECT_FALSE(b.elide(4096, 2, 50 << 20));  // shorter than the threshold
   unsigned accepted = 0;
   for (uint64_t p = 0; p < (100u << 20); p += 1 << 20) accepted += b.elide(1 << 20, 2, p);
@@ -146,10 +152,10 @@ TEST(SegmentBudget, StaysWithinTheCapAndRaisesTheThreshold) {
 
 TEST(SparseWriter, LeavesLongZeroRunsOutAndKeepsMemoryExact) {
   Fixture fx({{0, 8 << 20}, {16 << 20, 4 << 20}});
-  fx.zero(1 << 20, 2 << 20);                    // middle of the first range
-  fx.zero(16 << 20, 256 << 10);                 // start of the second
-  fx.zero((19 << 20), 1 << 20);                 // end of the second
-  fx.zero(5 << 20, 4096);                       // short: written as data
+  fx.zero(1 << 20, 2 << 20);     // middle of the first range
+  fx.zero(16 << 20, 256 << 10);  // start of the second
+  fx.zero((19 << 20), 1 << 20);  // end of the second
+  fx.zero(5 << 20, 4096);        // short: written as data
   auto stats = fx.dump();
   ASSERT_TRUE(stats) << stats.error().describe();
   EXPECT_TRUE(stats->sparse);
@@ -161,7 +167,8 @@ TEST(SparseWriter, LeavesLongZeroRunsOutAndKeepsMemoryExact) {
   unsigned holes = 0;
   for (const auto& s : d.loads) holes += s.filesz == 0;
   EXPECT_EQ(holes, 3u);
-  EXPECT_EQ(d.loads.size(), 2u + 2u + 1u + 1u);  // two ranges, a split, a leading and a trailing hole
+  EXPECT_EQ(d.loads.size(),
+            2u + 2u + 1u + 1u);  // two ranges, a split, a leading and a trailing hole
   EXPECT_EQ(d.note_segments.size(), fx.info.note_segments.size());
   EXPECT_EQ(d.cpu_count, fx.info.cpu_count);
   EXPECT_EQ(d.os_release, fx.info.os_release);
@@ -230,7 +237,7 @@ TEST(SparseWriter, ProtocolOrderWithHsa) {
   const uint64_t base = fx.made.superblock.part_start;
   const uint64_t csum_at = fx.made.superblock_offset + ondisk::kDumpSuperblockCsumOffset;
   ASSERT_GE(disk.writes.size(), 5u);
-  EXPECT_EQ(disk.writes[0].first, base);   // busy marker
+  EXPECT_EQ(disk.writes[0].first, base);  // busy marker
   EXPECT_EQ(disk.writes[1].first, csum_at);
   // The HSA's megabyte is on the disk, behind the header area, before the release.
   ASSERT_GT(writes_at_release, 2u);

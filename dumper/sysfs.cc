@@ -39,7 +39,7 @@ Result<void> write_text(const std::string& path, const std::string& text) {
 }
 
 bool exists(const std::string& path) {
-  struct stat st {};
+  struct stat st{};
   return ::stat(path.c_str(), &st) == 0;
 }
 

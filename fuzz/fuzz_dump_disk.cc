@@ -69,7 +69,8 @@ void check_disk(util::File& disk, std::optional<uint32_t> block_size) {
 
 int fuzz_one(const uint8_t* data, size_t size) {
   std::unique_ptr<util::File> disk;
-  if (fuzz::SparseFile::is_sparse(data, size)) disk = std::make_unique<fuzz::SparseFile>(data, size);
+  if (fuzz::SparseFile::is_sparse(data, size))
+    disk = std::make_unique<fuzz::SparseFile>(data, size);
   else disk = std::make_unique<fuzz::BufferFile>(data, size);
 
   check_disk(*disk, std::nullopt);

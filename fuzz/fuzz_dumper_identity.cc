@@ -26,7 +26,8 @@ bool identity_at(std::string_view bytes, size_t at) {
   size_t n = 0;
   const size_t start = at + kDumperIdentityPrefix.size();
   while (start + n < bytes.size() && allowed(bytes[start + n])) ++n;
-  return n >= 1 && n <= kDumperVersionMaxLength && start + n < bytes.size() && bytes[start + n] == '\0';
+  return n >= 1 && n <= kDumperVersionMaxLength && start + n < bytes.size() &&
+         bytes[start + n] == '\0';
 }
 
 }  // namespace

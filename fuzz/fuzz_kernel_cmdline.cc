@@ -32,7 +32,8 @@ bool same(const DumperParams& a, const DumperParams& b) {
 int fuzz_one(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const size_t nul = input.find('\0');
-  const std::string_view config = nul == std::string_view::npos ? std::string_view{} : input.substr(0, nul);
+  const std::string_view config =
+      nul == std::string_view::npos ? std::string_view{} : input.substr(0, nul);
   const std::string_view cmdline = nul == std::string_view::npos ? input : input.substr(nul + 1);
 
   const DumperParams defaults;

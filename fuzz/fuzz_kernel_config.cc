@@ -25,8 +25,8 @@ int fuzz_one(const uint8_t* data, size_t size) {
     else printed += name + "=" + value.display() + "\n";
   }
   auto again = KernelConfig::parse(printed, "printed.config");
-  FUZZ_CHECK_DETAIL(again.has_value(), "printed config does not parse: " +
-                                           again.error().describe() + "\n" + printed);
+  FUZZ_CHECK_DETAIL(again.has_value(),
+                    "printed config does not parse: " + again.error().describe() + "\n" + printed);
   FUZZ_CHECK(again->options() == c->options());
   return 0;
 }

@@ -76,7 +76,9 @@ void check_accepted(std::string_view b, const KernelImageInfo& info) {
   FUZZ_CHECK(info.size == b.size());
   // Refused: truncated images, ELF files, x86 bzImages, anything without PSW and marker.
   FUZZ_CHECK(b.size() >= kHeaderEnd && b.size() % 4096 == 0);
-  FUZZ_CHECK(b.substr(0, 4) != "\x7f" "ELF");
+  FUZZ_CHECK(b.substr(0, 4) !=
+             "\x7f"
+             "ELF");
   FUZZ_CHECK(!(b[0x1fe] == '\x55' && b[0x1ff] == '\xaa' && b.substr(0x202, 4) == "HdrS"));
   FUZZ_CHECK(be(b, 0, 4) == 0x00080000 && (be(b, 4, 4) & 0x80000000u) != 0);
   FUZZ_CHECK(b.substr(kMarkerOffset, 6) == "S390EP");
@@ -89,12 +91,14 @@ void check_accepted(std::string_view b, const KernelImageInfo& info) {
   } else {
     FUZZ_CHECK(!info.version.empty() && info.version.size() < kMaxVersionLength);
     FUZZ_CHECK(ptr < b.size() && b.size() - ptr > info.version.size());
-    FUZZ_CHECK(b.substr(ptr, info.version.size()) == info.version && b[ptr + info.version.size()] == '\0');
+    FUZZ_CHECK(b.substr(ptr, info.version.size()) == info.version &&
+               b[ptr + info.version.size()] == '\0');
     for (char c : info.version) FUZZ_CHECK(c >= 0x20 && c < 0x7f);
     FUZZ_CHECK(info.release == info.version.substr(0, info.version.find(' ')));
   }
 
-  const std::string_view trailer("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x20zIPL", 32);
+  const std::string_view trailer("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x20zIPL",
+                                 32);
   FUZZ_CHECK(info.secure_boot_trailer == (b.substr(b.size() - 32) == trailer));
   if (version_number(info.release) >= 6001)
     FUZZ_CHECK_DETAIL(info.secure_boot_trailer, "a " + info.release + " image without the trailer");
@@ -107,8 +111,8 @@ void check_accepted(std::string_view b, const KernelImageInfo& info) {
   } else if (!info.release.empty()) {
     FUZZ_CHECK(b.find("Linux version " + info.release + " (") == std::string_view::npos);
   }
-  static constexpr std::array<std::string_view, 8> kKnown = {"", "xz", "gzip", "zstd", "lz4",
-                                                             "lzo", "bzip2", "lzma"};
+  static constexpr std::array<std::string_view, 8> kKnown = {"",    "xz",  "gzip",  "zstd",
+                                                             "lz4", "lzo", "bzip2", "lzma"};
   FUZZ_CHECK(std::find(kKnown.begin(), kKnown.end(), info.compression) != kKnown.end());
 }
 
@@ -125,7 +129,8 @@ std::string as_file(std::string_view bytes) {
   FUZZ_CHECK(::ftruncate(fd, 0) == 0);
   size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    const ssize_t n =
+        ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
     FUZZ_CHECK(n > 0);
     done += static_cast<size_t>(n);
   }

@@ -55,7 +55,8 @@ std::string kernel_escape(std::string_view s) {
 bool same(const std::vector<MountEntry>& a, const std::vector<MountEntry>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (a[i].devnum != b[i].devnum || a[i].mount_point != b[i].mount_point || a[i].source != b[i].source)
+    if (a[i].devnum != b[i].devnum || a[i].mount_point != b[i].mount_point ||
+        a[i].source != b[i].source)
       return false;
   return true;
 }
@@ -77,12 +78,13 @@ void check_mountinfo(std::string_view text) {
     FUZZ_CHECK(!e.devnum.empty() && !e.mount_point.empty() && !e.source.empty());
     FUZZ_CHECK(e.devnum.find_first_of(" \t\n") == std::string::npos);
     // A bind mount's root, optional fields, and a source that looks like a separator.
-    rendered += std::to_string(20 + i) + " 1 " + e.devnum + " /sub " + kernel_escape(e.mount_point) +
-                " rw,relatime shared:" + std::to_string(i + 1) + " master:2 - ext4 " +
-                kernel_escape(e.source) + " rw,errors=remount-ro\n";
+    rendered += std::to_string(20 + i) + " 1 " + e.devnum + " /sub " +
+                kernel_escape(e.mount_point) + " rw,relatime shared:" + std::to_string(i + 1) +
+                " master:2 - ext4 " + kernel_escape(e.source) + " rw,errors=remount-ro\n";
   }
   const auto again = disk::parse_mountinfo(rendered);
-  FUZZ_CHECK_DETAIL(same(entries, again), "written the kernel's way, the entries read differently:\n" + rendered);
+  FUZZ_CHECK_DETAIL(same(entries, again),
+                    "written the kernel's way, the entries read differently:\n" + rendered);
 }
 
 void check_swaps(std::string_view text) {
@@ -106,10 +108,12 @@ void check_swaps(std::string_view text) {
     const std::string path = kernel_escape(s);
     rendered += path + std::string(path.size() < 40 ? 40 - path.size() : 1, ' ') +
                 "partition\t2097148\t0\t-2\n" + path + ".file" +
-                std::string(path.size() + 5 < 40 ? 40 - path.size() - 5 : 1, ' ') + "file\t\t1024\t0\t-3\n";
+                std::string(path.size() + 5 < 40 ? 40 - path.size() - 5 : 1, ' ') +
+                "file\t\t1024\t0\t-3\n";
   }
   const auto again = disk::parse_swaps(rendered);
-  FUZZ_CHECK_DETAIL(again == swaps, "written the kernel's way, the swaps read differently:\n" + rendered);
+  FUZZ_CHECK_DETAIL(again == swaps,
+                    "written the kernel's way, the swaps read differently:\n" + rendered);
 }
 
 }  // namespace

@@ -19,18 +19,18 @@ int fuzz_one(const uint8_t* data, size_t size);
 /// comma-separated list of substrings of "file.cc:LINE: condition") names it: then the input is
 /// abandoned and fuzzing goes on, so that a campaign is not stuck on a finding already reported
 /// (reported once per message on stderr as "FUZZ_CHECK tolerated: ...").
-#define FUZZ_CHECK(cond)                                                \
-  do {                                                                  \
-    if (!(cond)) ::zk::fuzz::check_failed(__FILE__, __LINE__, #cond);   \
+#define FUZZ_CHECK(cond)                                              \
+  do {                                                                \
+    if (!(cond)) ::zk::fuzz::check_failed(__FILE__, __LINE__, #cond); \
   } while (0)
 /// FUZZ_CHECK with an explanation (a std::string expression, evaluated only on failure and
 /// printed only when the failure is not tolerated).
-#define FUZZ_CHECK_DETAIL(cond, detail)                                          \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      const std::string zk_fuzz_detail_ = (detail);                              \
+#define FUZZ_CHECK_DETAIL(cond, detail)                                             \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
+      const std::string zk_fuzz_detail_ = (detail);                                 \
       ::zk::fuzz::check_failed(__FILE__, __LINE__, #cond, zk_fuzz_detail_.c_str()); \
-    }                                                                            \
+    }                                                                               \
   } while (0)
 
 namespace zk::fuzz {

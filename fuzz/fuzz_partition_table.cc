@@ -10,7 +10,8 @@
 int fuzz_one(const uint8_t* data, size_t size) {
   using namespace zk;
   std::unique_ptr<util::File> disk;
-  if (fuzz::SparseFile::is_sparse(data, size)) disk = std::make_unique<fuzz::SparseFile>(data, size);
+  if (fuzz::SparseFile::is_sparse(data, size))
+    disk = std::make_unique<fuzz::SparseFile>(data, size);
   else disk = std::make_unique<fuzz::BufferFile>(data, size);
 
   uint32_t sizes[] = {512, 4096, 1024, 2048, 8192, 65536, 131072, 0, 520, 256};

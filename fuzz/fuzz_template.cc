@@ -95,9 +95,11 @@ int fuzz_one(const uint8_t* data, size_t size) {
 
   auto r = disk::render_template(text, values());
   if (missing) {
-    FUZZ_CHECK_DETAIL(!r.has_value(), "rendered although @" + std::string(missing->key) + "@ has no value");
-    FUZZ_CHECK_DETAIL(r.error().message.find("@" + std::string(missing->key) + "@") != std::string::npos,
-                      r.error().message);
+    FUZZ_CHECK_DETAIL(!r.has_value(),
+                      "rendered although @" + std::string(missing->key) + "@ has no value");
+    FUZZ_CHECK_DETAIL(
+        r.error().message.find("@" + std::string(missing->key) + "@") != std::string::npos,
+        r.error().message);
   } else {
     FUZZ_CHECK_DETAIL(r.has_value(), r.error().describe());
     FUZZ_CHECK(*r == expected);

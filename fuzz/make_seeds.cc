@@ -17,8 +17,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <stdexcept>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,14 +83,15 @@ std::string synthetic_disk(uint32_t sector, Content content, bool gpt) {
     core.memory = {{0, 4096}};
     core.page_align_data = false;
     const std::string core_path = tmp.file("core");
-    if (auto r = ts::write_vmcore(core_path, core); !r) throw std::runtime_error(r.error().describe());
+    if (auto r = ts::write_vmcore(core_path, core); !r)
+      throw std::runtime_error(r.error().describe());
     const std::string bytes = read_all(core_path);
     if (bytes.size() > spec.dump_size) throw std::runtime_error("core too big for the dump area");
     img.replace(spec.part_start, bytes.size(), bytes);
   }
   // The checksum as the dumper leaves it after a dump (zipl's value for the empty disk).
-  auto area = std::as_bytes(std::span(img.data() + spec.part_start + d.superblock.csum_offset,
-                                      d.superblock.csum_size));
+  auto area = std::as_bytes(
+      std::span(img.data() + spec.part_start + d.superblock.csum_offset, d.superblock.csum_size));
   d.superblock.csum = ondisk::cksm(area);
   std::vector<std::byte> sb(ondisk::kDumpSuperblockSize);
   ondisk::encode_dump_superblock(d.superblock, sb);
@@ -161,7 +162,9 @@ std::string sparse_image(const std::string& raw_path, std::string& head) {
 /// The magic a compressor's stream starts with, as kernel_image.cc recognises it.
 std::string_view compressor_magic(const std::string& name) {
   using namespace std::string_view_literals;
-  if (name == "xz") return "\xfd" "7zXZ\0"sv;
+  if (name == "xz")
+    return "\xfd"
+           "7zXZ\0"sv;
   if (name == "gzip") return "\x1f\x8b\x08"sv;
   if (name == "zstd") return "\x28\xb5\x2f\xfd"sv;
   if (name == "lz4") return "\x02\x21\x4c\x18"sv;
@@ -174,8 +177,8 @@ std::string_view compressor_magic(const std::string& name) {
 /// as a sparse image (fuzz/buffer_file.h) of a size that fuzz_kernel_image materializes in full:
 /// the IPL PSW's block, the entry points and parameter area (0x10000-0x10480), the page of the
 /// version string, the "Linux version" strings, the compressed payload's first bytes (when they
-/// lie within the first 256 KiB), and the image's last 32 bytes (the secure-boot trailer) at the end
-/// of the cut-down size. Checked: the cut-down image is accepted with the version, release and
+/// lie within the first 256 KiB), and the image's last 32 bytes (the secure-boot trailer) at the
+/// end of the cut-down size. Checked: the cut-down image is accepted with the version, release and
 /// trailer of the whole one (and its compressor, when the payload is in).
 std::string kernel_image_seed(const std::string& path) {
   namespace kernel = installer::kernel;
@@ -192,7 +195,8 @@ std::string kernel_image_seed(const std::string& path) {
     chunks.emplace_back(pos, 64);
   bool payload = false;
   if (const auto magic = compressor_magic(whole->compression); !magic.empty()) {
-    for (size_t off = 0x10480; off + 64 + 32 <= std::min<uint64_t>(real.size(), kMaxSeedImage); off += 8)
+    for (size_t off = 0x10480; off + 64 + 32 <= std::min<uint64_t>(real.size(), kMaxSeedImage);
+         off += 8)
       if (real.compare(off, magic.size(), magic) == 0) {
         chunks.emplace_back(off, 64);
         payload = true;
@@ -232,7 +236,9 @@ std::string kernel_image_seed(const std::string& path) {
 
 int main(int argc, char** argv) try {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: zk-fuzz-make-seeds CORPUS_DIR [NAME=RAW_DISK_IMAGE | kernel:NAME=IMAGE]...\n");
+    std::fprintf(
+        stderr,
+        "usage: zk-fuzz-make-seeds CORPUS_DIR [NAME=RAW_DISK_IMAGE | kernel:NAME=IMAGE]...\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -279,7 +285,8 @@ int main(int argc, char** argv) try {
   write_all(dir + "/fuzz_manifest/rendered.manifest", installer::layout::render_manifest(m));
   m.kernel_release.clear();
   m.initrd_sha256.clear();
-  write_all(dir + "/fuzz_manifest/rendered-minimal.manifest", installer::layout::render_manifest(m));
+  write_all(dir + "/fuzz_manifest/rendered-minimal.manifest",
+            installer::layout::render_manifest(m));
 
   installer::state::Registry r;
   r.upsert({"/dev/disk/by-id/scsi-36005076303ffd32100000000000020e0", 1, 1048576, 66060288,

@@ -2,11 +2,11 @@
 /// RAII owners of libarchive handles, and the conversion of libarchive's error state into
 /// zk::Error. Internal to zk_initramfs (it includes libarchive's headers).
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <memory>
 #include <string>
+
+#include <archive.h>
+#include <archive_entry.h>
 
 #include "util/error.h"
 

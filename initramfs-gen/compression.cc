@@ -40,5 +40,4 @@ std::string_view compression_name(Compression c) { return known(c).name; }
 
 std::string_view kernel_config_option(Compression c) { return known(c).kernel_option; }
 
-
 }  // namespace zk::initramfs

@@ -30,9 +30,7 @@ TEST(Compression, KernelConfigOptions) {
   EXPECT_EQ(kernel_config_option(Compression::kLz4), "CONFIG_RD_LZ4");
 }
 
-TEST(Compression, DefaultIsGzip) {
-  EXPECT_EQ(kDefaultCompression, Compression::kGzip);
-}
+TEST(Compression, DefaultIsGzip) { EXPECT_EQ(kDefaultCompression, Compression::kGzip); }
 
 }  // namespace
 }  // namespace zk::initramfs

@@ -1,9 +1,9 @@
 // The ramdisk as the real GNU cpio (not libarchive) sees it: an independent reader of newc.
-#include <gtest/gtest.h>
-
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "initramfs-gen/ramdisk_writer.h"
 #include "initramfs-gen/test_ramdisk.h"

@@ -23,10 +23,10 @@ char type_letter(EntryType type) {
 
 std::string utc_time(int64_t seconds) {
   const auto t = static_cast<time_t>(seconds);
-  struct tm tm {};
+  struct tm tm{};
   if (gmtime_r(&t, &tm) == nullptr) return util::format("@%lld", static_cast<long long>(seconds));
-  return util::format("%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return util::format("%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                      tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 }  // namespace
@@ -52,9 +52,8 @@ std::string format_listing(std::span<const RamdiskEntry> entries) {
     const bool device = e.type == EntryType::kCharDevice || e.type == EntryType::kBlockDevice;
     const std::string size = device ? util::format("%u,%u", e.rdev_major, e.rdev_minor)
                                     : util::format("%llu", static_cast<unsigned long long>(e.size));
-    out += util::format("%s %3u %-5u %-5u %10s %s %s", mode_string(e.type, e.mode).c_str(),
-                        e.nlink, e.uid, e.gid, size.c_str(), utc_time(e.mtime).c_str(),
-                        e.path.c_str());
+    out += util::format("%s %3u %-5u %-5u %10s %s %s", mode_string(e.type, e.mode).c_str(), e.nlink,
+                        e.uid, e.gid, size.c_str(), utc_time(e.mtime).c_str(), e.path.c_str());
     if (e.type == EntryType::kSymlink) out += " -> " + e.link_target;
     out += '\n';
   }

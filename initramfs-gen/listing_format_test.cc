@@ -1,10 +1,10 @@
 #include "initramfs-gen/listing_format.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace zk::initramfs {
 namespace {
@@ -31,9 +31,10 @@ TEST(FormatListing, FilesDevicesAndLinks) {
     e.nlink = nlink;
     return e;
   };
-  std::vector<RamdiskEntry> entries{
-      entry("dev", EntryType::kDirectory, 0755, 2), entry("dev/console", EntryType::kCharDevice, 0600, 1),
-      entry("init", EntryType::kRegular, 0755, 1), entry("bin", EntryType::kSymlink, 0777, 1)};
+  std::vector<RamdiskEntry> entries{entry("dev", EntryType::kDirectory, 0755, 2),
+                                    entry("dev/console", EntryType::kCharDevice, 0600, 1),
+                                    entry("init", EntryType::kRegular, 0755, 1),
+                                    entry("bin", EntryType::kSymlink, 0777, 1)};
   entries[1].rdev_major = 5;
   entries[1].rdev_minor = 1;
   entries[2].uid = 1000;

@@ -1,9 +1,9 @@
 #include "initramfs-gen/lz4_legacy_encoder.h"
 
+#include <cerrno>
+
 #include <lz4.h>
 #include <lz4hc.h>
-
-#include <cerrno>
 
 #include "util/strings.h"
 
@@ -38,7 +38,8 @@ Result<void> Lz4LegacyEncoder::flush_block() {
                                 static_cast<int>(pending_.size()), bound, level_);
   if (n <= 0) return fail_errno(ENOMEM, "lz4: compressing a block failed");
   block.resize(static_cast<size_t>(n) + 4);
-  for (int i = 0; i < 4; ++i) block[static_cast<size_t>(i)] = static_cast<std::byte>(static_cast<uint32_t>(n) >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    block[static_cast<size_t>(i)] = static_cast<std::byte>(static_cast<uint32_t>(n) >> (8 * i));
   pending_.clear();
   return output_(block);
 }

@@ -1,8 +1,8 @@
 #include "initramfs-gen/newc_header.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "util/strings.h"
 
@@ -91,7 +91,7 @@ TEST(NewcHeader, ShortInputIsAnError) {
 TEST(NewcHeader, Padding) {
   EXPECT_EQ(newc_padding(0), 0u);
   EXPECT_EQ(newc_padding(1), 3u);
-  EXPECT_EQ(newc_padding(kNewcHeaderSize + 2), 0u);  // "." with its NUL
+  EXPECT_EQ(newc_padding(kNewcHeaderSize + 2), 0u);   // "." with its NUL
   EXPECT_EQ(newc_padding(kNewcHeaderSize + 11), 3u);  // "TRAILER!!!" with its NUL
   EXPECT_EQ(newc_padding(0xffffffffu), 1u);
 }

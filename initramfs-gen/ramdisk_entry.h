@@ -7,7 +7,16 @@
 
 namespace zk::initramfs {
 
-enum class EntryType { kRegular, kDirectory, kSymlink, kCharDevice, kBlockDevice, kFifo, kSocket, kOther };
+enum class EntryType {
+  kRegular,
+  kDirectory,
+  kSymlink,
+  kCharDevice,
+  kBlockDevice,
+  kFifo,
+  kSocket,
+  kOther
+};
 
 struct RamdiskEntry {
   std::string path;  ///< as stored: relative, no leading "/" or "./" in ours ("dev/console")
@@ -15,7 +24,7 @@ struct RamdiskEntry {
   uint32_t mode = 0;  ///< permission bits including setuid/setgid/sticky (07777), no type bits
   uint32_t uid = 0;
   uint32_t gid = 0;
-  uint64_t size = 0;  ///< data bytes (regular files; a symlink's target length)
+  uint64_t size = 0;        ///< data bytes (regular files; a symlink's target length)
   uint32_t rdev_major = 0;  ///< device nodes only
   uint32_t rdev_minor = 0;
   int64_t mtime = 0;

@@ -54,8 +54,9 @@ std::vector<PlannedEntry> plan_ramdisk(const RamdiskSpec& spec, uint64_t dumper_
   plan.push_back(directory("sys", 0555));
   plan.push_back(directory("tmp", 01777));
 
-  std::sort(plan.begin(), plan.end(),
-            [](const PlannedEntry& a, const PlannedEntry& b) { return a.entry.path < b.entry.path; });
+  std::sort(plan.begin(), plan.end(), [](const PlannedEntry& a, const PlannedEntry& b) {
+    return a.entry.path < b.entry.path;
+  });
   uint64_t ino = 1;
   for (auto& p : plan) {
     p.entry.ino = ino++;

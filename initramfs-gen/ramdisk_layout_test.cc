@@ -1,9 +1,9 @@
 #include "initramfs-gen/ramdisk_layout.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace zk::initramfs {
 namespace {
@@ -25,8 +25,8 @@ TEST(RamdiskLayout, WithoutConfig) {
   RamdiskSpec spec;
   spec.mtime = 1700000000;
   const auto plan = plan_ramdisk(spec, 1234);
-  EXPECT_EQ(paths(plan), (std::vector<std::string>{"dev", "dev/console", "dev/null", "init",
-                                                   "proc", "sys", "tmp"}));
+  EXPECT_EQ(paths(plan), (std::vector<std::string>{"dev", "dev/console", "dev/null", "init", "proc",
+                                                   "sys", "tmp"}));
   uint64_t ino = 1;
   for (const auto& p : plan) {
     EXPECT_EQ(p.entry.ino, ino++);
@@ -57,9 +57,9 @@ TEST(RamdiskLayout, ConfigAddsEtc) {
   RamdiskSpec spec;
   spec.config_text = "dump_debug=2\n";
   const auto plan = plan_ramdisk(spec, 10);
-  EXPECT_EQ(paths(plan), (std::vector<std::string>{"dev", "dev/console", "dev/null", "etc",
-                                                   "etc/zfcpdump.conf", "init", "proc", "sys",
-                                                   "tmp"}));
+  EXPECT_EQ(paths(plan),
+            (std::vector<std::string>{"dev", "dev/console", "dev/null", "etc", "etc/zfcpdump.conf",
+                                      "init", "proc", "sys", "tmp"}));
   const auto& conf = plan[4];
   EXPECT_EQ(conf.content, Content::kConfig);
   EXPECT_EQ(conf.entry.mode, 0644u);

@@ -113,12 +113,14 @@ Result<std::vector<RamdiskEntry>> list_ramdisk(const std::string& path) {
     if (auto r = in.read(kNewcHeaderSize, header_bytes, "a member's header"); !r) {
       if (header_at == 0 && r.error().errnum == 0)
         return fail(context + ": not a newc cpio archive (" + r.error().message + ")");
-      return std::unexpected(r.error().wrap(context + util::format(" (after %zu members)", entries.size())));
+      return std::unexpected(
+          r.error().wrap(context + util::format(" (after %zu members)", entries.size())));
     }
     auto h = decode_newc_header(header_bytes);
-    if (!h) return fail(util::format("%s: at byte %llu: %s", context.c_str(),
-                                     static_cast<unsigned long long>(header_at),
-                                     h.error().message.c_str()));
+    if (!h)
+      return fail(util::format("%s: at byte %llu: %s", context.c_str(),
+                               static_cast<unsigned long long>(header_at),
+                               h.error().message.c_str()));
     if (auto r = in.read(h->name_size + newc_padding(kNewcHeaderSize + h->name_size), name_bytes,
                          "a member's name");
         !r)

@@ -1,10 +1,10 @@
 #include "initramfs-gen/ramdisk_lister.h"
 
-#include <gtest/gtest.h>
-
 #include <cerrno>
 #include <fstream>
 #include <map>
+
+#include <gtest/gtest.h>
 
 #include "initramfs-gen/newc_header.h"
 #include "initramfs-gen/ramdisk_layout.h"
@@ -41,7 +41,8 @@ TEST(RamdiskLister, RoundTripsWhatTheWriterWrote) {
 }
 
 TEST(RamdiskLister, ListsSymlinksAndSubdirectoriesFromGnuCpio) {
-  if (!testing::have_tool("cpio") || !testing::have_tool("gzip")) FAIL() << "missing prerequisite (scripts/setup installs it): " << "no GNU cpio";
+  if (!testing::have_tool("cpio") || !testing::have_tool("gzip"))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "no GNU cpio";
   testsupport::TempDir dir;
   const auto tree = dir.file("tree");
   ASSERT_TRUE(testing::run("mkdir -p '" + tree + "/usr/bin' && printf abc > '" + tree +
@@ -64,7 +65,8 @@ TEST(RamdiskLister, ListsSymlinksAndSubdirectoriesFromGnuCpio) {
 /// One newc member as a writer lays it out: header, name, padding, data, padding.
 std::string member(const std::string& name, uint32_t mode, const std::string& data,
                    uint32_t declared_size, uint32_t declared_name_size = 0) {
-  const uint32_t name_size = declared_name_size ? declared_name_size : static_cast<uint32_t>(name.size() + 1);
+  const uint32_t name_size =
+      declared_name_size ? declared_name_size : static_cast<uint32_t>(name.size() + 1);
   std::string m = util::format("070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x", 1u,
                                mode, 0u, 0u, 1u, 0u, declared_size, 0u, 0u, 0u, 0u, name_size, 0u);
   m += name;
@@ -76,17 +78,19 @@ std::string member(const std::string& name, uint32_t mode, const std::string& da
 }
 
 void write_text(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST(RamdiskLister, ReadsChecksummedNewcFromGnuCpio) {
-  if (!testing::have_tool("cpio")) FAIL() << "missing prerequisite (scripts/setup installs it): no GNU cpio";
+  if (!testing::have_tool("cpio"))
+    FAIL() << "missing prerequisite (scripts/setup installs it): no GNU cpio";
   testsupport::TempDir dir;
   const auto tree = dir.file("tree");
   ASSERT_TRUE(testing::run("mkdir -p '" + tree + "/etc' && printf 12345 > '" + tree + "/etc/f'"));
   const auto archive = dir.file("crc.cpio");
-  ASSERT_TRUE(testing::run("cd '" + tree + "' && printf 'etc\\netc/f\\n' | cpio -o -H crc --quiet > '" +
-                           archive + "'"));
+  ASSERT_TRUE(testing::run(
+      "cd '" + tree + "' && printf 'etc\\netc/f\\n' | cpio -o -H crc --quiet > '" + archive + "'"));
   auto listed = list_ramdisk(archive);
   ASSERT_TRUE(listed) << listed.error().describe();
   ASSERT_EQ(listed->size(), 2u);
@@ -98,11 +102,13 @@ TEST(RamdiskLister, ReadsChecksummedNewcFromGnuCpio) {
 // header's name size decided what libarchive allocated. Now it is refused for what it is.
 TEST(RamdiskLister, DeclaredNameSizeBeyondPathMaxIsRefused) {
   testsupport::TempDir dir;
-  write_text(dir.file("a.cpio"), member("init", 0100755, "x", 1) + member("dev", 040755, "", 0, 0x22222222u));
+  write_text(dir.file("a.cpio"),
+             member("init", 0100755, "x", 1) + member("dev", 040755, "", 0, 0x22222222u));
   auto listed = list_ramdisk(dir.file("a.cpio"));
   ASSERT_FALSE(listed);
   EXPECT_NE(listed.error().message.find("PATH_MAX"), std::string::npos) << listed.error().message;
-  EXPECT_NE(listed.error().message.find("at byte 120"), std::string::npos) << listed.error().message;
+  EXPECT_NE(listed.error().message.find("at byte 120"), std::string::npos)
+      << listed.error().message;
 }
 
 TEST(RamdiskLister, SymlinkTargetBeyondPathMaxIsRefused) {
@@ -110,7 +116,8 @@ TEST(RamdiskLister, SymlinkTargetBeyondPathMaxIsRefused) {
   write_text(dir.file("a.cpio"), member("bin", 0120777, "usr/bin", 0xfffffff0u));
   auto listed = list_ramdisk(dir.file("a.cpio"));
   ASSERT_FALSE(listed);
-  EXPECT_NE(listed.error().message.find("symlink bin"), std::string::npos) << listed.error().message;
+  EXPECT_NE(listed.error().message.find("symlink bin"), std::string::npos)
+      << listed.error().message;
 }
 
 // A declared data size is read through, not allocated: 4 GiB claimed in a 200-byte file is an
@@ -131,7 +138,8 @@ TEST(RamdiskLister, NameWithoutNulAndMissingTrailerAreErrors) {
   write_text(dir.file("a.cpio"), bad);
   auto listed = list_ramdisk(dir.file("a.cpio"));
   ASSERT_FALSE(listed);
-  EXPECT_NE(listed.error().message.find("does not end in NUL"), std::string::npos) << listed.error().message;
+  EXPECT_NE(listed.error().message.find("does not end in NUL"), std::string::npos)
+      << listed.error().message;
   write_text(dir.file("b.cpio"), member("init", 0100755, "", 0));  // no TRAILER!!!
   listed = list_ramdisk(dir.file("b.cpio"));
   ASSERT_FALSE(listed);
@@ -154,7 +162,7 @@ TEST(RamdiskLister, NotAnArchiveIsAnError) {
   testsupport::TempDir dir;
   const auto path = dir.file("text");
   std::ofstream(path) << "this is not a cpio archive, not even a compressed one, and it is longer "
-                          "than the 110 bytes of one member's header\n";
+                         "than the 110 bytes of one member's header\n";
   auto listed = list_ramdisk(path);
   ASSERT_FALSE(listed);
   EXPECT_NE(listed.error().message.find(path), std::string::npos) << listed.error().message;
@@ -184,7 +192,8 @@ TEST(RamdiskLister, TruncatedArchiveIsAnError) {
     auto bytes = testing::read_bytes(path);
     bytes.resize(bytes.size() / 2);
     std::ofstream(dir.file("half"), std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
     auto listed = list_ramdisk(dir.file("half"));
     EXPECT_FALSE(listed);
   }

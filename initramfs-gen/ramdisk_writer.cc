@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "initramfs-gen/archive_handle.h"
-#include "util/atomic_file.h"
-#include "initramfs-gen/ramdisk_layout.h"
 #include "initramfs-gen/lz4_legacy_encoder.h"
+#include "initramfs-gen/ramdisk_layout.h"
 #include "initramfs-gen/xz_encoder.h"
+#include "util/atomic_file.h"
 #include "util/fd.h"
 #include "util/strings.h"
 
@@ -44,7 +44,7 @@ Result<DumperFile> open_dumper(const std::string& path) {
   if (path.empty()) return fail("no dumper binary given (it becomes /init of the ramdisk)");
   util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return fail_errno(errno, "open dumper binary " + path);
-  struct stat st {};
+  struct stat st{};
   if (::fstat(fd.get(), &st) != 0) return fail_errno(errno, "stat dumper binary " + path);
   if (!S_ISREG(st.st_mode)) return fail("dumper binary " + path + " is not a regular file");
   if (st.st_size <= 0) return fail("dumper binary " + path + " is empty");
@@ -59,8 +59,9 @@ Result<void> check_spec(const RamdiskSpec& spec) {
                              static_cast<long long>(spec.mtime),
                              static_cast<long long>(kMaxNewcMtime)));
   if (spec.config_text && spec.config_text->size() > kMaxConfigBytes)
-    return fail(util::format("configuration text of %zu bytes is more than the %zu the dumper reads",
-                             spec.config_text->size(), kMaxConfigBytes));
+    return fail(
+        util::format("configuration text of %zu bytes is more than the %zu the dumper reads",
+                     spec.config_text->size(), kMaxConfigBytes));
   return {};
 }
 
@@ -93,22 +94,19 @@ Result<void> add_filter(archive* a, Compression c) {
   switch (c) {
     case Compression::kNone:
     case Compression::kXz:
-    case Compression::kLz4:
-      return {};
+    case Compression::kLz4: return {};
     case Compression::kGzip:
       if (archive_write_add_filter_gzip(a) != ARCHIVE_OK) return archive_failure(a, "gzip");
       // "gzip:!timestamp": mtime 0 in the gzip header. libarchive never writes a file name.
       if (archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) != ARCHIVE_OK)
         return archive_failure(a, "gzip: turn off the timestamp");
-      if (archive_write_set_filter_option(a, "gzip", "compression-level", kGzipLevel) !=
-          ARCHIVE_OK)
+      if (archive_write_set_filter_option(a, "gzip", "compression-level", kGzipLevel) != ARCHIVE_OK)
         return archive_failure(a, "gzip: compression level");
       return {};
     case Compression::kZstd:
       // ARCHIVE_WARN would mean libarchive lacks libzstd and runs an external zstd program.
       if (archive_write_add_filter_zstd(a) != ARCHIVE_OK) return archive_failure(a, "zstd");
-      if (archive_write_set_filter_option(a, "zstd", "compression-level", kZstdLevel) !=
-          ARCHIVE_OK)
+      if (archive_write_set_filter_option(a, "zstd", "compression-level", kZstdLevel) != ARCHIVE_OK)
         return archive_failure(a, "zstd: compression level");
       return {};
   }
@@ -202,7 +200,9 @@ Result<void> write_entries(archive* a, const std::vector<PlannedEntry>& plan,
 Result<RamdiskInfo> write_archive(const RamdiskSpec& spec, DumperFile& dumper,
                                   util::AtomicFile& file) {
   std::unique_ptr<StreamEncoder> encoder;
-  const ByteOutput to_file = [&file](std::span<const std::byte> bytes) { return file.write(bytes); };
+  const ByteOutput to_file = [&file](std::span<const std::byte> bytes) {
+    return file.write(bytes);
+  };
   if (spec.compression == Compression::kXz) {
     auto created = XzEncoder::create(to_file);
     if (!created) return std::unexpected(created.error());

@@ -1,11 +1,12 @@
 #include "initramfs-gen/ramdisk_writer.h"
 
-#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "initramfs-gen/test_ramdisk.h"
 #include "tests/support/temp_dir.h"
@@ -91,8 +92,8 @@ TEST_F(RamdiskWriter, GzipRecordsNoNameAndNoMtime) {
   ASSERT_GT(b.size(), 10u);
   EXPECT_EQ(b[0], std::byte{0x1f});
   EXPECT_EQ(b[1], std::byte{0x8b});
-  EXPECT_EQ(b[2], std::byte{8});                     // deflate
-  EXPECT_EQ(b[3] & std::byte{0x1e}, std::byte{0});   // no FEXTRA, FNAME, FCOMMENT
+  EXPECT_EQ(b[2], std::byte{8});                    // deflate
+  EXPECT_EQ(b[3] & std::byte{0x1e}, std::byte{0});  // no FEXTRA, FNAME, FCOMMENT
   for (size_t i = 4; i < 8; ++i) EXPECT_EQ(b[i], std::byte{0}) << "MTIME byte " << i;
 }
 
@@ -195,7 +196,8 @@ TEST_F(RamdiskWriter, GzipRamdiskOfTheRealDumperFitsIn512KiB) {
   const char* source = std::getenv("ZK_SOURCE_DIR");
   const std::string dumper =
       std::string(source != nullptr ? source : ".") + "/build/s390x/dumper/zfcpdump-dumper";
-  if (!exists(dumper)) FAIL() << "missing prerequisite (scripts/setup installs it): " << "no " << dumper;
+  if (!exists(dumper))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "no " << dumper;
   spec_.dumper_path = dumper;
   spec_.compression = Compression::kGzip;
   auto info = write_ramdisk(spec_, out("ramdisk.img"));

@@ -38,7 +38,7 @@ std::vector<std::byte> read_bytes(const std::string& path) {
 }
 
 bool exists(const std::string& path) {
-  struct stat st {};
+  struct stat st{};
   return ::lstat(path.c_str(), &st) == 0;
 }
 

@@ -1,11 +1,11 @@
 #include "initramfs-gen/xz_encoder.h"
 
-#include <lzma.h>
-
 #include <array>
 #include <cerrno>
 #include <string>
 #include <utility>
+
+#include <lzma.h>
 
 #include "util/strings.h"
 

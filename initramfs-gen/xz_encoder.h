@@ -14,7 +14,6 @@
 
 namespace zk::initramfs {
 
-
 /// One .xz stream: LZMA2 at `preset` (0..9), a 1 MiB dictionary (ample for a ramdisk of a few
 /// MiB, and what the dump kernel, short of memory, allocates to unpack it) and a CRC32 check.
 /// The output depends only on the input, the preset and the liblzma version.

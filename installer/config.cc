@@ -28,7 +28,8 @@ Result<Config> parse_config(std::string_view text, Config c) {
       return fail(util::format("line %u: %s must be an absolute path", lineno, key.c_str()));
     return {};
   };
-  if (auto ok = util::for_each_content_line(text, parse_line); !ok) return std::unexpected(ok.error());
+  if (auto ok = util::for_each_content_line(text, parse_line); !ok)
+    return std::unexpected(ok.error());
   return c;
 }
 

@@ -11,15 +11,15 @@ namespace zk::installer {
 inline constexpr const char* kDefaultConfigPath = "/etc/zfcpdump-kit.conf";
 
 struct Config {
-  std::string zfcpdump_dir = "/lib/s390-tools/zfcpdump";   ///< zfcpdump_dir
-  std::string zipl = "zipl";                               ///< zipl: the zipl to run
-  std::string compress = "gzip";                           ///< compress: the ramdisk's compressor
+  std::string zfcpdump_dir = "/lib/s390-tools/zfcpdump";  ///< zfcpdump_dir
+  std::string zipl = "zipl";                              ///< zipl: the zipl to run
+  std::string compress = "gzip";                          ///< compress: the ramdisk's compressor
   /// kernel_match: a kernel version containing this word is a dump kernel (s390-tools'
   /// convention is a "zfcpdump" flavour, e.g. 6.1.0-1-zfcpdump).
   std::string kernel_match = "zfcpdump";
-  std::string registry = "/etc/zfcpdump-kit/disks";        ///< registry: prepared disks
-  std::string dumper = "";                                 ///< dumper: the static dumper
-  std::string kernel_config = "";                          ///< kernel_config: default .config
+  std::string registry = "/etc/zfcpdump-kit/disks";  ///< registry: prepared disks
+  std::string dumper = "";                           ///< dumper: the static dumper
+  std::string kernel_config = "";                    ///< kernel_config: default .config
 };
 
 /// Parses the text of a configuration file; unknown keys and malformed lines are errors that

@@ -1,8 +1,8 @@
 #include "ondisk/checksum.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace zk::ondisk {
 namespace {

@@ -30,7 +30,9 @@ Result<DumpAreaState> inspect_dump_area(util::File& disk, const DumpDisk& target
     s.kind = DumpAreaKind::kBusy;
     return s;
   }
-  if (has_magic(head, 0, "\x7f" "ELF")) {
+  if (has_magic(head, 0,
+                "\x7f"
+                "ELF")) {
     auto info = read_vmcore(area);
     if (!info) {
       s.kind = DumpAreaKind::kInvalidDump;

@@ -1,9 +1,9 @@
 #include "ondisk/dump_area.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"

@@ -15,9 +15,10 @@ using ull = unsigned long long;
 /// entries points to a dump program's component header.
 Result<bool> has_dump_program(util::File& disk, uint64_t blockno, uint32_t bs) {
   if (blockno == 0 || blockno >= disk.size() / bs)
-    return fail(util::format("program table pointer: block %llu lies outside the disk (%llu "
-                             "blocks of %u bytes)",
-                             static_cast<ull>(blockno), static_cast<ull>(disk.size() / bs), bs));
+    return fail(
+        util::format("program table pointer: block %llu lies outside the disk (%llu "
+                     "blocks of %u bytes)",
+                     static_cast<ull>(blockno), static_cast<ull>(disk.size() / bs), bs));
   std::vector<std::byte> block(bs);
   if (auto r = util::read_exact(disk, block, blockno * bs); !r) return std::unexpected(r.error());
   auto entries = parse_program_table(block);
@@ -72,21 +73,23 @@ Result<DumpDisk> read_dump_disk(util::File& disk, std::optional<uint32_t> block_
     if (!r && !first_error) first_error = r.error();
   }
   if (!found) {
-    if (first_error && candidates.size() == 1) return std::unexpected(first_error->wrap(disk.name()));
+    if (first_error && candidates.size() == 1)
+      return std::unexpected(first_error->wrap(disk.name()));
     return fail(disk.name() + ": the zipl program table holds no dump program");
   }
 
   const BootInfo& bi = d.mbr.boot_info;
   if (bi.bp_type != static_cast<uint8_t>(BootProgramType::kDump))
-    return fail(util::format("%s: boot_info program type %u (expected 1, dump): this is an IPL "
-                             "disk, not a dump disk",
-                             disk.name().c_str(), bi.bp_type));
+    return fail(
+        util::format("%s: boot_info program type %u (expected 1, dump): this is an IPL "
+                     "disk, not a dump disk",
+                     disk.name().c_str(), bi.bp_type));
   if (bi.dev_type != static_cast<uint8_t>(BootDeviceType::kScsi))
-    return fail(util::format("%s: boot_info device type %u (expected 2, SCSI)",
-                             disk.name().c_str(), bi.dev_type));
+    return fail(util::format("%s: boot_info device type %u (expected 2, SCSI)", disk.name().c_str(),
+                             bi.dev_type));
   if (bi.version != 1)
-    return fail(util::format("%s: boot_info version %u (expected 1)", disk.name().c_str(),
-                             bi.version));
+    return fail(
+        util::format("%s: boot_info version %u (expected 1)", disk.name().c_str(), bi.version));
 
   d.superblock_offset = bi.dump_superblock_offset;
   if (d.superblock_offset > disk.size() || disk.size() - d.superblock_offset < kDumpSuperblockSize)

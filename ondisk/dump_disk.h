@@ -20,12 +20,12 @@ namespace zk::ondisk {
 inline constexpr char kBusyMarker[] = "zfcpdump busy";
 
 struct DumpDisk {
-  uint32_t block_size = 512;        ///< logical block size the program table is addressed in
+  uint32_t block_size = 512;  ///< logical block size the program table is addressed in
   ScsiMbr mbr;
-  uint64_t superblock_offset = 0;   ///< byte offset on the whole disk
+  uint64_t superblock_offset = 0;  ///< byte offset on the whole disk
   DumpSuperblock superblock;
-  uint32_t checksum_now = 0;        ///< cksm() of the checksummed area as it is on disk now
-  bool busy = false;                ///< the dump area starts with kBusyMarker
+  uint32_t checksum_now = 0;  ///< cksm() of the checksummed area as it is on disk now
+  bool busy = false;          ///< the dump area starts with kBusyMarker
 
   /// Whether the partition still holds what zipl (or the last dump) left there.
   [[nodiscard]] bool checksum_matches() const { return superblock.csum == checksum_now; }

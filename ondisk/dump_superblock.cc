@@ -15,14 +15,15 @@ bool fits(uint64_t a, uint64_t b, uint64_t limit) { return a <= limit && b <= li
 
 Result<DumpSuperblock> parse_dump_superblock(std::span<const std::byte> bytes) {
   if (bytes.size() < kDumpSuperblockSize)
-    return fail(util::format("dump superblock: %zu bytes, need %zu", bytes.size(),
-                             kDumpSuperblockSize));
+    return fail(
+        util::format("dump superblock: %zu bytes, need %zu", bytes.size(), kDumpSuperblockSize));
   DumpSuperblock sb;
   sb.magic = load_be<uint64_t>(bytes, 0x00);
   if (sb.magic != kDumpSuperblockMagic)
-    return fail(util::format("dump superblock: wrong magic 0x%016llx (expected 0x%016llx, "
-                             "\"ZFCPDUMP\")",
-                             static_cast<ull>(sb.magic), static_cast<ull>(kDumpSuperblockMagic)));
+    return fail(
+        util::format("dump superblock: wrong magic 0x%016llx (expected 0x%016llx, "
+                     "\"ZFCPDUMP\")",
+                     static_cast<ull>(sb.magic), static_cast<ull>(kDumpSuperblockMagic)));
   sb.version = load_be<uint64_t>(bytes, 0x08);
   sb.part_start = load_be<uint64_t>(bytes, 0x10);
   sb.part_size = load_be<uint64_t>(bytes, 0x18);
@@ -49,28 +50,32 @@ void encode_dump_superblock(const DumpSuperblock& sb, std::span<std::byte> bytes
 Result<void> validate_dump_superblock(const DumpSuperblock& sb, uint64_t disk_size,
                                       uint64_t superblock_offset) {
   if (sb.part_size == 0 || !fits(sb.part_start, sb.part_size, disk_size))
-    return fail(util::format("dump superblock: partition [%llu, +%llu) does not lie on the disk "
-                             "(%llu bytes)",
-                             static_cast<ull>(sb.part_start), static_cast<ull>(sb.part_size),
-                             static_cast<ull>(disk_size)));
+    return fail(
+        util::format("dump superblock: partition [%llu, +%llu) does not lie on the disk "
+                     "(%llu bytes)",
+                     static_cast<ull>(sb.part_start), static_cast<ull>(sb.part_size),
+                     static_cast<ull>(disk_size)));
   if (sb.dump_size == 0 || !fits(sb.dump_offset, sb.dump_size, sb.part_size))
-    return fail(util::format("dump superblock: dump area [%llu, +%llu) does not lie in the "
-                             "partition (%llu bytes)",
-                             static_cast<ull>(sb.dump_offset), static_cast<ull>(sb.dump_size),
-                             static_cast<ull>(sb.part_size)));
+    return fail(
+        util::format("dump superblock: dump area [%llu, +%llu) does not lie in the "
+                     "partition (%llu bytes)",
+                     static_cast<ull>(sb.dump_offset), static_cast<ull>(sb.dump_size),
+                     static_cast<ull>(sb.part_size)));
   if (sb.part_start + sb.dump_offset + sb.dump_size > superblock_offset)
-    return fail(util::format("dump superblock: dump area ends at %llu, beyond the superblock "
-                             "at %llu",
-                             static_cast<ull>(sb.part_start + sb.dump_offset + sb.dump_size),
-                             static_cast<ull>(superblock_offset)));
+    return fail(
+        util::format("dump superblock: dump area ends at %llu, beyond the superblock "
+                     "at %llu",
+                     static_cast<ull>(sb.part_start + sb.dump_offset + sb.dump_size),
+                     static_cast<ull>(superblock_offset)));
   if (sb.csum_size == 0 || sb.csum_size > kMaxChecksumArea)
     return fail(util::format("dump superblock: checksum area of %llu bytes (expected 1 to %llu)",
                              static_cast<ull>(sb.csum_size), static_cast<ull>(kMaxChecksumArea)));
   if (!fits(sb.csum_offset, sb.csum_size, sb.part_size))
-    return fail(util::format("dump superblock: checksum area [%llu, +%llu) does not lie in the "
-                             "partition (%llu bytes)",
-                             static_cast<ull>(sb.csum_offset), static_cast<ull>(sb.csum_size),
-                             static_cast<ull>(sb.part_size)));
+    return fail(
+        util::format("dump superblock: checksum area [%llu, +%llu) does not lie in the "
+                     "partition (%llu bytes)",
+                     static_cast<ull>(sb.csum_offset), static_cast<ull>(sb.csum_size),
+                     static_cast<ull>(sb.part_size)));
   if (sb.csum > 0xffffffffull)
     return fail(util::format("dump superblock: checksum 0x%llx has more than 32 bits",
                              static_cast<ull>(sb.csum)));

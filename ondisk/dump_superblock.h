@@ -23,7 +23,7 @@ struct DumpSuperblock {
   uint64_t dump_size = 0;    ///< the most a dump may occupy
   uint64_t csum_offset = 0;  ///< checksummed area, relative to part_start
   uint64_t csum_size = 4096;
-  uint64_t csum = 0;         ///< cksm() of that area, zero-extended
+  uint64_t csum = 0;  ///< cksm() of that area, zero-extended
 };
 
 /// Decodes the 72 bytes; fails on a wrong magic (reporting what was found). Field values are

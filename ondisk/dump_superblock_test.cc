@@ -1,8 +1,8 @@
 #include "ondisk/dump_superblock.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace zk::ondisk {
 namespace {
@@ -20,10 +20,11 @@ TEST(DumpSuperblock, RoundTripAndLayout) {
   std::vector<std::byte> b(kDumpSuperblockSize);
   encode_dump_superblock(good(), b);
   const char magic[] = "ZFCPDUMP";
-  for (int i = 0; i < 8; ++i) EXPECT_EQ(b[static_cast<size_t>(i)], static_cast<std::byte>(magic[i]));
-  EXPECT_EQ(b[0x0f], std::byte{1});      // version, big-endian
-  EXPECT_EQ(b[0x15], std::byte{0x10});   // part_start 0x100000
-  EXPECT_EQ(b[0x47], std::byte{0x78});   // csum low byte
+  for (int i = 0; i < 8; ++i)
+    EXPECT_EQ(b[static_cast<size_t>(i)], static_cast<std::byte>(magic[i]));
+  EXPECT_EQ(b[0x0f], std::byte{1});     // version, big-endian
+  EXPECT_EQ(b[0x15], std::byte{0x10});  // part_start 0x100000
+  EXPECT_EQ(b[0x47], std::byte{0x78});  // csum low byte
   auto sb = parse_dump_superblock(b);
   ASSERT_TRUE(sb);
   EXPECT_EQ(sb->part_size, 63u << 20);

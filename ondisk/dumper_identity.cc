@@ -17,9 +17,12 @@ std::optional<std::string> find_dumper_version(std::string_view bytes) {
        at = bytes.find(kDumperIdentityPrefix, at + 1)) {
     const size_t start = at + kDumperIdentityPrefix.size();
     size_t end = start;
-    while (end < bytes.size() && end - start <= kDumperVersionMaxLength && is_version_char(bytes[end])) ++end;
+    while (end < bytes.size() && end - start <= kDumperVersionMaxLength &&
+           is_version_char(bytes[end]))
+      ++end;
     const size_t length = end - start;
-    if (length >= 1 && length <= kDumperVersionMaxLength && end < bytes.size() && bytes[end] == '\0')
+    if (length >= 1 && length <= kDumperVersionMaxLength && end < bytes.size() &&
+        bytes[end] == '\0')
       return std::string(bytes.substr(start, length));
   }
   return std::nullopt;

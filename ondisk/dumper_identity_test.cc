@@ -1,9 +1,9 @@
 #include "ondisk/dumper_identity.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 
@@ -14,8 +14,10 @@ using namespace std::string_literals;
 
 TEST(DumperIdentity, FindsTheVersionAfterFormatStrings) {
   // The host-mode banner's format string comes first in the binary and must be passed over.
-  const std::string bytes = "\x7f" "ELF..."s + "zfcpdump-kit dumper %s (host mode)\0"s +
-                            "zfcpdump-kit dumper 1.2.3+deb12u1~rc1\0tail"s;
+  const std::string bytes =
+      "\x7f"
+      "ELF..."s +
+      "zfcpdump-kit dumper %s (host mode)\0"s + "zfcpdump-kit dumper 1.2.3+deb12u1~rc1\0tail"s;
   EXPECT_EQ(find_dumper_version(bytes), "1.2.3+deb12u1~rc1");
 }
 
@@ -25,9 +27,11 @@ TEST(DumperIdentity, NeedsAVersionAndItsNul) {
   EXPECT_EQ(find_dumper_version("zfcpdump-kit dumper \0"s), std::nullopt);
   EXPECT_EQ(find_dumper_version("zfcpdump-kit dumper 0.1.0"s), std::nullopt);  // the file ends
   EXPECT_EQ(find_dumper_version("zfcpdump-kit dumper 0.1.0 \0"s), std::nullopt);
-  EXPECT_EQ(find_dumper_version("zfcpdump-kit dumper " + std::string(kDumperVersionMaxLength + 1, '1') + '\0'),
+  EXPECT_EQ(find_dumper_version("zfcpdump-kit dumper " +
+                                std::string(kDumperVersionMaxLength + 1, '1') + '\0'),
             std::nullopt);
-  EXPECT_EQ(find_dumper_version("zfcpdump-kit dumper " + std::string(kDumperVersionMaxLength, '1') + '\0'),
+  EXPECT_EQ(find_dumper_version("zfcpdump-kit dumper " + std::string(kDumperVersionMaxLength, '1') +
+                                '\0'),
             std::string(kDumperVersionMaxLength, '1'));
 }
 

@@ -25,12 +25,14 @@ bool is_extended(uint8_t type) { return type == 0x05 || type == 0x0f || type == 
 Result<PartitionTable> read_gpt(util::File& disk, uint32_t sector_size) {
   std::vector<std::byte> header(sector_size);
   if (auto r = util::read_exact(disk, header, sector_size); !r) return std::unexpected(r.error());
-  if (!has_magic(header, 0, "EFI PART")) return fail("GPT: protective MBR but no \"EFI PART\" header at LBA 1");
+  if (!has_magic(header, 0, "EFI PART"))
+    return fail("GPT: protective MBR but no \"EFI PART\" header at LBA 1");
   const uint64_t entries_lba = le64(header, 72);
   const uint32_t count = le32(header, 80);
   const uint32_t entry_size = le32(header, 84);
   if (entry_size < 128 || entry_size > 4096 || entry_size % 8 != 0)
-    return fail(util::format("GPT: entry size %u (expected 128 to 4096, a multiple of 8)", entry_size));
+    return fail(
+        util::format("GPT: entry size %u (expected 128 to 4096, a multiple of 8)", entry_size));
   const uint32_t n = count < kMaxGptEntries ? count : kMaxGptEntries;
   const uint64_t bytes = static_cast<uint64_t>(n) * entry_size;
   if (entries_lba == 0 || entries_lba > disk.size() / sector_size ||
@@ -74,10 +76,10 @@ Result<PartitionTable> read_partition_table(util::File& disk, uint32_t sector_si
     const uint64_t first = le32(mbr, off + 8), count = le32(mbr, off + 12);
     if (type == 0 || count == 0 || is_extended(type)) continue;
     if ((first + count) * sector_size > disk.size())
-      return fail(util::format("DOS label: partition %u (sectors %llu+%llu) ends beyond the disk "
-                               "(%llu bytes)",
-                               i + 1, static_cast<ull>(first), static_cast<ull>(count),
-                               static_cast<ull>(disk.size())));
+      return fail(util::format(
+          "DOS label: partition %u (sectors %llu+%llu) ends beyond the disk "
+          "(%llu bytes)",
+          i + 1, static_cast<ull>(first), static_cast<ull>(count), static_cast<ull>(disk.size())));
     table.partitions.push_back({i + 1, first * sector_size, count * sector_size});
   }
   return table;

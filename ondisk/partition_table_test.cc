@@ -1,9 +1,9 @@
 #include "ondisk/partition_table.h"
 
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
@@ -64,14 +64,16 @@ TEST(PartitionTable, Gpt) {
   poke(path, 0, mbr.data(), mbr.size());
   std::vector<unsigned char> hdr(512);
   std::memcpy(hdr.data(), "EFI PART", 8);
-  hdr[72] = 2;     // entries at LBA 2
-  hdr[80] = 128;   // 128 entries
-  hdr[84] = 128;   // of 128 bytes
+  hdr[72] = 2;    // entries at LBA 2
+  hdr[80] = 128;  // 128 entries
+  hdr[84] = 128;  // of 128 bytes
   poke(path, 512, hdr.data(), hdr.size());
   std::vector<unsigned char> entry(128);
-  entry[0] = 1;                 // non-zero type GUID
-  entry[32] = 0x00; entry[33] = 0x08;   // first LBA 2048
-  entry[40] = 0xff; entry[41] = 0x27;   // last LBA 10239
+  entry[0] = 1;  // non-zero type GUID
+  entry[32] = 0x00;
+  entry[33] = 0x08;  // first LBA 2048
+  entry[40] = 0xff;
+  entry[41] = 0x27;                                           // last LBA 10239
   poke(path, 2 * 512 + 2 * 128, entry.data(), entry.size());  // third slot: partition 3
   auto f = util::PosixFile::open(path, util::OpenMode::kRead);
   ASSERT_TRUE(f);
@@ -83,7 +85,10 @@ TEST(PartitionTable, Gpt) {
   EXPECT_EQ(t->partitions[0].start, 2048u * 512);
   EXPECT_EQ(t->partitions[0].size, 8192u * 512);
   // An entry array claiming to lie beyond the disk.
-  hdr[72] = 0; hdr[73] = 0; hdr[74] = 0; hdr[75] = 0x10;
+  hdr[72] = 0;
+  hdr[73] = 0;
+  hdr[74] = 0;
+  hdr[75] = 0x10;
   poke(path, 512, hdr.data(), hdr.size());
   EXPECT_FALSE(read_partition_table(**f, 512));
 }

@@ -1,13 +1,14 @@
 #include "ondisk/vmcore.h"
 
 #include <elf.h>
-#include <gelf.h>
-#include <libelf.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
 #include <vector>
+
+#include <gelf.h>
+#include <libelf.h>
 
 #include "ondisk/bytes.h"
 #include "util/strings.h"
@@ -52,7 +53,8 @@ Result<void> walk_notes(const std::vector<std::byte>& raw, uint64_t file_offset,
   Elf_Data dst = src;
   dst.d_buf = host.data();
   if (!elf64_xlatetom(&dst, &src, ELFDATA2MSB))
-    return fail(elf_error(util::format("notes at offset %llu", static_cast<ull>(file_offset)).c_str()));
+    return fail(
+        elf_error(util::format("notes at offset %llu", static_cast<ull>(file_offset)).c_str()));
   size_t off = 0;
   while (off < dst.d_size) {
     GElf_Nhdr nhdr;
@@ -60,15 +62,17 @@ Result<void> walk_notes(const std::vector<std::byte>& raw, uint64_t file_offset,
     const size_t next = gelf_getnote(&dst, off, &nhdr, &name_off, &desc_off);
     if (next == 0 || next <= off || desc_off + nhdr.n_descsz > raw.size() ||
         name_off + nhdr.n_namesz > raw.size())
-      return fail(util::format("note at offset %llu: truncated or malformed (segment of %zu "
-                               "bytes)",
-                               static_cast<ull>(file_offset + off), raw.size()));
+      return fail(
+          util::format("note at offset %llu: truncated or malformed (segment of %zu "
+                       "bytes)",
+                       static_cast<ull>(file_offset + off), raw.size()));
     std::string_view name;
     if (nhdr.n_namesz > 0) {
       const char* n = reinterpret_cast<const char*>(raw.data()) + name_off;
       name = std::string_view(n, strnlen(n, nhdr.n_namesz));
     }
-    NoteView v{name, nhdr.n_type, std::span(raw).subspan(desc_off, nhdr.n_descsz), file_offset + off};
+    NoteView v{name, nhdr.n_type, std::span(raw).subspan(desc_off, nhdr.n_descsz),
+               file_offset + off};
     if (auto r = visit(v); !r) return r;
     off = next;
   }
@@ -77,7 +81,8 @@ Result<void> walk_notes(const std::vector<std::byte>& raw, uint64_t file_offset,
 
 /// Reads the PT_NOTE segments `segments` of `file` and walks them.
 template <class Visit>
-Result<void> for_each_note(util::File& file, const std::vector<std::pair<uint64_t, uint64_t>>& segments,
+Result<void> for_each_note(util::File& file,
+                           const std::vector<std::pair<uint64_t, uint64_t>>& segments,
                            const VmcoreLimits& limits, Visit&& visit) {
   uint64_t total = 0;
   for (auto [offset, size] : segments) {
@@ -87,7 +92,8 @@ Result<void> for_each_note(util::File& file, const std::vector<std::pair<uint64_
                                static_cast<ull>(limits.max_notes_bytes)));
     std::vector<std::byte> raw(static_cast<size_t>(size));
     if (auto r = util::read_exact(file, raw, offset); !r) return r;
-    if (auto r = walk_notes(raw, offset, visit); !r) return std::unexpected(r.error().wrap(file.name()));
+    if (auto r = walk_notes(raw, offset, visit); !r)
+      return std::unexpected(r.error().wrap(file.name()));
   }
   return {};
 }
@@ -124,16 +130,19 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
     return fail(util::format("%s: not an ELF file (no ELF magic at offset 0)", name));
   const char* ident = elf_getident(elf.get(), nullptr);
   if (!ident || ident[EI_CLASS] != ELFCLASS64)
-    return fail(util::format("%s: ELF class %d (expected 2, 64-bit)", name, ident ? ident[EI_CLASS] : -1));
+    return fail(
+        util::format("%s: ELF class %d (expected 2, 64-bit)", name, ident ? ident[EI_CLASS] : -1));
   if (ident[EI_DATA] != ELFDATA2MSB)
     return fail(util::format("%s: ELF data encoding %d (expected 2, big-endian as on s390x)", name,
                              ident[EI_DATA]));
   const Elf64_Ehdr* eh = elf64_getehdr(elf.get());
   if (!eh) return fail(elf_error(name));
   if (eh->e_type != ET_CORE)
-    return fail(util::format("%s: ELF type %u (expected %u, a core file)", name, eh->e_type, ET_CORE));
+    return fail(
+        util::format("%s: ELF type %u (expected %u, a core file)", name, eh->e_type, ET_CORE));
   if (eh->e_machine != EM_S390)
-    return fail(util::format("%s: ELF machine %u (expected %u, s390)", name, eh->e_machine, EM_S390));
+    return fail(
+        util::format("%s: ELF machine %u (expected %u, s390)", name, eh->e_machine, EM_S390));
   if (eh->e_phnum == PN_XNUM)
     return fail(util::format("%s: extended program header count (PN_XNUM) is not supported", name));
   if (eh->e_phentsize != sizeof(Elf64_Phdr))
@@ -146,13 +155,15 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
   const uint64_t phoff = eh->e_phoff;
   const uint64_t phbytes = uint64_t{eh->e_phnum} * sizeof(Elf64_Phdr);
   if (!fits(phoff, phbytes, info.file_size))
-    return fail(util::format("%s: program headers [%llu, +%llu) lie beyond the end of the file "
-                             "(%llu bytes)",
-                             name, static_cast<ull>(phoff), static_cast<ull>(phbytes),
-                             static_cast<ull>(info.file_size)));
+    return fail(
+        util::format("%s: program headers [%llu, +%llu) lie beyond the end of the file "
+                     "(%llu bytes)",
+                     name, static_cast<ull>(phoff), static_cast<ull>(phbytes),
+                     static_cast<ull>(info.file_size)));
   info.headers_end = std::max<uint64_t>(sizeof(Elf64_Ehdr), phoff + phbytes);
   if (eh->e_ehsize != sizeof(Elf64_Ehdr))
-    info.warnings.push_back(util::format("e_ehsize is %u, not %zu", eh->e_ehsize, sizeof(Elf64_Ehdr)));
+    info.warnings.push_back(
+        util::format("e_ehsize is %u, not %zu", eh->e_ehsize, sizeof(Elf64_Ehdr)));
   if (phoff != sizeof(Elf64_Ehdr))
     info.warnings.push_back(util::format(
         "the program headers are at offset %llu, not right after the ELF header (64): zgetdump "
@@ -175,11 +186,11 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
       return fail(elf_error(util::format("%s: program header %zu", name, i).c_str()));
     if (ph.p_type != PT_LOAD && ph.p_type != PT_NOTE) continue;
     if (!fits(ph.p_offset, ph.p_filesz, info.file_size))
-      return fail(util::format("%s: program header %zu (%s): file range [%llu, +%llu) lies beyond "
-                               "the end of the file (%llu bytes)",
-                               name, i, ph.p_type == PT_LOAD ? "PT_LOAD" : "PT_NOTE",
-                               static_cast<ull>(ph.p_offset), static_cast<ull>(ph.p_filesz),
-                               static_cast<ull>(info.file_size)));
+      return fail(util::format(
+          "%s: program header %zu (%s): file range [%llu, +%llu) lies beyond "
+          "the end of the file (%llu bytes)",
+          name, i, ph.p_type == PT_LOAD ? "PT_LOAD" : "PT_NOTE", static_cast<ull>(ph.p_offset),
+          static_cast<ull>(ph.p_filesz), static_cast<ull>(info.file_size)));
     info.data_end = std::max(info.data_end, ph.p_offset + ph.p_filesz);
     if (ph.p_type == PT_NOTE) {
       notes_total += ph.p_filesz;
@@ -207,7 +218,8 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
       else if (n.type == NT_PRPSINFO) info.has_prpsinfo = true;
       else if (n.type == NT_FPREGSET) ++info.fpregset_count;
     } else if (n.owner == "LINUX") {
-      if (std::find(info.s390_notes.begin(), info.s390_notes.end(), n.type) == info.s390_notes.end())
+      if (std::find(info.s390_notes.begin(), info.s390_notes.end(), n.type) ==
+          info.s390_notes.end())
         info.s390_notes.push_back(n.type);
     } else if (n.owner == "VMCOREINFO") {
       if (n.desc.size() > limits.max_vmcoreinfo_bytes)
@@ -223,7 +235,8 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {
     return std::unexpected(r.error());
   info.note_segments = std::move(note_segments);
   info.os_release = vmcoreinfo_value(info.vmcoreinfo, "OSRELEASE");
-  if (auto ps = util::parse_u64(vmcoreinfo_value(info.vmcoreinfo, "PAGESIZE"))) info.page_size = *ps;
+  if (auto ps = util::parse_u64(vmcoreinfo_value(info.vmcoreinfo, "PAGESIZE")))
+    info.page_size = *ps;
   return info;
 }
 
@@ -235,8 +248,8 @@ Result<std::vector<VmcoreNote>> read_vmcore_notes(util::File& file, const Vmcore
                                                   const VmcoreLimits& limits) {
   std::vector<VmcoreNote> notes;
   auto collect = [&](const NoteView& n) -> Result<void> {
-    notes.push_back({std::string(n.owner), n.type, std::vector<std::byte>(n.desc.begin(), n.desc.end()),
-                     n.file_offset});
+    notes.push_back({std::string(n.owner), n.type,
+                     std::vector<std::byte>(n.desc.begin(), n.desc.end()), n.file_offset});
     return {};
   };
   if (auto r = for_each_note(file, info.note_segments, limits, collect); !r)
@@ -274,24 +287,26 @@ std::string note_type_name(const std::string& owner, uint32_t type) {
 namespace zk::ondisk {
 
 Result<void> encode_core_headers(std::span<const std::byte> source_header,
-                                 const std::vector<CoreSegment>& segments, std::span<std::byte> out) {
+                                 const std::vector<CoreSegment>& segments,
+                                 std::span<std::byte> out) {
   if (source_header.size() < kElf64HeaderSize)
     return fail("internal: the source ELF header is shorter than 64 bytes");
   if (segments.size() >= 0xffff)
     return fail(util::format("%zu program headers exceed what e_phnum can count", segments.size()));
   const size_t need = kElf64HeaderSize + segments.size() * kElf64PhdrSize;
   if (out.size() < need)
-    return fail(util::format("internal: %zu program headers need %zu bytes, the header area has %zu",
-                             segments.size(), need, out.size()));
+    return fail(
+        util::format("internal: %zu program headers need %zu bytes, the header area has %zu",
+                     segments.size(), need, out.size()));
   std::memcpy(out.data(), source_header.data(), kElf64HeaderSize);
-  store_be<uint64_t>(out, 0x20, kElf64HeaderSize);   // e_phoff
-  store_be<uint64_t>(out, 0x28, 0);                  // e_shoff
-  store_be<uint16_t>(out, 0x34, kElf64HeaderSize);   // e_ehsize
-  store_be<uint16_t>(out, 0x36, kElf64PhdrSize);     // e_phentsize
+  store_be<uint64_t>(out, 0x20, kElf64HeaderSize);                        // e_phoff
+  store_be<uint64_t>(out, 0x28, 0);                                       // e_shoff
+  store_be<uint16_t>(out, 0x34, kElf64HeaderSize);                        // e_ehsize
+  store_be<uint16_t>(out, 0x36, kElf64PhdrSize);                          // e_phentsize
   store_be<uint16_t>(out, 0x38, static_cast<uint16_t>(segments.size()));  // e_phnum
-  store_be<uint16_t>(out, 0x3a, 0);                  // e_shentsize
-  store_be<uint16_t>(out, 0x3c, 0);                  // e_shnum
-  store_be<uint16_t>(out, 0x3e, 0);                  // e_shstrndx
+  store_be<uint16_t>(out, 0x3a, 0);                                       // e_shentsize
+  store_be<uint16_t>(out, 0x3c, 0);                                       // e_shnum
+  store_be<uint16_t>(out, 0x3e, 0);                                       // e_shstrndx
   size_t at = kElf64HeaderSize;
   for (const auto& s : segments) {
     store_be<uint32_t>(out, at + 0x00, s.type);

@@ -20,7 +20,7 @@ struct LoadSegment {
   uint64_t offset = 0;  ///< p_offset: where the bytes are in the file
   uint64_t filesz = 0;
   uint64_t memsz = 0;
-  uint64_t paddr = 0;   ///< physical address: what the HSA selection uses
+  uint64_t paddr = 0;  ///< physical address: what the HSA selection uses
   uint64_t vaddr = 0;
 };
 
@@ -37,24 +37,24 @@ enum S390Note : uint32_t {
 };
 
 struct VmcoreLimits {
-  uint32_t max_program_headers = 16384;     ///< more memory chunks than any s390x machine has
-  uint64_t max_notes_bytes = 8u << 20;      ///< all PT_NOTE segments together
+  uint32_t max_program_headers = 16384;  ///< more memory chunks than any s390x machine has
+  uint64_t max_notes_bytes = 8u << 20;   ///< all PT_NOTE segments together
   uint64_t max_vmcoreinfo_bytes = 64u << 10;
 };
 
 struct VmcoreInfo {
-  uint64_t file_size = 0;       ///< bytes of the core, as the File reports them
-  uint64_t headers_end = 0;     ///< end of the ELF header and program headers
-  uint64_t data_end = 0;        ///< end of the furthest segment (headers, notes, loads)
+  uint64_t file_size = 0;    ///< bytes of the core, as the File reports them
+  uint64_t headers_end = 0;  ///< end of the ELF header and program headers
+  uint64_t data_end = 0;     ///< end of the furthest segment (headers, notes, loads)
   std::vector<LoadSegment> loads;
-  uint64_t memory_size = 0;     ///< sum of p_memsz over PT_LOAD
-  unsigned cpu_count = 0;       ///< NT_PRSTATUS notes
+  uint64_t memory_size = 0;  ///< sum of p_memsz over PT_LOAD
+  unsigned cpu_count = 0;    ///< NT_PRSTATUS notes
   bool has_prpsinfo = false;
   unsigned fpregset_count = 0;
   std::vector<uint32_t> s390_notes;  ///< types of "LINUX" notes seen (each once)
-  std::string vmcoreinfo;       ///< the VMCOREINFO note's text, empty when absent
-  std::string os_release;       ///< OSRELEASE= from VMCOREINFO
-  uint64_t page_size = 0;       ///< PAGESIZE= from VMCOREINFO, 0 when absent
+  std::string vmcoreinfo;            ///< the VMCOREINFO note's text, empty when absent
+  std::string os_release;            ///< OSRELEASE= from VMCOREINFO
+  uint64_t page_size = 0;            ///< PAGESIZE= from VMCOREINFO, 0 when absent
   std::vector<std::pair<uint64_t, uint64_t>> note_segments;  ///< (p_offset, p_filesz) per PT_NOTE
   /// Oddities that do not stop this reader but will trouble others (zgetdump 2.16 reads the
   /// program headers at offset 64 whatever e_phoff says, and crashes on QEMU 7.2's cores).
@@ -68,10 +68,10 @@ Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits = {}
 
 /// One ELF note of a core, with its descriptor.
 struct VmcoreNote {
-  std::string owner;          ///< "CORE", "LINUX", "VMCOREINFO", ...
+  std::string owner;  ///< "CORE", "LINUX", "VMCOREINFO", ...
   uint32_t type = 0;
   std::vector<std::byte> desc;
-  uint64_t file_offset = 0;   ///< where the note's header is in the file
+  uint64_t file_offset = 0;  ///< where the note's header is in the file
 };
 
 /// All notes of the PT_NOTE segments that `info` (read_vmcore on the same file) located, in
@@ -91,11 +91,11 @@ namespace zk::ondisk {
 
 /// One program header of a core this project writes (a sparse dump's PT_NOTE and PT_LOADs).
 struct CoreSegment {
-  uint32_t type = 0;     ///< PT_NOTE (4) or PT_LOAD (1)
-  uint64_t offset = 0;   ///< p_offset
+  uint32_t type = 0;    ///< PT_NOTE (4) or PT_LOAD (1)
+  uint64_t offset = 0;  ///< p_offset
   uint64_t vaddr = 0;
   uint64_t paddr = 0;
-  uint64_t filesz = 0;   ///< 0 for a zero run: memory that occupies no file space
+  uint64_t filesz = 0;  ///< 0 for a zero run: memory that occupies no file space
   uint64_t memsz = 0;
 };
 
@@ -108,6 +108,7 @@ constexpr size_t kElf64PhdrSize = 56;
 /// being dumped (already checked by read_vmcore); section headers are dropped. Fails when `out`
 /// is too small or there are more segments than e_phnum can count.
 Result<void> encode_core_headers(std::span<const std::byte> source_header,
-                                 const std::vector<CoreSegment>& segments, std::span<std::byte> out);
+                                 const std::vector<CoreSegment>& segments,
+                                 std::span<std::byte> out);
 
 }  // namespace zk::ondisk

@@ -1,9 +1,9 @@
 #include "ondisk/vmcore.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "ondisk/bytes.h"
 #include "tests/support/synthetic_dump_disk.h"
@@ -43,7 +43,8 @@ TEST(Vmcore, ReadsHeadersAndNotes) {
   EXPECT_EQ(info->loads[0].offset % 4096, 0u);
   EXPECT_EQ(info->data_end, info->file_size);
   for (uint32_t t : {0x301u, 0x302u, 0x303u, 0x304u, 0x305u, 0x309u, 0x30au})
-    EXPECT_NE(std::find(info->s390_notes.begin(), info->s390_notes.end(), t), info->s390_notes.end())
+    EXPECT_NE(std::find(info->s390_notes.begin(), info->s390_notes.end(), t),
+              info->s390_notes.end())
         << std::hex << t;
 }
 

@@ -11,8 +11,7 @@ constexpr size_t kProgramTableOffset = 0x10;
 constexpr size_t kBootInfoOffset = 0x70;
 
 BlockPointer decode_pointer(std::span<const std::byte> b, size_t off) {
-  return {load_be<uint64_t>(b, off), load_be<uint16_t>(b, off + 8),
-          load_be<uint16_t>(b, off + 10)};
+  return {load_be<uint64_t>(b, off), load_be<uint16_t>(b, off + 8), load_be<uint16_t>(b, off + 10)};
 }
 
 void encode_pointer(std::span<std::byte> b, size_t off, const BlockPointer& p) {

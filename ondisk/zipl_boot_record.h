@@ -11,8 +11,8 @@
 
 namespace zk::ondisk {
 
-inline constexpr size_t kScsiMbrSize = 152;        ///< bytes zipl owns at the start of LBA 0
-inline constexpr size_t kBlockPointerSize = 16;    ///< one linear block pointer
+inline constexpr size_t kScsiMbrSize = 152;      ///< bytes zipl owns at the start of LBA 0
+inline constexpr size_t kBlockPointerSize = 16;  ///< one linear block pointer
 inline constexpr size_t kComponentHeaderSize = 32;
 
 enum class BootProgramType : uint8_t { kIpl = 0, kDump = 1 };

@@ -1,8 +1,8 @@
 #include "ondisk/zipl_boot_record.h"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "ondisk/bytes.h"
 

@@ -27,7 +27,7 @@ class AtomicFile {
   Result<void> write(std::string_view text);
   /// Whether commit() waits for the data to reach the disk.
   enum class Durability {
-    kSynced,  ///< fsync the file before the rename and the directory after it: installed files
+    kSynced,       ///< fsync the file before the rename and the directory after it: installed files
     kRenamedOnly,  ///< just the rename: build products that are copied or installed afterwards
   };
   /// chmod, (fsync), rename over the target, (fsync the directory).

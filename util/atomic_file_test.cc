@@ -1,9 +1,10 @@
 #include "util/atomic_file.h"
 
-#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 #include "util/read_file.h"
@@ -24,7 +25,7 @@ TEST(AtomicFile, CommitPublishesWithMode) {
   auto text = read_file(path, 100);
   ASSERT_TRUE(text);
   EXPECT_EQ(*text, "hello");
-  struct stat st {};
+  struct stat st{};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0755u);
 }

@@ -26,9 +26,9 @@ Result<void> write_all(File& file, std::span<const std::byte> buf, uint64_t offs
     auto n = file.write_at(buf.subspan(done), offset + done);
     if (!n) return std::unexpected(n.error());
     if (*n == 0)
-      return fail_errno(ENOSPC, format("write %s at offset %llu made no progress",
-                                       file.name().c_str(),
-                                       static_cast<unsigned long long>(offset + done)));
+      return fail_errno(ENOSPC,
+                        format("write %s at offset %llu made no progress", file.name().c_str(),
+                               static_cast<unsigned long long>(offset + done)));
     done += *n;
   }
   return {};

@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include <cerrno>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 #include "util/file_window.h"
@@ -56,7 +56,7 @@ TEST(PosixFile, DirectModeServesUnalignedReads) {
   auto f = PosixFile::open(path, OpenMode::kReadWriteDirect);
   ASSERT_TRUE(f) << f.error().describe();
   std::vector<std::byte> back(10);
-  ASSERT_TRUE(read_exact(**f, back, 4095)) ;
+  ASSERT_TRUE(read_exact(**f, back, 4095));
   EXPECT_EQ(back, std::vector<std::byte>(10, std::byte{0x5a}));
 }
 

@@ -13,8 +13,9 @@ class FileWindow final : public File {
  public:
   /// Shows bytes [start, start + length) of `base`, clipped to the size of `base`.
   FileWindow(File& base, uint64_t start, uint64_t length)
-      : base_(base), start_(start), name_(format("%s@%llu", base.name().c_str(),
-                                                 static_cast<unsigned long long>(start))) {
+      : base_(base),
+        start_(start),
+        name_(format("%s@%llu", base.name().c_str(), static_cast<unsigned long long>(start))) {
     const uint64_t avail = base.size() > start ? base.size() - start : 0;
     length_ = length < avail ? length : avail;
   }

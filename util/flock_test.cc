@@ -1,10 +1,11 @@
 #include "util/flock.h"
 
 #include <fcntl.h>
-#include <gtest/gtest.h>
 
 #include <cerrno>
 #include <chrono>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 #include "util/fd.h"
@@ -45,7 +46,9 @@ TEST(LockFile, SecondHolderWaitsUntilTheFirstIsGone) {
   ASSERT_FALSE(busy);
   EXPECT_EQ(busy.error().errnum, EWOULDBLOCK);
   EXPECT_NE(busy.error().message.find(path), std::string::npos);
-  { LockFile gone = std::move(*first); }  // the first holder releases the lock
+  {
+    LockFile gone = std::move(*first);
+  }  // the first holder releases the lock
   EXPECT_TRUE(LockFile::acquire(path, milliseconds(0)));
 }
 

@@ -29,7 +29,7 @@ Result<std::unique_ptr<PosixFile>> PosixFile::open(const std::string& path, Open
   std::unique_ptr<PosixFile> file(new PosixFile(Fd(fd), path));
   file->direct_ = direct;
 
-  struct stat st {};
+  struct stat st{};
   if (::fstat(fd, &st) != 0) return fail_errno(errno, "stat " + path);
   if (S_ISBLK(st.st_mode)) {
     file->block_device_ = true;
@@ -96,8 +96,9 @@ Result<void> PosixFile::sync() {
 void PosixFile::drop_written(uint64_t offset, uint64_t length) {
   if (direct_) return;
   // DONTNEED skips dirty pages: start and wait for their write-back first.
-  ::sync_file_range(fd_.get(), static_cast<off_t>(offset), static_cast<off_t>(length),
-                    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+  ::sync_file_range(
+      fd_.get(), static_cast<off_t>(offset), static_cast<off_t>(length),
+      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
   ::posix_fadvise(fd_.get(), static_cast<off_t>(offset), static_cast<off_t>(length),
                   POSIX_FADV_DONTNEED);
 }

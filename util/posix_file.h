@@ -10,8 +10,8 @@
 namespace zk::util {
 
 enum class OpenMode {
-  kRead,         ///< O_RDONLY
-  kReadWrite,    ///< O_RDWR, through the page cache
+  kRead,             ///< O_RDONLY
+  kReadWrite,        ///< O_RDWR, through the page cache
   kReadWriteDirect,  ///< O_RDWR|O_DIRECT; falls back to kReadWrite where O_DIRECT is refused
 };
 

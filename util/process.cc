@@ -69,7 +69,8 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& extr
     const std::string_view entry(*e);
     const auto name = entry.substr(0, entry.find('=') + 1);
     bool replaced = false;
-    for (const auto& x : extra) replaced = replaced || std::string_view(x).substr(0, x.find('=') + 1) == name;
+    for (const auto& x : extra)
+      replaced = replaced || std::string_view(x).substr(0, x.find('=') + 1) == name;
     if (!replaced) env.emplace_back(entry);
   }
   env.insert(env.end(), extra.begin(), extra.end());
@@ -80,7 +81,7 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& extr
 
 Result<std::string> find_program(const std::string& name) {
   auto executable = [](const std::string& p) {
-    struct stat st {};
+    struct stat st{};
     return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(p.c_str(), X_OK) == 0;
   };
   if (name.find('/') != std::string::npos) {
@@ -140,8 +141,9 @@ Result<ChildProcess> ChildProcess::spawn(const Command& cmd, int output_fd) {
   // Like a missing program, a missing working directory must be an error here: under
   // qemu-user a chdir that fails in posix_spawn's child shows only as exit status 127.
   if (!cmd.cwd.empty()) {
-    struct stat st {};
-    if (::stat(cmd.cwd.c_str(), &st) != 0) return fail_errno(errno, "run " + cmd.argv[0] + " in " + cmd.cwd);
+    struct stat st{};
+    if (::stat(cmd.cwd.c_str(), &st) != 0)
+      return fail_errno(errno, "run " + cmd.argv[0] + " in " + cmd.cwd);
     if (!S_ISDIR(st.st_mode)) return fail_errno(ENOTDIR, "run " + cmd.argv[0] + " in " + cmd.cwd);
   }
   std::vector<char*> argv;

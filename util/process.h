@@ -21,7 +21,7 @@ struct Command {
       : argv(std::move(argv_)), cwd(std::move(cwd_)), env(std::move(env_)) {}
 
   std::vector<std::string> argv;
-  std::string cwd;  ///< where it runs; empty: the caller's working directory
+  std::string cwd;               ///< where it runs; empty: the caller's working directory
   std::vector<std::string> env;  ///< "NAME=value" added to (or replacing in) the environment
 
   /// "make -C /src O=/out bzImage", for messages (arguments are not quoted).
@@ -79,7 +79,7 @@ Result<std::string> capture_output(const Command& cmd, size_t limit = 1 << 20);
 /// How a program ran and what it said.
 struct CapturedRun {
   ExitStatus status;
-  std::string output;   ///< stdout and stderr, interleaved as written (at most the limit)
+  std::string output;  ///< stdout and stderr, interleaved as written (at most the limit)
   bool truncated = false;
 };
 /// Runs `cmd` to its end and keeps its output whatever the exit status (for programs whose

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-
 #include "tests/support/temp_dir.h"
 #include "util/fd.h"
 #include "util/read_file.h"

@@ -1,11 +1,12 @@
 #include "util/sha256.h"
 
 #include <fcntl.h>
-#include <nettle/sha2.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <new>
+
+#include <nettle/sha2.h>
 
 #include "util/fd.h"
 

@@ -91,8 +91,8 @@ std::optional<uint64_t> parse_size(std::string_view text) {
   return *number << shift;
 }
 
-Result<void> for_each_content_line(std::string_view text,
-                                   const std::function<Result<void>(unsigned, std::string_view)>& fn) {
+Result<void> for_each_content_line(
+    std::string_view text, const std::function<Result<void>(unsigned, std::string_view)>& fn) {
   size_t pos = 0;
   unsigned lineno = 0;
   while (pos < text.size()) {

@@ -31,8 +31,8 @@ namespace zk::util {
 /// Calls `fn(lineno, line)` for each line of `text` (1-based numbers) with surrounding blanks
 /// trimmed, skipping empty lines and lines starting with '#': the shape of every small text
 /// file the toolkit keeps (configuration, manifest, registry). Stops at the first error.
-Result<void> for_each_content_line(std::string_view text,
-                                   const std::function<Result<void>(unsigned, std::string_view)>& fn);
+Result<void> for_each_content_line(
+    std::string_view text, const std::function<Result<void>(unsigned, std::string_view)>& fn);
 
 /// Splits `line` into words at runs of the characters trim() removes.
 [[nodiscard]] std::vector<std::string_view> split_words(std::string_view line);

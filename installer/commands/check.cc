@@ -14,12 +14,12 @@
 namespace zk::installer::commands {
 
 /// check's exit statuses, most urgent last (zfcpdump-install(8), EXIT STATUS).
-inline constexpr int kCheckReady = 0;          ///< a current dump tool, empty dump area
-inline constexpr int kCheckDump = 10;          ///< a valid dump is on the disk
-inline constexpr int kCheckIncomplete = 11;    ///< an interrupted dump (busy marker)
-inline constexpr int kCheckStale = 12;         ///< the dump tool is older than the layout
-inline constexpr int kCheckDamaged = 13;       ///< an ELF core in the area that does not validate
-inline constexpr int kCheckNoTool = 20;        ///< no valid dump tool (or the partition was reused)
+inline constexpr int kCheckReady = 0;        ///< a current dump tool, empty dump area
+inline constexpr int kCheckDump = 10;        ///< a valid dump is on the disk
+inline constexpr int kCheckIncomplete = 11;  ///< an interrupted dump (busy marker)
+inline constexpr int kCheckStale = 12;       ///< the dump tool is older than the layout
+inline constexpr int kCheckDamaged = 13;     ///< an ELF core in the area that does not validate
+inline constexpr int kCheckNoTool = 20;      ///< no valid dump tool (or the partition was reused)
 
 const cli::CommandSpec& check_spec() {
   static const cli::CommandSpec spec{
@@ -96,21 +96,25 @@ int run_check(Context& ctx) {
     r.field("memory", memory);
     if (sb.dump_size < memory)
       r.warn(util::format("the dump area (%s) is smaller than memory (%s): a dump may not fit",
-                          util::human_size(sb.dump_size).c_str(), util::human_size(memory).c_str()));
+                          util::human_size(sb.dump_size).c_str(),
+                          util::human_size(memory).c_str()));
   }
 
   // Current or stale: the registry records the layout the tool was written from.
   int status = kCheckReady;
   auto registry = state::load_registry(layout::layout_dir(root, ctx.config.registry));
-  auto installed = layout::read_installed_manifest(layout::layout_dir(root, ctx.config.zfcpdump_dir));
-  const state::DiskEntry* entry = registry ? disk::find_registered(*registry, dev->disk_node) : nullptr;
-  const auto currency =
-      disk::tool_currency(entry, installed ? std::optional<std::string>(installed->second) : std::nullopt);
+  auto installed =
+      layout::read_installed_manifest(layout::layout_dir(root, ctx.config.zfcpdump_dir));
+  const state::DiskEntry* entry =
+      registry ? disk::find_registered(*registry, dev->disk_node) : nullptr;
+  const auto currency = disk::tool_currency(
+      entry, installed ? std::optional<std::string>(installed->second) : std::nullopt);
   const std::string tool_state = disk::currency_name(currency);
   r.field("tool_version", tool_state);
   if (currency == disk::Currency::kStale) {
-    r.warn("the dump tool on this disk is older than the installed layout: run zfcpdump-install "
-           "disk --force or zfcpdump-install hook refresh");
+    r.warn(
+        "the dump tool on this disk is older than the installed layout: run zfcpdump-install "
+        "disk --force or zfcpdump-install hook refresh");
     status = kCheckStale;
   }
 

@@ -4,8 +4,9 @@
 
 namespace zk::installer::commands::testing {
 
-Ran run_command(const cli::CommandSpec& spec, int (*run)(Context&, system::Host&), const std::vector<std::string>& words,
-                const Config& config, system::Host& host, bool json) {
+Ran run_command(const cli::CommandSpec& spec, int (*run)(Context&, system::Host&),
+                const std::vector<std::string>& words, const Config& config, system::Host& host,
+                bool json) {
   Ran ran;
   auto args = cli::parse(spec, words);
   EXPECT_TRUE(args) << args.error().describe();

@@ -22,7 +22,8 @@ struct Ran {
 
 /// Parses `words` against `spec`, runs `run` with a JSON report (text with `json` false).
 /// A word list the spec refuses fails the test.
-Ran run_command(const cli::CommandSpec& spec, int (*run)(Context&, system::Host&), const std::vector<std::string>& words,
-                const Config& config, system::Host& host, bool json = true);
+Ran run_command(const cli::CommandSpec& spec, int (*run)(Context&, system::Host&),
+                const std::vector<std::string>& words, const Config& config, system::Host& host,
+                bool json = true);
 
 }  // namespace zk::installer::commands::testing

@@ -57,7 +57,9 @@ using ull = unsigned long long;
 /// ours and nothing was done. When zipl fails, disk exits with zipl's status.
 inline constexpr int kDiskAlreadyCurrent = 3;
 
-std::string sized(uint64_t b) { return util::format("%s (%llu bytes)", util::human_size(b).c_str(), static_cast<ull>(b)); }
+std::string sized(uint64_t b) {
+  return util::format("%s (%llu bytes)", util::human_size(b).c_str(), static_cast<ull>(b));
+}
 
 int give_up(cli::Report& r, const std::string& message, int status = kExitFailure) {
   r.error(message);
@@ -87,7 +89,8 @@ Result<disk::InstalledLayout> ensure_layout(const Context& ctx, const std::strin
 
 cli::Json json_partitions(const ondisk::PartitionTable& t) {
   cli::Json a = cli::Json::array();
-  for (const auto& p : t.partitions) a.push_back({{"number", p.number}, {"start", p.start}, {"size", p.size}});
+  for (const auto& p : t.partitions)
+    a.push_back({{"number", p.number}, {"start", p.start}, {"size", p.size}});
   return a;
 }
 
@@ -100,11 +103,13 @@ cli::Json json_signatures(const std::vector<disk::Signature>& sigs) {
 
 /// Each line of `text` as a note (with `prefix`); blank lines, and with `skip_comments` lines
 /// starting with '#', are left out.
-void note_lines(cli::Report& r, const std::string& text, const std::string& prefix, bool skip_comments) {
+void note_lines(cli::Report& r, const std::string& text, const std::string& prefix,
+                bool skip_comments) {
   size_t pos = 0;
   while (pos < text.size()) {
     const size_t eol = text.find('\n', pos);
-    const std::string line = text.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    const std::string line =
+        text.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
     if (!line.empty() && !(skip_comments && line[0] == '#')) r.note(prefix + line);
     pos = eol == std::string::npos ? text.size() : eol + 1;
   }
@@ -115,7 +120,8 @@ void note_lines(cli::Report& r, const std::string& text, const std::string& pref
 using Stop = std::optional<int>;
 
 struct Job {
-  Job(Context& c, system::Host& h, disk::DiskOptions o) : ctx(c), host(h), r(c.report), opt(std::move(o)) {}
+  Job(Context& c, system::Host& h, disk::DiskOptions o)
+      : ctx(c), host(h), r(c.report), opt(std::move(o)) {}
 
   Context& ctx;
   system::Host& host;
@@ -141,18 +147,20 @@ struct Job {
   uint64_t memory = 0;                      ///< what the dump area is sized for
   std::vector<disk::Signature> to_wipe;
   disk::ZiplChoice zipl;
-  std::string zipl_target;                  ///< the partition node (an image: the image)
+  std::string zipl_target;  ///< the partition node (an image: the image)
   bool runs_zipl = true;
   // 4.-8.
-  std::string manifest_sha256;              ///< of the layout zipl installed
+  std::string manifest_sha256;  ///< of the layout zipl installed
   uint64_t dump_size = 0;
-  std::string stable;                       ///< the registered name
+  std::string stable;  ///< the registered name
   /// The layout lock (as build and hook take it), from the layout check until the disk is
   /// registered: zipl reads the image and ramdisk file by file, and a hook replacing them
   /// meanwhile would leave a tool made of two layouts, or a registry entry it then overwrote.
   util::Fd layout_lock;
 
-  int fail(const std::string& message, int status = kExitFailure) { return give_up(r, message, status); }
+  int fail(const std::string& message, int status = kExitFailure) {
+    return give_up(r, message, status);
+  }
 };
 
 Stop look_at_device(Job& j, util::File& file) {
@@ -162,8 +170,8 @@ Stop look_at_device(Job& j, util::File& file) {
   if (!partition) return j.fail(partition.error().describe(), kExitUsage);
   j.opt.partition = *partition;
   if (j.dev.partition) {
-    r.note(util::format("%s is partition %u of %s: that partition is used as it is", j.opt.device.c_str(),
-                        *j.dev.partition, j.dev.disk_node.c_str()));
+    r.note(util::format("%s is partition %u of %s: that partition is used as it is",
+                        j.opt.device.c_str(), *j.dev.partition, j.dev.disk_node.c_str()));
   }
   r.field("device", j.opt.device);
   r.field("disk", j.dev.disk_node);
@@ -171,25 +179,31 @@ Stop look_at_device(Job& j, util::File& file) {
   r.field("driver", j.dev.driver);
   r.field("size", j.dev.size);
 
-  j.before = disk::inspect_dump_tool(file, j.dev.is_image ? std::nullopt
-                                                          : std::optional<uint32_t>(j.dev.logical_block_size));
+  j.before = disk::inspect_dump_tool(
+      file, j.dev.is_image ? std::nullopt : std::optional<uint32_t>(j.dev.logical_block_size));
   auto sector_size = disk::sector_size_to_use(j.dev, j.opt.sector_size, j.before);
   if (!sector_size) return j.fail(sector_size.error().describe(), kExitUsage);
   j.sector_size = *sector_size;
   r.field("logical_block_size", uint64_t{j.sector_size});
-  r.field("physical_block_size", uint64_t{j.dev.is_image ? j.sector_size : j.dev.physical_block_size});
+  r.field("physical_block_size",
+          uint64_t{j.dev.is_image ? j.sector_size : j.dev.physical_block_size});
 
   if (j.dev.is_image) {
-    r.note(util::format("an image file of %s, taken to have %u-byte sectors%s", sized(j.dev.size).c_str(),
-                        j.sector_size,
-                        j.opt.sector_size ? "" : j.before.tool ? " (from its dump tool)" : " (--sector-size to change)"));
+    r.note(util::format("an image file of %s, taken to have %u-byte sectors%s",
+                        sized(j.dev.size).c_str(), j.sector_size,
+                        j.opt.sector_size ? ""
+                        : j.before.tool   ? " (from its dump tool)"
+                                          : " (--sector-size to change)"));
   } else {
     const std::string model(util::trim(j.dev.vendor + " " + j.dev.model));
-    r.note("disk: " + j.dev.disk_node + (model.empty() ? "" : ", " + model) + ", driver " + j.dev.driver);
-    r.note(util::format("size: %s; sectors: %u bytes logical, %u physical", sized(j.dev.size).c_str(),
-                        j.dev.logical_block_size, j.dev.physical_block_size));
+    r.note("disk: " + j.dev.disk_node + (model.empty() ? "" : ", " + model) + ", driver " +
+           j.dev.driver);
+    r.note(util::format("size: %s; sectors: %u bytes logical, %u physical",
+                        sized(j.dev.size).c_str(), j.dev.logical_block_size,
+                        j.dev.physical_block_size));
     if (j.dev.zfcp) {
-      r.note("FCP device " + j.dev.zfcp->hba_id + ", WWPN " + j.dev.zfcp->wwpn + ", LUN " + j.dev.zfcp->fcp_lun);
+      r.note("FCP device " + j.dev.zfcp->hba_id + ", WWPN " + j.dev.zfcp->wwpn + ", LUN " +
+             j.dev.zfcp->fcp_lun);
       r.field("hba_id", j.dev.zfcp->hba_id);
       r.field("wwpn", j.dev.zfcp->wwpn);
       r.field("lun", j.dev.zfcp->fcp_lun);
@@ -204,10 +218,12 @@ Stop look_at_device(Job& j, util::File& file) {
   if (j.table.type == ondisk::LabelType::kNone) {
     if (table) r.note("partition table: none");
   } else {
-    r.note(util::format("partition table: %s, %zu primary partition%s", disk::label_name(j.table.type),
-                        j.table.partitions.size(), j.table.partitions.size() == 1 ? "" : "s"));
+    r.note(util::format("partition table: %s, %zu primary partition%s",
+                        disk::label_name(j.table.type), j.table.partitions.size(),
+                        j.table.partitions.size() == 1 ? "" : "s"));
     for (const auto& p : j.table.partitions)
-      r.note(util::format("  partition %u: from byte %llu, %s", p.number, static_cast<ull>(p.start), sized(p.size).c_str()));
+      r.note(util::format("  partition %u: from byte %llu, %s", p.number, static_cast<ull>(p.start),
+                          sized(p.size).c_str()));
   }
   r.field("label_found", std::string(disk::label_name(j.table.type)));
   r.field_json("partitions_found", json_partitions(j.table));
@@ -215,7 +231,8 @@ Stop look_at_device(Job& j, util::File& file) {
   auto members = j.host.disk_members(j.dev);
   if (!members) return j.fail(members.error().describe());
   j.members = *members;
-  j.targets = disk::probe_targets(j.dev, j.table, j.members, [&j](const std::string& node) { return j.host.exists(node); });
+  j.targets = disk::probe_targets(j.dev, j.table, j.members,
+                                  [&j](const std::string& node) { return j.host.exists(node); });
   std::vector<disk::Signature> all;
   for (const auto& t : j.targets) {
     auto found = j.host.find_signatures(t);
@@ -228,11 +245,13 @@ Stop look_at_device(Job& j, util::File& file) {
   r.field_json("signatures_found", json_signatures(all));
 
   if (j.before.tool)
-    r.note(util::format("dump tool: %s%s, dump size %s", j.before.verdict == disk::ToolVerdict::kValid ? "valid" : "invalid",
-                        j.before.partition ? util::format(" on partition %u", j.before.partition->number).c_str() : "",
+    r.note(util::format("dump tool: %s%s, dump size %s",
+                        j.before.verdict == disk::ToolVerdict::kValid ? "valid" : "invalid",
+                        j.before.partition
+                            ? util::format(" on partition %u", j.before.partition->number).c_str()
+                            : "",
                         util::human_size(j.before.tool->superblock.dump_size).c_str()));
-  else
-    r.note("dump tool: none");
+  else r.note("dump tool: none");
   return std::nullopt;
 }
 
@@ -253,11 +272,13 @@ Stop check_disk(Job& j, util::File& file) {
   f.signatures = disk::signatures_in_scope(j.targets, j.signatures, j.opt.partition);
   if (j.before.verdict == disk::ToolVerdict::kValid)
     if (auto area = ondisk::inspect_dump_area(file, *j.before.tool)) f.area = *area;
-  auto installed = layout::read_installed_manifest(layout::layout_dir(j.opt.root, j.ctx.config.zfcpdump_dir));
+  auto installed =
+      layout::read_installed_manifest(layout::layout_dir(j.opt.root, j.ctx.config.zfcpdump_dir));
   auto registry = state::load_registry(layout::layout_dir(j.opt.root, j.ctx.config.registry));
   if (!registry) return j.fail(registry.error().describe());
-  f.currency = disk::tool_currency(disk::find_registered(*registry, j.dev.disk_node, node_of(j.host)),
-                                   installed ? std::optional<std::string>(installed->second) : std::nullopt);
+  f.currency =
+      disk::tool_currency(disk::find_registered(*registry, j.dev.disk_node, node_of(j.host)),
+                          installed ? std::optional<std::string>(installed->second) : std::nullopt);
 
   const auto refusals = disk::assess(f, false);
   const auto judged = disk::judge(refusals, j.opt.force);
@@ -315,10 +336,14 @@ Stop size_and_plan(Job& j) {
   const auto& z = j.sizing;
   r.note(util::format("vmcore headers and notes: %s (1 MiB + 4 KiB for each of %u possible CPUs)",
                       util::human_size(z.header_margin).c_str(), cpus));
-  r.note("kernel image segment that Linux 6.x adds to a vmcore: up to " + util::human_size(z.kernel_image_margin));
-  r.note(util::format("dump tool behind the dump area (zipl's reserve for %u-byte blocks, kernel %s, ramdisk %s): %s",
-                      j.sector_size, util::human_size(l.image_bytes).c_str(),
-                      l.initrd_bytes ? util::human_size(l.initrd_bytes).c_str() : "none", sized(z.zipl_reserve).c_str()));
+  r.note("kernel image segment that Linux 6.x adds to a vmcore: up to " +
+         util::human_size(z.kernel_image_margin));
+  r.note(
+      util::format("dump tool behind the dump area (zipl's reserve for %u-byte blocks, kernel %s, "
+                   "ramdisk %s): %s",
+                   j.sector_size, util::human_size(l.image_bytes).c_str(),
+                   l.initrd_bytes ? util::human_size(l.initrd_bytes).c_str() : "none",
+                   sized(z.zipl_reserve).c_str()));
   r.note("smallest dump partition: " + sized(z.partition_min));
   r.field("memory", j.memory);
   r.field("dump_needed", z.dump_needed);
@@ -329,11 +354,15 @@ Stop size_and_plan(Job& j) {
   j.target = *plan.target;
   j.plan = plan.new_table;
   if (!j.plan) {
-    r.note(util::format("dump partition: the existing partition %u, %s", j.target.number, sized(j.target.size).c_str()));
+    r.note(util::format("dump partition: the existing partition %u, %s", j.target.number,
+                        sized(j.target.size).c_str()));
   } else {
     if (j.plan->capped_by_label)
-      r.warn("a DOS partition table addresses only the first 2^32 sectors of this disk: --label gpt uses all of it");
-    r.note(util::format("dump partition: a new partition 1 from 1 MiB, %s, %s", sized(j.plan->size).c_str(),
+      r.warn(
+          "a DOS partition table addresses only the first 2^32 sectors of this disk: --label gpt "
+          "uses all of it");
+    r.note(util::format("dump partition: a new partition 1 from 1 MiB, %s, %s",
+                        sized(j.plan->size).c_str(),
                         j.opt.size        ? "--size"
                         : j.opt.dump_area ? "sized for --dump-area"
                                           : "the whole disk"));
@@ -358,7 +387,8 @@ Stop size_and_plan(Job& j) {
   // its signatures erased, with no dump tool: look for it before anything is written.
   if (j.runs_zipl) {
     if (auto found = j.host.find_program(j.zipl.program); !found)
-      return j.fail("cannot run zipl (" + found.error().describe() + ", zipl from " + j.zipl.source +
+      return j.fail("cannot run zipl (" + found.error().describe() + ", zipl from " +
+                    j.zipl.source +
                     "): install s390-tools, or give --zipl PATH; nothing was written");
   }
   r.step(j.opt.dry_run ? "Plan (--dry-run: nothing is written)" : "Plan");
@@ -371,11 +401,14 @@ Stop size_and_plan(Job& j) {
   }
   if (j.runs_zipl) {
     std::string command;
-    for (const auto& a : disk::zipl_dump_argv(j.zipl.program, j.zipl_target)) command += (command.empty() ? "" : " ") + a;
+    for (const auto& a : disk::zipl_dump_argv(j.zipl.program, j.zipl_target))
+      command += (command.empty() ? "" : " ") + a;
     r.note("install the dump tool: " + command + " (zipl from " + j.zipl.source + ")");
     r.field("zipl_command", command);
-    r.note("verify it, and register the disk in " + layout::layout_dir(j.opt.root, j.ctx.config.registry));
-    if (!j.dev.is_image && (j.opt.root != "/" || j.ctx.config.zfcpdump_dir != layout::kDefaultZfcpdumpDir))
+    r.note("verify it, and register the disk in " +
+           layout::layout_dir(j.opt.root, j.ctx.config.registry));
+    if (!j.dev.is_image &&
+        (j.opt.root != "/" || j.ctx.config.zfcpdump_dir != layout::kDefaultZfcpdumpDir))
       r.warn(std::string("zipl reads the dump tool from ") + layout::kDefaultZfcpdumpDir +
              " of this system (the path is compiled into zipl), not from " + j.layout.dir);
     if (j.opt.write_dumpconf) r.note("write " + disk::under_root(j.opt.root, disk::kDumpconfPath));
@@ -388,22 +421,26 @@ Stop size_and_plan(Job& j) {
 Stop get_consent(Job& j) {
   if (j.opt.yes) return std::nullopt;
   const std::string what =
-      j.plan ? "write a new partition table to " + j.dev.disk_node + " (everything on it is lost)"
-             : util::format("install the dump tool on partition %u of %s (everything on it is lost)", j.target.number,
-                            j.dev.disk_node.c_str());
+      j.plan
+          ? "write a new partition table to " + j.dev.disk_node + " (everything on it is lost)"
+          : util::format("install the dump tool on partition %u of %s (everything on it is lost)",
+                         j.target.number, j.dev.disk_node.c_str());
   switch (j.host.ask_consent("zfcpdump-install is about to " + what + ".")) {
     case system::Consent::kGiven: return std::nullopt;
     case system::Consent::kRefused: return j.fail("cancelled: nothing was written");
     case system::Consent::kNoTerminal: break;
   }
-  return j.fail("standard input is not a terminal, so nobody can confirm: give --yes to let zfcpdump-install write to " +
-                    j.dev.disk_node + " (nothing was written)",
-                kExitUsage);
+  return j.fail(
+      "standard input is not a terminal, so nobody can confirm: give --yes to let zfcpdump-install "
+      "write to " +
+          j.dev.disk_node + " (nothing was written)",
+      kExitUsage);
 }
 
 Stop partition(Job& j) {
   auto& r = j.r;
-  r.step(j.plan ? "Partitioning " + j.dev.disk_node : util::format("Preparing partition %u", j.target.number));
+  r.step(j.plan ? "Partitioning " + j.dev.disk_node
+                : util::format("Preparing partition %u", j.target.number));
   {
     auto lock = j.host.lock_disk(j.dev.disk_node);
     if (!lock) return j.fail(lock.error().describe());
@@ -421,9 +458,10 @@ Stop partition(Job& j) {
       auto written = j.host.write_partition_table(j.dev.disk_node, *j.plan);
       if (!written) return j.fail(written.error().describe());
       for (const auto& m : written->messages) r.note(m);
-      r.note(util::format("wrote a %s partition table with partition 1 (%s)", disk::label_name(j.plan->label),
-                          util::human_size(j.plan->size).c_str()));
-      if (!j.dev.is_image && !written->kernel_notified) r.note("the kernel did not re-read it: " + written->reread_problem);
+      r.note(util::format("wrote a %s partition table with partition 1 (%s)",
+                          disk::label_name(j.plan->label), util::human_size(j.plan->size).c_str()));
+      if (!j.dev.is_image && !written->kernel_notified)
+        r.note("the kernel did not re-read it: " + written->reread_problem);
     }
   }  // the lock ends here: udev may now create the partition nodes
   if (j.dev.is_image) return std::nullopt;
@@ -450,12 +488,15 @@ Stop check_layout(Job& j) {
   auto now = ensure_layout(j.ctx, j.opt.root);
   if (!now) return j.fail(now.error().describe());
   if (now->manifest_sha256 != j.layout.manifest_sha256)
-    return j.fail(util::format("the dump-tool layout changed while the disk was being partitioned: run "
-                               "zfcpdump-install disk --partition %u again",
-                               j.target.number));
-  r.note(util::format("%s: kernel %s, ramdisk %s, dumper %s", now->dir.c_str(), util::human_size(now->image_bytes).c_str(),
-                      now->initrd_bytes ? util::human_size(now->initrd_bytes).c_str() : "none",
-                      now->manifest.dumper_version.empty() ? "(unknown)" : now->manifest.dumper_version.c_str()));
+    return j.fail(
+        util::format("the dump-tool layout changed while the disk was being partitioned: run "
+                     "zfcpdump-install disk --partition %u again",
+                     j.target.number));
+  r.note(util::format(
+      "%s: kernel %s, ramdisk %s, dumper %s", now->dir.c_str(),
+      util::human_size(now->image_bytes).c_str(),
+      now->initrd_bytes ? util::human_size(now->initrd_bytes).c_str() : "none",
+      now->manifest.dumper_version.empty() ? "(unknown)" : now->manifest.dumper_version.c_str()));
   if (!now->manifest.kernel_release.empty()) r.note("dump kernel: " + now->manifest.kernel_release);
   r.field("layout", now->dir);
   j.manifest_sha256 = now->manifest_sha256;
@@ -467,9 +508,12 @@ Stop install_dump_tool(Job& j) {
   auto& r = j.r;
   r.step("Installing the dump tool with zipl");
   if (!j.runs_zipl) {
-    r.note("an image file: zipl needs a SCSI disk, so the job stops here. Attach the image to an s390x system as a "
-           "SCSI disk and run zfcpdump-install disk --partition 1 on it there, or give --zipl a program that installs "
-           "the dump tool on an image");
+    r.note(
+        "an image file: zipl needs a SCSI disk, so the job stops here. Attach the image to an "
+        "s390x system as a "
+        "SCSI disk and run zfcpdump-install disk --partition 1 on it there, or give --zipl a "
+        "program that installs "
+        "the dump tool on an image");
     r.field("stopped_before", std::string("zipl"));
     r.finish(true);
     return kExitOk;
@@ -486,10 +530,12 @@ Stop install_dump_tool(Job& j) {
   r.note("running " + command);
   const auto done = disk::install_and_verify(j.host, q);
   if (done.stage == disk::InstallStage::kCannotRun)
-    return j.fail("cannot run zipl (" + done.error.describe() + "): install s390-tools, or give --zipl PATH");
+    return j.fail("cannot run zipl (" + done.error.describe() +
+                  "): install s390-tools, or give --zipl PATH");
   if (done.stage == disk::InstallStage::kZiplFailed) {
     r.field_json("zipl_output", done.run.output);
-    return j.fail(command + " " + done.run.status.describe() + (done.run.output.empty() ? "" : ":\n" + done.run.output),
+    return j.fail(command + " " + done.run.status.describe() +
+                      (done.run.output.empty() ? "" : ":\n" + done.run.output),
                   done.run.status.code ? done.run.status.code : kExitFailure);
   }
   note_lines(r, done.run.output, "zipl: ", false);
@@ -499,36 +545,46 @@ Stop install_dump_tool(Job& j) {
   if (!done.flushed) r.note("could not flush the disk's buffers (BLKFLSBUF); reading anyway");
   if (done.stage == disk::InstallStage::kNotVerified) {
     for (size_t i = 1; i < done.problems.size(); ++i) r.error(done.problems[i]);
-    return j.fail("zipl reported success, but the disk does not hold the dump tool it should: " + done.problems[0]);
+    return j.fail("zipl reported success, but the disk does not hold the dump tool it should: " +
+                  done.problems[0]);
   }
   const auto& after = done.after;
   j.dump_size = after.tool->superblock.dump_size;
-  r.note(util::format("dump tool on partition %u, checksum 0x%08x as zipl leaves it, dump size %s", j.target.number,
-                      after.tool->checksum_now, sized(j.dump_size).c_str()));
+  r.note(util::format("dump tool on partition %u, checksum 0x%08x as zipl leaves it, dump size %s",
+                      j.target.number, after.tool->checksum_now, sized(j.dump_size).c_str()));
   r.field("dump_size", j.dump_size);
   r.field("checksum_ok", after.tool->checksum_matches());
   if (j.dump_size != j.predicted)
-    r.warn(util::format("zipl's dump size (%llu bytes) is not the %llu bytes its formula predicts: a different zipl "
-                        "version?",
-                        static_cast<ull>(j.dump_size), static_cast<ull>(j.predicted)));
+    r.warn(
+        util::format("zipl's dump size (%llu bytes) is not the %llu bytes its formula predicts: a "
+                     "different zipl "
+                     "version?",
+                     static_cast<ull>(j.dump_size), static_cast<ull>(j.predicted)));
   // With --allow-small or --dump-area, step 3 warned already.
   if (j.dump_size < j.sizing.dump_needed && !j.opt.allow_small && !j.opt.dump_area)
-    return j.fail(util::format("the dump size (%s) is smaller than a dump of this system can be (%s)",
-                               util::human_size(j.dump_size).c_str(), util::human_size(j.sizing.dump_needed).c_str()));
+    return j.fail(util::format(
+        "the dump size (%s) is smaller than a dump of this system can be (%s)",
+        util::human_size(j.dump_size).c_str(), util::human_size(j.sizing.dump_needed).c_str()));
   return std::nullopt;
 }
 
 /// The zipl.conf(5) dump section that installs the same dump tool (templates/zipl-dump.conf.in),
 /// for administrators who drive zipl from /etc/zipl.conf. Shown only; a problem is a note.
 void zipl_conf_section(Job& j) {
-  auto values = disk::zipl_dump_values(j.zipl_target, j.stable, j.target.number, j.ctx.config.zfcpdump_dir);
+  auto values =
+      disk::zipl_dump_values(j.zipl_target, j.stable, j.target.number, j.ctx.config.zfcpdump_dir);
   auto tmpl = disk::load_template(disk::template_candidates(disk::kZiplDumpTemplate));
-  auto text = values && tmpl ? disk::render_template(tmpl->second, *values) : Result<std::string>(std::string());
+  auto text = values && tmpl ? disk::render_template(tmpl->second, *values)
+                             : Result<std::string>(std::string());
   if (!values || !tmpl || !text) {
-    j.r.note("no zipl.conf section: " + (!values ? values.error() : !tmpl ? tmpl.error() : text.error()).describe());
+    j.r.note("no zipl.conf section: " + (!values ? values.error()
+                                         : !tmpl ? tmpl.error()
+                                                 : text.error())
+                                            .describe());
     return;
   }
-  j.r.note("for /etc/zipl.conf, the same dump tool as a section (zipl " + values->at("SECTION") + "):");
+  j.r.note("for /etc/zipl.conf, the same dump tool as a section (zipl " + values->at("SECTION") +
+           "):");
   note_lines(j.r, *text, "  ", true);
   j.r.field_json("zipl_conf", *text);
 }
@@ -545,9 +601,10 @@ Stop register_disk(Job& j) {
     r.note("replacing the entry " + old);
     reg->remove(old);
   }
-  reg->upsert({j.stable, j.target.number, j.target.start, j.target.size, j.dump_size, j.manifest_sha256,
-               j.opt.dump_area.value_or(0)});
-  if (auto saved = state::save_registry(path, *reg); !saved) return j.fail(saved.error().describe());
+  reg->upsert({j.stable, j.target.number, j.target.start, j.target.size, j.dump_size,
+               j.manifest_sha256, j.opt.dump_area.value_or(0)});
+  if (auto saved = state::save_registry(path, *reg); !saved)
+    return j.fail(saved.error().describe());
   r.note("registered as " + j.stable + " in " + path);
   r.field("registered_as", j.stable);
   j.layout_lock = util::Fd();  // what follows reads nothing of the layout
@@ -559,10 +616,15 @@ Stop dump_on_panic(Job& j) {
   auto& r = j.r;
   r.step("Dump on panic (dumpconf)");
   if (!j.dev.zfcp) {
-    r.note(j.dev.disk_node + " has no zfcp attributes (hba_id, wwpn, fcp_lun): it is not an FCP LUN, so the FCP "
-           "device, WWPN and LUN that " + std::string(disk::kDumpconfPath) + " needs cannot be filled in here. On the "
-           "machine, set DUMP_TYPE=fcp, DEVICE, WWPN, LUN, BOOTPROG=0 and BR_LBA=0 for the LUN that holds this disk.");
-    if (j.opt.write_dumpconf) r.warn("--write-dumpconf: nothing written, the disk is not an FCP LUN");
+    r.note(j.dev.disk_node +
+           " has no zfcp attributes (hba_id, wwpn, fcp_lun): it is not an FCP LUN, so the FCP "
+           "device, WWPN and LUN that " +
+           std::string(disk::kDumpconfPath) +
+           " needs cannot be filled in here. On the "
+           "machine, set DUMP_TYPE=fcp, DEVICE, WWPN, LUN, BOOTPROG=0 and BR_LBA=0 for the LUN "
+           "that holds this disk.");
+    if (j.opt.write_dumpconf)
+      r.warn("--write-dumpconf: nothing written, the disk is not an FCP LUN");
     return std::nullopt;
   }
   auto values = disk::dumpconf_values(*j.dev.zfcp, j.stable, j.target.number);
@@ -574,7 +636,8 @@ Stop dump_on_panic(Job& j) {
   r.field_json("dumpconf", *text);
   note_lines(r, *text, "", true);
   if (!j.opt.write_dumpconf) {
-    r.note("install them as " + std::string(disk::kDumpconfPath) + " with --write-dumpconf, then: systemctl restart dumpconf");
+    r.note("install them as " + std::string(disk::kDumpconfPath) +
+           " with --write-dumpconf, then: systemctl restart dumpconf");
     return std::nullopt;
   }
   const std::string path = disk::under_root(j.opt.root, disk::kDumpconfPath);
@@ -606,19 +669,29 @@ const cli::CommandSpec& disk_spec() {
       "Exit status: 0 done (or planned), 1 refused or failed, 2 usage, 3 DEVICE already is a\n"
       "current dump disk (nothing done); when zipl fails, zipl's own exit status.",
       {
-          {"dry-run", 'n', "", "show what would be done (checks, sizes, partition table, zipl command); write nothing"},
-          {"yes", 'y', "", "do not ask for confirmation (required when standard input is not a terminal)"},
-          {"force", 'f', "", "erase existing partitions and signatures (file systems, RAID, LVM, swap) and redo a current dump disk"},
-          {"allow-small", 0, "", "accept a dump partition smaller than memory (a dump may not fit)"},
+          {"dry-run", 'n', "",
+           "show what would be done (checks, sizes, partition table, zipl command); write nothing"},
+          {"yes", 'y', "",
+           "do not ask for confirmation (required when standard input is not a terminal)"},
+          {"force", 'f', "",
+           "erase existing partitions and signatures (file systems, RAID, LVM, swap) and redo a "
+           "current dump disk"},
+          {"allow-small", 0, "",
+           "accept a dump partition smaller than memory (a dump may not fit)"},
           {"label", 0, "TYPE", "partition table to write: dos (default) or gpt"},
-          {"partition", 0, "N", "use the existing partition N as it is instead of partitioning the disk"},
+          {"partition", 0, "N",
+           "use the existing partition N as it is instead of partitioning the disk"},
           {"size", 0, "SIZE", "size of the new dump partition (default: the whole disk)"},
-          {"dump-area", 0, "SIZE", "size the new partition for a dump area of SIZE, even below a full dump (recorded; warns)"},
+          {"dump-area", 0, "SIZE",
+           "size the new partition for a dump area of SIZE, even below a full dump (recorded; "
+           "warns)"},
           {"memory", 0, "SIZE", "size the dump area for SIZE of memory instead of this system's"},
           {"sector-size", 0, "BYTES", "sector size of an image file: 512 (default) or 4096"},
           {"zipl", 0, "PATH", "the zipl to run (default: $ZIPL, else zipl from the configuration)"},
-          {"write-dumpconf", 0, "", "install the dump-on-panic settings as /etc/sysconfig/dumpconf (keeping a backup)"},
-          {"root", 0, "DIR", "the layout, the registry and /etc/sysconfig/dumpconf are below DIR (default /)"},
+          {"write-dumpconf", 0, "",
+           "install the dump-on-panic settings as /etc/sysconfig/dumpconf (keeping a backup)"},
+          {"root", 0, "DIR",
+           "the layout, the registry and /etc/sysconfig/dumpconf are below DIR (default /)"},
       },
       1,
       1,
@@ -651,7 +724,8 @@ int run_disk_on(Context& ctx, system::Host& host) {
     j.r.finish(true);
     return kExitOk;
   }
-  for (auto step : {get_consent, partition, check_layout, install_dump_tool, register_disk, dump_on_panic})
+  for (auto step :
+       {get_consent, partition, check_layout, install_dump_tool, register_disk, dump_on_panic})
     if (auto s = step(j)) return *s;
   j.r.finish(true);
   return kExitOk;

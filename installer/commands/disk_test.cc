@@ -2,10 +2,10 @@
 // in memory, zipl is a function the test gives (a test double: the real zipl runs in
 // tests/integration/installer_disk_in_guest, libfdisk and libblkid on images in
 // tests/installer/disk_on_image.sh). The layout and the registry are real files below --root.
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <iterator>
+
+#include <gtest/gtest.h>
 
 #include "installer/commands/command.h"
 #include "installer/commands/command_test_util.h"
@@ -94,8 +94,10 @@ TEST_F(DiskCommand, DryRunShowsThePlanAndTouchesNothing) {
   EXPECT_EQ(ran.json["zipl_command"], "zipl -d /dev/sda1");
   // --allow-small said so, and --root does not move what zipl reads.
   ASSERT_EQ(ran.json["warnings"].size(), 2u);
-  EXPECT_EQ(ran.json["warnings"][0].get<std::string>().rfind("--allow-small: the dump area", 0), 0u);
-  EXPECT_EQ(ran.json["warnings"][1].get<std::string>().rfind("zipl reads the dump tool from", 0), 0u);
+  EXPECT_EQ(ran.json["warnings"][0].get<std::string>().rfind("--allow-small: the dump area", 0),
+            0u);
+  EXPECT_EQ(ran.json["warnings"][1].get<std::string>().rfind("zipl reads the dump tool from", 0),
+            0u);
   EXPECT_TRUE(host_.tables_written.empty());
   EXPECT_TRUE(host_.wiped.empty());
   EXPECT_TRUE(host_.commands_run.empty());
@@ -108,7 +110,8 @@ TEST_F(DiskCommand, ASmallDiskIsRefusedWithoutAllowSmall) {
   EXPECT_EQ(ran.status, kExitFailure);
   EXPECT_FALSE(ran.json["ok"].get<bool>());
   ASSERT_EQ(ran.json["errors"].size(), 1u);
-  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("or --allow-small to accept it"), std::string::npos);
+  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("or --allow-small to accept it"),
+            std::string::npos);
 }
 
 TEST_F(DiskCommand, ADiskInUseIsRefusedEvenWithForce) {
@@ -139,7 +142,8 @@ TEST_F(DiskCommand, APartitionOtherThanThePartitionOptionIsAUsageError) {
   host_.add_disk(disk_);
   auto ran = disk({"--partition", "3", "/dev/sda2"});
   EXPECT_EQ(ran.status, kExitUsage);
-  EXPECT_EQ(ran.json["errors"], cli::Json::array({"/dev/sda2 is partition 2, but --partition says 3"}));
+  EXPECT_EQ(ran.json["errors"],
+            cli::Json::array({"/dev/sda2 is partition 2, but --partition says 3"}));
 }
 
 TEST_F(DiskCommand, UnknownMemoryAsksForTheMemoryOption) {
@@ -158,7 +162,8 @@ TEST_F(DiskCommand, AMissingZiplIsFoundOutBeforeAnythingIsWritten) {
   host_.programs.clear();
   auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
   EXPECT_EQ(ran.status, kExitFailure);
-  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("nothing was written"), std::string::npos);
+  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("nothing was written"),
+            std::string::npos);
   EXPECT_TRUE(host_.tables_written.empty());
 }
 
@@ -196,7 +201,8 @@ TEST_F(DiskCommand, ZiplFailingEndsWithZiplsStatus) {
 TEST_F(DiskCommand, ZiplWritingTheToolIsVerifiedAndRegistered) {
   host_.add_disk(disk_);
   const auto made = zipl_made_disk(dir_);
-  host_.on_run = [&made](const util::Command& cmd, system::HostDouble& h) -> Result<util::CapturedRun> {
+  host_.on_run = [&made](const util::Command& cmd,
+                         system::HostDouble& h) -> Result<util::CapturedRun> {
     EXPECT_TRUE(cmd.env.empty());  // a disk: no image environment
     h.bytes_of("/dev/sda") = made;
     return util::CapturedRun{{0, 0}, "Done.\n", false};
@@ -230,7 +236,8 @@ TEST_F(DiskCommand, ZiplSuccessWithoutTheToolIsAFailure) {
   };
   auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
   EXPECT_EQ(ran.status, kExitFailure);
-  EXPECT_NE(ran.json["errors"].back().get<std::string>().find("zipl reported success, but the disk does not hold"),
+  EXPECT_NE(ran.json["errors"].back().get<std::string>().find(
+                "zipl reported success, but the disk does not hold"),
             std::string::npos);
   EXPECT_FALSE(state::load_registry(registry_path()).value().disks.size());
 }

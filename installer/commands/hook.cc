@@ -56,7 +56,9 @@ inline constexpr int kHookDisksNotCurrent = 4;
 class HeldEvents {
  public:
   layout::BuildEvents events() {
-    auto keep = [this](Kind k) { return [this, k](const std::string& s) { held_.push_back({k, s}); }; };
+    auto keep = [this](Kind k) {
+      return [this, k](const std::string& s) { held_.push_back({k, s}); };
+    };
     return {keep(Kind::kStep), keep(Kind::kNote), keep(Kind::kWarn), keep(Kind::kError)};
   }
   void replay(cli::Report& r) {
@@ -98,7 +100,7 @@ int nothing_to_do(Hook& h, const std::string& reason) {
 }
 
 bool exists(const std::string& path) {
-  struct stat st {};
+  struct stat st{};
   return ::stat(path.c_str(), &st) == 0;
 }
 
@@ -121,7 +123,8 @@ cli::Json disks_json(const std::vector<hook::DiskUpdate>& updates) {
 /// Tells what happened to one disk: the zipl command and its output, the result; a disk that is
 /// not current as an error with the remedy. `memory`: this system's, for the dump-size warning.
 void report_disk(cli::Report& r, const hook::DiskUpdate& u, uint64_t memory) {
-  const std::string name = util::format("%s (partition %u)", u.entry.disk.c_str(), u.entry.partition);
+  const std::string name =
+      util::format("%s (partition %u)", u.entry.disk.c_str(), u.entry.partition);
   if (u.outcome == hook::DiskOutcome::kCurrent) {
     r.note(name + ": current");
     return;
@@ -129,7 +132,8 @@ void report_disk(cli::Report& r, const hook::DiskUpdate& u, uint64_t memory) {
   if (!u.command.empty()) r.note(name + ": " + u.command);
   if (u.outcome != hook::DiskOutcome::kUpdated) {
     r.error(name + ": " + hook::outcome_name(u.outcome) + ": " + u.detail +
-            (u.zipl_output.empty() ? "" : ":\n" + u.zipl_output) + (u.remedy.empty() ? "" : "; " + u.remedy));
+            (u.zipl_output.empty() ? "" : ":\n" + u.zipl_output) +
+            (u.remedy.empty() ? "" : "; " + u.remedy));
     return;
   }
   size_t pos = 0;
@@ -138,10 +142,13 @@ void report_disk(cli::Report& r, const hook::DiskUpdate& u, uint64_t memory) {
     if (eol > pos) r.note("  zipl: " + u.zipl_output.substr(pos, eol - pos));
     pos = eol + 1;
   }
-  r.note(util::format("%s: updated and verified, dump size %s", name.c_str(), util::human_size(u.entry.dump_size).c_str()));
+  r.note(util::format("%s: updated and verified, dump size %s", name.c_str(),
+                      util::human_size(u.entry.dump_size).c_str()));
   if (u.entry.dump_size < memory)
-    r.warn(util::format("%s: the dump size (%s) is smaller than this system's memory (%s): a dump may not fit",
-                        name.c_str(), util::human_size(u.entry.dump_size).c_str(), util::human_size(memory).c_str()));
+    r.warn(util::format(
+        "%s: the dump size (%s) is smaller than this system's memory (%s): a dump may not fit",
+        name.c_str(), util::human_size(u.entry.dump_size).c_str(),
+        util::human_size(memory).c_str()));
 }
 
 /// Each registered disk whose tool is not the layout `manifest_sha256`: zipl and verify.
@@ -159,7 +166,8 @@ int update_disks(Hook& h, const std::string& manifest_sha256, bool layout_change
   q.zipl = disk::choose_zipl(h.ctx.args.get("zipl"), std::getenv("ZIPL"), h.ctx.config.zipl);
   std::vector<hook::DiskUpdate> updates;
   const bool stale = hook::any_stale(*registry, manifest_sha256);
-  if (!stale && !layout_changed) return nothing_to_do(h, "the layout and every registered dump disk are current");
+  if (!stale && !layout_changed)
+    return nothing_to_do(h, "the layout and every registered dump disk are current");
 
   if (r.json()) r.field("action", h.action);
   r.field("layout_changed", layout_changed);
@@ -177,7 +185,8 @@ int update_disks(Hook& h, const std::string& manifest_sha256, bool layout_change
         registry->upsert(u.entry);
         if (auto saved = state::save_registry(h.registry_path, *registry); !saved) {
           u.outcome = hook::DiskOutcome::kFailed;
-          u.detail = "zipl ran and the tool verified, but the registry could not be saved: " + saved.error().describe();
+          u.detail = "zipl ran and the tool verified, but the registry could not be saved: " +
+                     saved.error().describe();
         }
       }
       report_disk(r, u, memory ? memory->total() : 0);
@@ -187,20 +196,23 @@ int update_disks(Hook& h, const std::string& manifest_sha256, bool layout_change
   r.field_json("disks", disks_json(updates));
   const auto summary = hook::summarize(updates);
   r.field("disks_current",
-          util::format("%llu of %zu", static_cast<unsigned long long>(summary.current), registry->disks.size()));
+          util::format("%llu of %zu", static_cast<unsigned long long>(summary.current),
+                       registry->disks.size()));
   r.finish(summary.all_current);
   return summary.all_current ? kExitOk : kHookDisksNotCurrent;
 }
 
 /// The HSA budget: --hsa-size; else sysfs; else the installed layout's; else the default.
-Result<std::optional<uint64_t>> hsa_budget(Hook& h, const std::optional<layout::Manifest>& installed) {
+Result<std::optional<uint64_t>> hsa_budget(Hook& h,
+                                           const std::optional<layout::Manifest>& installed) {
   if (auto s = h.ctx.args.get("hsa-size")) {
     auto v = util::parse_size(*s);
     if (!v || *v == 0) return fail("invalid --hsa-size '" + *s + "'");
     return std::optional<uint64_t>(*v);
   }
   auto measured = kernel::hsa_size("/sys", std::nullopt);
-  if (measured && measured->source == kernel::HsaSource::kDefault && installed && installed->hsa_size)
+  if (measured && measured->source == kernel::HsaSource::kDefault && installed &&
+      installed->hsa_size)
     return std::optional<uint64_t>(installed->hsa_size);
   return std::optional<uint64_t>();
 }
@@ -208,7 +220,8 @@ Result<std::optional<uint64_t>> hsa_budget(Hook& h, const std::optional<layout::
 /// Builds the layout around `image` (`config`: checked, nullopt: not) keeping what the
 /// installed layout was built with, then updates the disks.
 int install(Hook& h, const std::string& image, const std::optional<std::string>& config,
-            const std::string& kernel_version, const std::string& image_source, const std::string& release) {
+            const std::string& kernel_version, const std::string& image_source,
+            const std::string& release) {
   auto& r = h.r;
   auto lock = layout::lock_layout_dir(h.dir);
   if (!lock) return failure(r, lock.error());
@@ -217,8 +230,8 @@ int install(Hook& h, const std::string& image, const std::optional<std::string>&
 
   initramfs::RamdiskSpec spec;
   spec.dumper_path = dumper_path(h.ctx);
-  auto c = initramfs::parse_compression(installed && !installed->compressor.empty() ? installed->compressor
-                                                                                   : h.ctx.config.compress);
+  auto c = initramfs::parse_compression(
+      installed && !installed->compressor.empty() ? installed->compressor : h.ctx.config.compress);
   if (!c) return failure(r, c.error());
   spec.compression = *c;
   auto mtime = initramfs::mtime_from_environment();
@@ -275,9 +288,10 @@ int install(Hook& h, const std::string& image, const std::optional<std::string>&
 int run_add(Hook& h, const std::string& kver, const std::string& image) {
   auto& r = h.r;
   if (auto ok = hook::check_image_path(image); !ok) return usage_error(r, ok.error().describe());
-  struct stat st {};
+  struct stat st{};
   if (::stat(image.c_str(), &st) != 0) return failure(r, Error{errno, "kernel image " + image});
-  if (!S_ISREG(st.st_mode)) return failure(r, Error{0, "kernel image " + image + " is not a regular file"});
+  if (!S_ISREG(st.st_mode))
+    return failure(r, Error{0, "kernel image " + image + " is not a regular file"});
   std::optional<std::string> config = h.ctx.args.get("kernel-config");
   if (!config) {
     const auto candidates = hook::config_candidates(h.root, kver, image);
@@ -290,8 +304,9 @@ int run_add(Hook& h, const std::string& kver, const std::string& image) {
     if (!config) {
       std::string list;
       for (const auto& c : candidates) list += (list.empty() ? "" : ", ") + c;
-      return failure(r, Error{0, "no .config for dump kernel " + kver + " (looked for " + list +
-                                     "): give --kernel-config, or set kernel_config in the configuration"});
+      return failure(
+          r, Error{0, "no .config for dump kernel " + kver + " (looked for " + list +
+                          "): give --kernel-config, or set kernel_config in the configuration"});
     }
   }
   std::error_code ec;
@@ -301,15 +316,17 @@ int run_add(Hook& h, const std::string& kver, const std::string& image) {
 
 int run_remove(Hook& h, const std::string& kver) {
   auto& r = h.r;
-  if (!exists(h.dir + "/" + layout::kManifestName)) return nothing_to_do(h, "no layout is installed");
+  if (!exists(h.dir + "/" + layout::kManifestName))
+    return nothing_to_do(h, "no layout is installed");
   auto lock = layout::lock_layout_dir(h.dir);
   if (!lock) return failure(r, lock.error());
   auto m = layout::read_installed_manifest(h.dir);
   if (!m) return failure(r, m.error());
   if (m->first.kernel_version != kver)
-    return nothing_to_do(h, m->first.kernel_version.empty()
-                                ? "the installed layout was made by zfcpdump-install build, not for a kernel package"
-                                : "the installed layout is that of kernel " + m->first.kernel_version);
+    return nothing_to_do(
+        h, m->first.kernel_version.empty()
+               ? "the installed layout was made by zfcpdump-install build, not for a kernel package"
+               : "the installed layout is that of kernel " + m->first.kernel_version);
   r.step("Removing the dump-tool layout of kernel " + kver + " from " + h.dir);
   auto removed = layout::remove_layout(h.dir);
   if (!removed) return failure(r, removed.error());
@@ -323,23 +340,26 @@ int run_remove(Hook& h, const std::string& kver) {
   r.field_json("removed", std::move(list));
   auto registry = state::load_registry(h.registry_path);
   if (registry && !registry->disks.empty())
-    r.warn(util::format("%zu registered dump disk%s keep%s the dump tool zipl wrote from this kernel: %s still dump%s, "
-                        "but zfcpdump-install disk and hook refresh need a layout again (install a dump kernel, or "
-                        "run zfcpdump-install build)",
-                        registry->disks.size(), registry->disks.size() == 1 ? "" : "s",
-                        registry->disks.size() == 1 ? "s" : "", registry->disks.size() == 1 ? "it" : "they",
-                        registry->disks.size() == 1 ? "s" : ""));
+    r.warn(util::format(
+        "%zu registered dump disk%s keep%s the dump tool zipl wrote from this kernel: %s still "
+        "dump%s, "
+        "but zfcpdump-install disk and hook refresh need a layout again (install a dump kernel, or "
+        "run zfcpdump-install build)",
+        registry->disks.size(), registry->disks.size() == 1 ? "" : "s",
+        registry->disks.size() == 1 ? "s" : "", registry->disks.size() == 1 ? "it" : "they",
+        registry->disks.size() == 1 ? "s" : ""));
   r.finish(true);
   return kExitOk;
 }
 
 int run_refresh(Hook& h) {
-  if (!exists(h.dir + "/" + layout::kManifestName)) return nothing_to_do(h, "no layout is installed");
+  if (!exists(h.dir + "/" + layout::kManifestName))
+    return nothing_to_do(h, "no layout is installed");
   auto m = layout::read_installed_manifest(h.dir);
   if (!m) return failure(h.r, m.error());
   // The installed kernel stays (checked when it was installed); only the ramdisk is rebuilt.
-  return install(h, h.dir + "/" + layout::kImageName, std::nullopt, m->first.kernel_version, m->first.image_source,
-                 m->first.kernel_release);
+  return install(h, h.dir + "/" + layout::kImageName, std::nullopt, m->first.kernel_version,
+                 m->first.image_source, m->first.kernel_release);
 }
 
 }  // namespace
@@ -347,10 +367,12 @@ int run_refresh(Hook& h) {
 const cli::CommandSpec& hook_spec() {
   static const cli::CommandSpec spec{
       "hook",
-      "hook add [OPTION]... KVER IMAGE | hook remove [OPTION]... KVER [IMAGE] | hook refresh [OPTION]...",
+      "hook add [OPTION]... KVER IMAGE | hook remove [OPTION]... KVER [IMAGE] | hook refresh "
+      "[OPTION]...",
       "What the packaging system runs (the kernel-install plugin, Debian's kernel hooks, the\n"
       "package's postinst) to keep the dump-tool layout and every registered dump disk in step.\n"
-      "add: when KVER is a dump kernel (its version contains kernel_match, \"zfcpdump\"), installs\n"
+      "add: when KVER is a dump kernel (its version contains kernel_match, \"zfcpdump\"), "
+      "installs\n"
       "IMAGE as the layout's kernel with the ramdisk rebuilt around the dumper, as build does.\n"
       "remove: removes the layout when add KVER made it; dump disks keep their working tool.\n"
       "refresh: rebuilds the ramdisk around the current dumper, keeping the installed kernel.\n"
@@ -359,9 +381,12 @@ const cli::CommandSpec& hook_spec() {
       "Exit status: 0 all current, 1 failed (layout unchanged), 2 usage, 4 the layout is\n"
       "installed but a registered dump disk is not current (each is reported).",
       {
-          {"kernel-config", 0, "CONFIG", "add: the .config of IMAGE (default: config-KVER beside IMAGE, /boot/config-KVER, kernel_config)"},
+          {"kernel-config", 0, "CONFIG",
+           "add: the .config of IMAGE (default: config-KVER beside IMAGE, /boot/config-KVER, "
+           "kernel_config)"},
           {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in the ramdisk"},
-          {"hsa-size", 0, "SIZE", "the HSA to fit into (default: sysfs, else the installed layout's, else 32M)"},
+          {"hsa-size", 0, "SIZE",
+           "the HSA to fit into (default: sysfs, else the installed layout's, else 32M)"},
           {"zipl", 0, "PATH", "the zipl to run (default: $ZIPL, else zipl from the configuration)"},
           {"root", 0, "DIR", "the layout, the registry and /boot are below DIR (default /)"},
       },
@@ -388,14 +413,17 @@ int run_hook_on(Context& ctx, system::Host& host) {
     return run_refresh(h);
   }
   if (h.action != "add" && h.action != "remove")
-    return usage_error(r, "hook: unknown action " + cli::json_string(h.action) + " (add, remove or refresh)");
+    return usage_error(
+        r, "hook: unknown action " + cli::json_string(h.action) + " (add, remove or refresh)");
   if (pos.size() < 2 || (h.action == "add" && pos.size() != 3))
     return usage_error(r, h.action == "add" ? "usage: zfcpdump-install hook add KVER IMAGE"
                                             : "usage: zfcpdump-install hook remove KVER [IMAGE]");
-  if (h.action == "remove" && ctx.args.has("kernel-config")) return usage_error(r, "--kernel-config goes with hook add");
+  if (h.action == "remove" && ctx.args.has("kernel-config"))
+    return usage_error(r, "--kernel-config goes with hook add");
   const std::string& kver = pos[1];
   if (!hook::is_dump_kernel(kver, ctx.config.kernel_match))
-    return nothing_to_do(h, "not a dump kernel (its version does not contain " + cli::json_string(ctx.config.kernel_match) + ")");
+    return nothing_to_do(h, "not a dump kernel (its version does not contain " +
+                                cli::json_string(ctx.config.kernel_match) + ")");
   if (auto ok = hook::check_kernel_version(kver); !ok) return usage_error(r, ok.error().describe());
   return h.action == "add" ? run_add(h, kver, pos[2]) : run_remove(h, kver);
 }

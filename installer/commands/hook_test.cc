@@ -1,11 +1,11 @@
 // run_hook against a system::HostDouble for the registered disks (zipl is a test double; the
 // real one runs in tests/packaging/hook_refresh_in_guest), with the layout built for real
 // below --root around Debian's s390x kernel and the dumper of this build.
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <fstream>
 #include <iterator>
+
+#include <gtest/gtest.h>
 
 #include "installer/commands/command.h"
 #include "installer/commands/command_test_util.h"
@@ -46,8 +46,8 @@ class HookCommand : public ::testing::Test {
   bool prepare_layout_and_disk() {
     auto images = kernel::testing::sysroot_boot_files("vmlinuz-");
     if (images.empty()) {
-      ADD_FAILURE() << "missing prerequisite: no boot/vmlinuz-*-s390x in " << kernel::testing::s390x_sysroot()
-                    << " (run scripts/setup)";
+      ADD_FAILURE() << "missing prerequisite: no boot/vmlinuz-*-s390x in "
+                    << kernel::testing::s390x_sysroot() << " (run scripts/setup)";
       return false;
     }
     config_.dumper = ZK_TEST_DUMPER;

@@ -12,7 +12,8 @@ Result<util::Fd> lock_disk(const std::string& path, std::chrono::milliseconds pa
   util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return fail_errno(errno, "open " + path);
   if (auto locked = util::flock_exclusive(fd.get(), patience); !locked)
-    return fail_errno(locked.error().errnum, "lock " + path + " (another partitioner or udev holds it)");
+    return fail_errno(locked.error().errnum,
+                      "lock " + path + " (another partitioner or udev holds it)");
   return fd;
 }
 

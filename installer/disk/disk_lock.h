@@ -13,6 +13,7 @@ namespace zk::installer::disk {
 
 /// Opens `path` read-only and takes LOCK_EX, retrying for up to `patience` while udev holds
 /// its short shared lock. The lock lasts as long as the returned descriptor.
-Result<util::Fd> lock_disk(const std::string& path, std::chrono::milliseconds patience = std::chrono::seconds(10));
+Result<util::Fd> lock_disk(const std::string& path,
+                           std::chrono::milliseconds patience = std::chrono::seconds(10));
 
 }  // namespace zk::installer::disk

@@ -22,7 +22,8 @@ Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args) {
     auto v = args.get(name);
     if (!v) return std::optional<uint64_t>();
     auto n = util::parse_size(*v);
-    if (!n || *n == 0) return fail(std::string("--") + name + ": '" + *v + "' is not a size (512M, 20G, ...)");
+    if (!n || *n == 0)
+      return fail(std::string("--") + name + ": '" + *v + "' is not a size (512M, 20G, ...)");
     return std::optional<uint64_t>(*n);
   };
   auto size = size_option("size");
@@ -38,16 +39,20 @@ Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args) {
   o.memory = *memory;
   if (auto p = args.get("partition")) {
     auto n = util::parse_u64(*p);
-    if (!n || *n == 0 || *n > 256) return fail("--partition: '" + *p + "' is not a partition number");
+    if (!n || *n == 0 || *n > 256)
+      return fail("--partition: '" + *p + "' is not a partition number");
     o.partition = static_cast<unsigned>(*n);
-    if (o.size) return fail("--size sizes a new partition; --partition uses an existing one as it is");
+    if (o.size)
+      return fail("--size sizes a new partition; --partition uses an existing one as it is");
     if (o.dump_area)
       return fail("--dump-area sizes a new partition; --partition uses an existing one as it is");
-    if (args.has("label")) return fail("--label chooses a new partition table; --partition keeps the existing one");
+    if (args.has("label"))
+      return fail("--label chooses a new partition table; --partition keeps the existing one");
   }
   if (auto s = args.get("sector-size")) {
     auto n = util::parse_u64(*s);
-    if (!n || (*n != 512 && *n != 4096)) return fail("--sector-size: '" + *s + "' is neither 512 nor 4096");
+    if (!n || (*n != 512 && *n != 4096))
+      return fail("--sector-size: '" + *s + "' is neither 512 nor 4096");
     o.sector_size = static_cast<uint32_t>(*n);
   }
   o.zipl = args.get("zipl");

@@ -19,19 +19,20 @@ struct DiskOptions {
   bool allow_small = false;
   bool write_dumpconf = false;
   ondisk::LabelType label = ondisk::LabelType::kDos;
-  std::optional<unsigned> partition;     ///< --partition N: use it as it is
-  std::optional<uint64_t> size;          ///< --size: of the new partition
+  std::optional<unsigned> partition;  ///< --partition N: use it as it is
+  std::optional<uint64_t> size;       ///< --size: of the new partition
   /// --dump-area: the administrator's choice of dump area (the new partition is sized for it;
   /// smaller than a full dump is accepted with a warning).
   std::optional<uint64_t> dump_area;
-  std::optional<uint64_t> memory;        ///< --memory: instead of this system's
-  std::optional<std::string> zipl;       ///< --zipl PATH
-  std::optional<uint32_t> sector_size;   ///< --sector-size: of an image file
+  std::optional<uint64_t> memory;       ///< --memory: instead of this system's
+  std::optional<std::string> zipl;      ///< --zipl PATH
+  std::optional<uint32_t> sector_size;  ///< --sector-size: of an image file
   std::string root = "/";
 };
 
 /// Reads the parsed words. Errors (exit status 2): malformed sizes and numbers, a label other
-/// than dos/gpt, a sector size other than 512/4096, --partition with --size, --dump-area or --label,
+/// than dos/gpt, a sector size other than 512/4096, --partition with --size, --dump-area or
+/// --label,
 /// --size with --dump-area.
 Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args);
 

@@ -24,8 +24,9 @@ TEST(DiskOptions, Defaults) {
 }
 
 TEST(DiskOptions, Everything) {
-  auto o = parse({"--dry-run", "--yes", "--force", "--allow-small", "--label", "gpt", "--size", "20G", "--memory=16G",
-                  "--zipl", "/opt/zipl", "--sector-size", "4096", "--write-dumpconf", "--root", "/tmp/r", "disk.img"});
+  auto o = parse({"--dry-run", "--yes", "--force", "--allow-small", "--label", "gpt", "--size",
+                  "20G", "--memory=16G", "--zipl", "/opt/zipl", "--sector-size", "4096",
+                  "--write-dumpconf", "--root", "/tmp/r", "disk.img"});
   ASSERT_TRUE(o) << o.error().describe();
   EXPECT_TRUE(o->dry_run && o->yes && o->force && o->allow_small && o->write_dumpconf);
   EXPECT_EQ(o->label, ondisk::LabelType::kGpt);
@@ -58,8 +59,10 @@ TEST(DiskOptions, Conflicts) {
 
 TEST(DiskOptions, HelpNamesEveryOption) {
   const std::string help = cli::render_help(commands::disk_spec());
-  for (const char* o : {"--dry-run", "--yes", "--force", "--allow-small", "--label TYPE", "--partition N", "--size SIZE",
-                        "--dump-area SIZE", "--memory SIZE", "--sector-size BYTES", "--zipl PATH", "--write-dumpconf", "--root DIR", "--json"})
+  for (const char* o :
+       {"--dry-run", "--yes", "--force", "--allow-small", "--label TYPE", "--partition N",
+        "--size SIZE", "--dump-area SIZE", "--memory SIZE", "--sector-size BYTES", "--zipl PATH",
+        "--write-dumpconf", "--root DIR", "--json"})
     EXPECT_NE(help.find(o), std::string::npos) << o;
 }
 

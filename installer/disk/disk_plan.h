@@ -25,7 +25,8 @@ namespace zk::installer::disk {
 
 /// The partition --partition N names, or the one DEVICE is; an error (a usage error) when
 /// DEVICE is a partition other than N.
-Result<std::optional<unsigned>> partition_to_use(const system::BlockDevice& dev, const std::string& given,
+Result<std::optional<unsigned>> partition_to_use(const system::BlockDevice& dev,
+                                                 const std::string& given,
                                                  std::optional<unsigned> option);
 
 /// The sector size the job works in: a disk's logical one (--sector-size must then agree, else
@@ -37,15 +38,15 @@ Result<uint32_t> sector_size_to_use(const system::BlockDevice& dev, std::optiona
 /// node when `node_exists` says the kernel has one, so that wiping goes through the
 /// partition's own page cache; else its byte range of the disk), then partitions the kernel has
 /// but the primary table does not show (logical ones).
-[[nodiscard]] std::vector<ProbeTarget> probe_targets(const system::BlockDevice& dev, const ondisk::PartitionTable& table,
-                                                     const std::vector<Member>& members,
-                                                     const std::function<bool(const std::string&)>& node_exists);
+[[nodiscard]] std::vector<ProbeTarget> probe_targets(
+    const system::BlockDevice& dev, const ondisk::PartitionTable& table,
+    const std::vector<Member>& members, const std::function<bool(const std::string&)>& node_exists);
 
 /// The signatures in what the job overwrites: all of them, or with --partition N only that
 /// partition's. `found[i]` are those of `targets[i]`.
-[[nodiscard]] std::vector<Signature> signatures_in_scope(const std::vector<ProbeTarget>& targets,
-                                                         const std::vector<std::vector<Signature>>& found,
-                                                         std::optional<unsigned> partition);
+[[nodiscard]] std::vector<Signature> signatures_in_scope(
+    const std::vector<ProbeTarget>& targets, const std::vector<std::vector<Signature>>& found,
+    std::optional<unsigned> partition);
 
 /// What the refusals mean for the job.
 struct Judgement {
@@ -61,17 +62,17 @@ struct Judgement {
                                                        const std::vector<Signature>& to_wipe);
 
 struct PlanInput {
-  uint64_t memory = 0;                       ///< this system's, or --memory
-  unsigned cpus = 1;                         ///< possible CPUs
+  uint64_t memory = 0;  ///< this system's, or --memory
+  unsigned cpus = 1;    ///< possible CPUs
   uint32_t sector_size = 512;
   uint64_t disk_size = 0;
-  uint64_t image_bytes = 0;                  ///< of the layout zipl reads
+  uint64_t image_bytes = 0;  ///< of the layout zipl reads
   uint64_t initrd_bytes = 0;
-  ondisk::PartitionTable table;              ///< as on the disk now
-  std::optional<unsigned> partition;         ///< --partition N: use it as it is
+  ondisk::PartitionTable table;       ///< as on the disk now
+  std::optional<unsigned> partition;  ///< --partition N: use it as it is
   ondisk::LabelType label = ondisk::LabelType::kDos;
-  std::optional<uint64_t> size;              ///< --size
-  std::optional<uint64_t> dump_area;         ///< --dump-area: size the partition for this area
+  std::optional<uint64_t> size;       ///< --size
+  std::optional<uint64_t> dump_area;  ///< --dump-area: size the partition for this area
   bool allow_small = false;
 };
 
@@ -79,13 +80,13 @@ struct PlanInput {
 /// that the caller can tell what was decided before it.
 struct DiskPlan {
   Sizing sizing;
-  std::optional<PartitionPlan> new_table;    ///< nullopt: --partition N, used as it is
-  std::optional<ondisk::Partition> target;   ///< the dump partition, once decided
-  std::optional<uint64_t> predicted;         ///< zipl's dump size for it, once known
-  bool small = false;                        ///< predicted < sizing.dump_needed
+  std::optional<PartitionPlan> new_table;   ///< nullopt: --partition N, used as it is
+  std::optional<ondisk::Partition> target;  ///< the dump partition, once decided
+  std::optional<uint64_t> predicted;        ///< zipl's dump size for it, once known
+  bool small = false;                       ///< predicted < sizing.dump_needed
   /// small, and by the administrator's explicit --dump-area: accepted, with a warning.
   bool chosen_small = false;
-  std::string refusal;                       ///< not empty: the job stops here, with this error
+  std::string refusal;  ///< not empty: the job stops here, with this error
 };
 [[nodiscard]] DiskPlan plan_dump_partition(const PlanInput& in);
 
@@ -96,6 +97,7 @@ struct DiskPlan {
 [[nodiscard]] std::string chosen_area_risk(const DiskPlan& plan, uint64_t memory);
 
 /// Whether the job runs zipl: on a disk always; on an image only with --zipl.
-[[nodiscard]] bool runs_zipl(const system::BlockDevice& dev, const std::optional<std::string>& zipl_option);
+[[nodiscard]] bool runs_zipl(const system::BlockDevice& dev,
+                             const std::optional<std::string>& zipl_option);
 
 }  // namespace zk::installer::disk

@@ -1,8 +1,8 @@
 #include "installer/disk/disk_plan.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace zk::installer::disk {
 namespace {
@@ -83,7 +83,8 @@ TEST(DiskPlan, ADiskWorksInItsLogicalSectorSize) {
   EXPECT_EQ(sector_size_to_use(sd(kGiB, 4096), 4096u, {}).value(), 4096u);
   auto wrong = sector_size_to_use(sd(kGiB, 4096), 512u, {});
   ASSERT_FALSE(wrong);
-  EXPECT_EQ(wrong.error().message, "/dev/sda has 4096-byte sectors; --sector-size is for image files");
+  EXPECT_EQ(wrong.error().message,
+            "/dev/sda has 4096-byte sectors; --sector-size is for image files");
 }
 
 TEST(DiskPlan, AnImageTakesTheOptionThenItsDumpToolThen512) {
@@ -103,7 +104,8 @@ TEST(DiskPlan, ProbeTargetsUseAPartitionsNodeOnlyWhenItExists) {
                                  {"sda2", "8:2", "/dev/sda2", 2u},
                                  {"sda5", "8:5", "/dev/sda5", 5u}};
   const std::set<std::string> present = {"/dev/sda1", "/dev/sda5"};
-  auto t = probe_targets(sd(), table, members, [&](const std::string& n) { return present.count(n) > 0; });
+  auto t = probe_targets(sd(), table, members,
+                         [&](const std::string& n) { return present.count(n) > 0; });
   ASSERT_EQ(t.size(), 4u);
   EXPECT_EQ(t[0].where, "the disk");
   EXPECT_EQ(t[0].path, "/dev/sda");
@@ -119,10 +121,11 @@ TEST(DiskPlan, ProbeTargetsUseAPartitionsNodeOnlyWhenItExists) {
 }
 
 TEST(DiskPlan, WithAPartitionOptionOnlyItsSignaturesCount) {
-  std::vector<ProbeTarget> targets = {{"/dev/sda", 0, 0, "the disk"}, {"/dev/sda1", 0, 0, "partition 1"},
+  std::vector<ProbeTarget> targets = {{"/dev/sda", 0, 0, "the disk"},
+                                      {"/dev/sda1", 0, 0, "partition 1"},
                                       {"/dev/sda2", 0, 0, "partition 2"}};
-  std::vector<std::vector<Signature>> found = {{sig("the disk", "dos")}, {sig("partition 1", "ext4")},
-                                               {sig("partition 2", "swap")}};
+  std::vector<std::vector<Signature>> found = {
+      {sig("the disk", "dos")}, {sig("partition 1", "ext4")}, {sig("partition 2", "swap")}};
   EXPECT_EQ(signatures_in_scope(targets, found, std::nullopt).size(), 3u);
   auto only2 = signatures_in_scope(targets, found, 2u);
   ASSERT_EQ(only2.size(), 1u);
@@ -131,7 +134,8 @@ TEST(DiskPlan, WithAPartitionOptionOnlyItsSignaturesCount) {
 }
 
 TEST(DiskPlan, PartitionsAreWipedBeforeTheDiskAndOnlyWhereASignatureIs) {
-  std::vector<ProbeTarget> targets = {{"/dev/sda", 0, 0, "the disk"}, {"/dev/sda1", 0, 0, "partition 1"},
+  std::vector<ProbeTarget> targets = {{"/dev/sda", 0, 0, "the disk"},
+                                      {"/dev/sda1", 0, 0, "partition 1"},
                                       {"/dev/sda2", 0, 0, "partition 2"}};
   std::vector<Signature> to_wipe = {sig("the disk", "dos"), sig("partition 2", "ext4")};
   auto t = targets_to_wipe(targets, to_wipe);
@@ -177,7 +181,8 @@ TEST(DiskPlan, TheWholeDiskByDefaultSizedForMemoryPlusMargins) {
   EXPECT_EQ(plan.target->number, 1u);
   EXPECT_EQ(plan.target->start, kMiB);
   EXPECT_EQ(plan.target->size, 20 * kGiB - kMiB);
-  EXPECT_EQ(plan.sizing.dump_needed, 4 * kGiB + kHeaderMarginBytes + 4 * kHeaderMarginPerCpu + kKernelImageMargin);
+  EXPECT_EQ(plan.sizing.dump_needed,
+            4 * kGiB + kHeaderMarginBytes + 4 * kHeaderMarginPerCpu + kKernelImageMargin);
   ASSERT_TRUE(plan.predicted);
   EXPECT_EQ(*plan.predicted, zipl_dump_size(plan.target->size, 512, kKernel, 0).value());
   EXPECT_FALSE(plan.small);
@@ -197,7 +202,8 @@ TEST(DiskPlan, ASmallAreaIsRefusedUnlessAllowed) {
   EXPECT_TRUE(plan.small);
   ASSERT_TRUE(plan.target);  // decided, and shown, before the refusal
   ASSERT_TRUE(plan.predicted);
-  EXPECT_NE(plan.refusal.find("is smaller than a dump of this system can be"), std::string::npos) << plan.refusal;
+  EXPECT_NE(plan.refusal.find("is smaller than a dump of this system can be"), std::string::npos)
+      << plan.refusal;
   EXPECT_NE(plan.refusal.find("or --allow-small to accept it"), std::string::npos) << plan.refusal;
   EXPECT_EQ(plan.refusal.find(small_area_message(plan, in.memory)), 0u);
 
@@ -249,7 +255,8 @@ TEST(DiskPlan, ADumpAreaLargerThanTheDiskIsRefused) {
 TEST(DiskPlan, ADiskTooSmallForAnyPartitionSaysWhatIsNeeded) {
   auto plan = plan_dump_partition(input(kGiB, kMiB));
   EXPECT_FALSE(plan.target);
-  EXPECT_NE(plan.refusal.find("a dump disk for this system needs at least"), std::string::npos) << plan.refusal;
+  EXPECT_NE(plan.refusal.find("a dump disk for this system needs at least"), std::string::npos)
+      << plan.refusal;
 }
 
 TEST(DiskPlan, APartitionTooSmallForTheDumpToolIsRefused) {
@@ -258,7 +265,8 @@ TEST(DiskPlan, APartitionTooSmallForTheDumpToolIsRefused) {
   auto plan = plan_dump_partition(in);
   ASSERT_TRUE(plan.target);
   EXPECT_FALSE(plan.predicted);
-  EXPECT_NE(plan.refusal.find("is too small even for the dump tool"), std::string::npos) << plan.refusal;
+  EXPECT_NE(plan.refusal.find("is too small even for the dump tool"), std::string::npos)
+      << plan.refusal;
 }
 
 TEST(DiskPlan, AnExistingPartitionIsUsedAsItIs) {

@@ -29,15 +29,17 @@ bool hex_digits(std::string_view s) {
 }
 
 /// 0x followed by 1 to 16 hex digits.
-bool hex_u64(std::string_view s) { return s.size() > 2 && s.size() <= 18 && s.substr(0, 2) == "0x" && hex_digits(s.substr(2)); }
+bool hex_u64(std::string_view s) {
+  return s.size() > 2 && s.size() <= 18 && s.substr(0, 2) == "0x" && hex_digits(s.substr(2));
+}
 
 /// A CCW bus id: css.ssid.devno, e.g. 0.0.1700.
 bool bus_id(std::string_view s) {
   const auto a = s.find('.');
   const auto b = a == std::string_view::npos ? a : s.find('.', a + 1);
   if (b == std::string_view::npos) return false;
-  return a >= 1 && a <= 2 && hex_digits(s.substr(0, a)) && b - a - 1 == 1 && hex_digits(s.substr(a + 1, 1)) &&
-         s.size() - b - 1 == 4 && hex_digits(s.substr(b + 1));
+  return a >= 1 && a <= 2 && hex_digits(s.substr(0, a)) && b - a - 1 == 1 &&
+         hex_digits(s.substr(a + 1, 1)) && s.size() - b - 1 == 4 && hex_digits(s.substr(b + 1));
 }
 
 }  // namespace
@@ -59,7 +61,8 @@ Result<std::string> render_template(std::string_view text, const TemplateValues&
     const std::string_view key = text.substr(at + 1, end - at - 1);
     auto it = values.find(key);
     if (it == values.end()) return fail("template: no value for @" + std::string(key) + "@");
-    if (it->second.find('\n') != std::string::npos) return fail("template: the value of " + std::string(key) + " spans lines");
+    if (it->second.find('\n') != std::string::npos)
+      return fail("template: the value of " + std::string(key) + " spans lines");
     out += it->second;
     i = end + 1;
   }
@@ -69,7 +72,8 @@ Result<std::string> render_template(std::string_view text, const TemplateValues&
 
 Result<TemplateValues> dumpconf_values(const system::ZfcpAttributes& zfcp, const std::string& disk,
                                        unsigned partition) {
-  if (!bus_id(zfcp.hba_id)) return fail("unexpected FCP device bus id (hba_id) \"" + zfcp.hba_id + "\"");
+  if (!bus_id(zfcp.hba_id))
+    return fail("unexpected FCP device bus id (hba_id) \"" + zfcp.hba_id + "\"");
   if (!hex_u64(zfcp.wwpn)) return fail("unexpected WWPN \"" + zfcp.wwpn + "\"");
   if (!hex_u64(zfcp.fcp_lun)) return fail("unexpected FCP LUN \"" + zfcp.fcp_lun + "\"");
   return TemplateValues{{"DEVICE", zfcp.hba_id},
@@ -81,7 +85,8 @@ Result<TemplateValues> dumpconf_values(const system::ZfcpAttributes& zfcp, const
 
 std::vector<std::string> template_candidates(const std::string& name) {
   std::vector<std::string> out;
-  if (const char* env = std::getenv(kDataDirEnv); env && *env) out.push_back(std::string(env) + "/" + name);
+  if (const char* env = std::getenv(kDataDirEnv); env && *env)
+    out.push_back(std::string(env) + "/" + name);
   char exe[PATH_MAX];
   const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {
@@ -92,7 +97,8 @@ std::vector<std::string> template_candidates(const std::string& name) {
   return out;
 }
 
-Result<std::pair<std::string, std::string>> load_template(const std::vector<std::string>& candidates) {
+Result<std::pair<std::string, std::string>> load_template(
+    const std::vector<std::string>& candidates) {
   std::string tried;
   for (const auto& c : candidates) {
     auto text = util::read_file(c, 1 << 16);
@@ -103,10 +109,11 @@ Result<std::pair<std::string, std::string>> load_template(const std::vector<std:
   return fail_errno(ENOENT, "find the template (looked at " + tried + ")");
 }
 
-Result<InstalledFile> install_with_backup(const std::string& path, std::string_view text, std::time_t now) {
+Result<InstalledFile> install_with_backup(const std::string& path, std::string_view text,
+                                          std::time_t now) {
   InstalledFile r;
   unsigned mode = 0644;
-  struct stat st {};
+  struct stat st{};
   const bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists && errno != ENOENT) return fail_errno(errno, "stat " + path);
   if (exists) {
@@ -114,7 +121,7 @@ Result<InstalledFile> install_with_backup(const std::string& path, std::string_v
     if (!old) return std::unexpected(old.error());
     if (*old == text) return r;
     mode = st.st_mode & 07777;
-    std::tm tm {};
+    std::tm tm{};
     ::gmtime_r(&now, &tm);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
@@ -123,7 +130,8 @@ Result<InstalledFile> install_with_backup(const std::string& path, std::string_v
       if (i > 100) return fail("too many backups of " + path);
       backup = path + ".zfcpdump-kit-" + stamp + "." + std::to_string(i);
     }
-    if (auto w = util::write_file_atomically(backup, *old, mode); !w) return std::unexpected(w.error());
+    if (auto w = util::write_file_atomically(backup, *old, mode); !w)
+      return std::unexpected(w.error());
     r.backup = backup;
   } else {
     std::error_code ec;

@@ -41,16 +41,18 @@ Result<TemplateValues> dumpconf_values(const system::ZfcpAttributes& zfcp, const
 /// /share/zfcpdump-kit, and the installation's data directory (compiled in).
 [[nodiscard]] std::vector<std::string> template_candidates(const std::string& name);
 /// The text of the first candidate that exists; fails listing every place it looked.
-Result<std::pair<std::string, std::string>> load_template(const std::vector<std::string>& candidates);
+Result<std::pair<std::string, std::string>> load_template(
+    const std::vector<std::string>& candidates);
 
 struct InstalledFile {
-  bool changed = false;   ///< false: the file already had this text
-  std::string backup;     ///< the previous file's copy, when there was a different one
+  bool changed = false;  ///< false: the file already had this text
+  std::string backup;    ///< the previous file's copy, when there was a different one
 };
 
 /// Writes `text` to `path` atomically (creating its directory), first copying an existing,
 /// different file to "<path>.zfcpdump-kit-<UTC YYYYmmddTHHMMSS of now>" (a number appended if
 /// that exists). The new file keeps the old one's permission bits (0644 for a new file).
-Result<InstalledFile> install_with_backup(const std::string& path, std::string_view text, std::time_t now);
+Result<InstalledFile> install_with_backup(const std::string& path, std::string_view text,
+                                          std::time_t now);
 
 }  // namespace zk::installer::disk

@@ -1,9 +1,10 @@
 #include "installer/disk/dumpconf.h"
 
-#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 #include "installer/disk/test_tree.h"
 #include "tests/support/temp_dir.h"
@@ -19,7 +20,8 @@ std::string source_template() {
 }
 
 TEST(Template, ReplacesPlaceholders) {
-  auto t = render_template("a=@A@ b=@B_2@ mail@example.com @@ @x@ end@", {{"A", "1"}, {"B_2", "two"}});
+  auto t =
+      render_template("a=@A@ b=@B_2@ mail@example.com @@ @x@ end@", {{"A", "1"}, {"B_2", "two"}});
   ASSERT_TRUE(t) << t.error().describe();
   EXPECT_EQ(*t, "a=1 b=two mail@example.com @@ @x@ end@");
 }
@@ -32,11 +34,16 @@ TEST(Template, MissingValueAndMultiLineValueAreErrors) {
 }
 
 TEST(Dumpconf, ValuesAreChecked) {
-  EXPECT_TRUE(dumpconf_values({"0.0.1700", "0x500507630300c562", "0x4010400000000000"}, "/dev/sda", 1));
-  EXPECT_FALSE(dumpconf_values({"1700", "0x500507630300c562", "0x4010400000000000"}, "/dev/sda", 1));
-  EXPECT_FALSE(dumpconf_values({"0.0.1700", "500507630300c562", "0x4010400000000000"}, "/dev/sda", 1));
-  EXPECT_FALSE(dumpconf_values({"0.0.1700", "0x500507630300c562", "0x40104000000000001"}, "/dev/sda", 1));
-  EXPECT_FALSE(dumpconf_values({"0.0.1700", "0x5005 07630300c562", "0x4010400000000000"}, "/dev/sda", 1));
+  EXPECT_TRUE(
+      dumpconf_values({"0.0.1700", "0x500507630300c562", "0x4010400000000000"}, "/dev/sda", 1));
+  EXPECT_FALSE(
+      dumpconf_values({"1700", "0x500507630300c562", "0x4010400000000000"}, "/dev/sda", 1));
+  EXPECT_FALSE(
+      dumpconf_values({"0.0.1700", "500507630300c562", "0x4010400000000000"}, "/dev/sda", 1));
+  EXPECT_FALSE(
+      dumpconf_values({"0.0.1700", "0x500507630300c562", "0x40104000000000001"}, "/dev/sda", 1));
+  EXPECT_FALSE(
+      dumpconf_values({"0.0.1700", "0x5005 07630300c562", "0x4010400000000000"}, "/dev/sda", 1));
 }
 
 TEST(Dumpconf, RenderedFromTheSourceTemplateAndATestSysfsTree) {
@@ -48,21 +55,24 @@ TEST(Dumpconf, RenderedFromTheSourceTemplateAndATestSysfsTree) {
   t.write(dev + "hba_id", "0.0.1700\n");
   t.write(dev + "wwpn", "0x500507630300c562\n");
   t.write(dev + "fcp_lun", "0x4010400000000000\n");
-  if (!t.make_node("sda", 8, 0)) FAIL() << "missing prerequisite (scripts/setup installs it): " << "mknod is not allowed here";
+  if (!t.make_node("sda", 8, 0))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "mknod is not allowed here";
   auto d = system::resolve_block_device(t.path("dev/sda"), t.roots());
   ASSERT_TRUE(d) << d.error().describe();
   ASSERT_TRUE(d->zfcp);
 
-  auto values = dumpconf_values(*d->zfcp, "/dev/disk/by-id/scsi-36005076303ffd5630000000000001700", 1);
+  auto values =
+      dumpconf_values(*d->zfcp, "/dev/disk/by-id/scsi-36005076303ffd5630000000000001700", 1);
   ASSERT_TRUE(values) << values.error().describe();
   auto tmpl = load_template({"/nonexistent/dumpconf.in", source_template()});
   ASSERT_TRUE(tmpl) << tmpl.error().describe();
   EXPECT_EQ(tmpl->first, source_template());
   auto text = render_template(tmpl->second, *values);
   ASSERT_TRUE(text) << text.error().describe();
-  for (const char* line : {"\nON_PANIC=dump_reipl\n", "\nDUMP_TYPE=fcp\n", "\nDEVICE=0.0.1700\n",
-                           "\nWWPN=0x500507630300c562\n", "\nLUN=0x4010400000000000\n", "\nBOOTPROG=0\n", "\nBR_LBA=0\n",
-                           "/dev/disk/by-id/scsi-36005076303ffd5630000000000001700, partition 1\n"})
+  for (const char* line :
+       {"\nON_PANIC=dump_reipl\n", "\nDUMP_TYPE=fcp\n", "\nDEVICE=0.0.1700\n",
+        "\nWWPN=0x500507630300c562\n", "\nLUN=0x4010400000000000\n", "\nBOOTPROG=0\n",
+        "\nBR_LBA=0\n", "/dev/disk/by-id/scsi-36005076303ffd5630000000000001700, partition 1\n"})
     EXPECT_NE(text->find(line), std::string::npos) << line << " not in\n" << *text;
   EXPECT_EQ(text->find('@'), std::string::npos) << *text;
 }
@@ -98,7 +108,7 @@ TEST(Dumpconf, InstallKeepsABackupOfADifferentFile) {
   EXPECT_EQ(second->backup, path + ".zfcpdump-kit-20231114T221320");
   EXPECT_EQ(*util::read_file(second->backup, 100), "ON_PANIC=dump\n");
   EXPECT_EQ(*util::read_file(path, 100), "ON_PANIC=dump_reipl\n");
-  struct stat st {};
+  struct stat st{};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);  // the administrator's permissions stay
 

@@ -65,7 +65,8 @@ std::string device_name(const std::string& path, const system::SysRoots& roots) 
 }
 
 /// "dm-2 (LVM logical volume vg-root)", "md0 (RAID)", for the holder `name`.
-std::string describe_holder(const std::string& name, const system::SysRoots& roots, std::string& advice) {
+std::string describe_holder(const std::string& name, const system::SysRoots& roots,
+                            std::string& advice) {
   const std::string uuid = block_attr(roots, name, "dm/uuid");
   const std::string dmname = block_attr(roots, name, "dm/name");
   if (uuid.rfind("LVM-", 0) == 0) {
@@ -73,8 +74,8 @@ std::string describe_holder(const std::string& name, const system::SysRoots& roo
     return name + " (LVM logical volume " + dmname + ")";
   }
   if (uuid.rfind("mpath-", 0) == 0) {
-    advice = "this disk is a path of the multipath map " + dmname + ": use " + roots.dev + "/mapper/" +
-             dmname + " instead";
+    advice = "this disk is a path of the multipath map " + dmname + ": use " + roots.dev +
+             "/mapper/" + dmname + " instead";
     return name + " (multipath map " + dmname + ")";
   }
   if (uuid.rfind("CRYPT-", 0) == 0) {
@@ -86,11 +87,13 @@ std::string describe_holder(const std::string& name, const system::SysRoots& roo
     return name + " (partition map " + dmname + ")";
   }
   if (!uuid.empty() || !dmname.empty()) {
-    advice = "remove the device-mapper device first (dmsetup remove " + (dmname.empty() ? name : dmname) + ")";
+    advice = "remove the device-mapper device first (dmsetup remove " +
+             (dmname.empty() ? name : dmname) + ")";
     return name + " (device-mapper " + (dmname.empty() ? uuid : dmname) + ")";
   }
   if (name.rfind("md", 0) == 0) {
-    advice = "stop the RAID array and remove this member first (mdadm --stop, mdadm --zero-superblock)";
+    advice =
+        "stop the RAID array and remove this member first (mdadm --stop, mdadm --zero-superblock)";
     return name + " (RAID array)";
   }
   advice = "stop whatever uses it first";
@@ -130,8 +133,8 @@ std::vector<std::string> parse_swaps(std::string_view text) {
   return out;
 }
 
-Result<std::vector<Use>> find_uses(const std::vector<Member>& members, const system::SysRoots& roots,
-                                   bool exclusive_probe) {
+Result<std::vector<Use>> find_uses(const std::vector<Member>& members,
+                                   const system::SysRoots& roots, bool exclusive_probe) {
   std::vector<Use> uses;
   if (members.empty()) return uses;
   auto mountinfo = util::read_file(roots.proc + "/self/mountinfo", 16 << 20);
@@ -156,7 +159,8 @@ Result<std::vector<Use>> find_uses(const std::vector<Member>& members, const sys
                         "unmount it (umount " + e.mount_point + ") and remove it from /etc/fstab"});
     for (const auto& s : swaps)
       if (device_name(s, roots) == m.name)
-        uses.push_back({m.name, "is used as swap", "turn it off (swapoff " + s + ") and remove it from /etc/fstab"});
+        uses.push_back({m.name, "is used as swap",
+                        "turn it off (swapoff " + s + ") and remove it from /etc/fstab"});
     for (const auto& h : list_dir(roots.sys + "/class/block/" + m.name + "/holders")) {
       if (is_member(h)) continue;  // a multipath map's own partition maps
       std::string advice;
@@ -164,12 +168,13 @@ Result<std::vector<Use>> find_uses(const std::vector<Member>& members, const sys
       uses.push_back({m.name, "is held by " + holder, advice});
     }
     if (exclusive_probe && uses.size() == before) {
-      struct stat st {};
+      struct stat st{};
       if (::stat(m.node.c_str(), &st) == 0 && S_ISBLK(st.st_mode)) {
         util::Fd fd(::open(m.node.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC | O_NONBLOCK));
         if (!fd.valid() && errno == EBUSY)
-          uses.push_back({m.name, "is open exclusively by another program",
-                          "find it with 'lsof " + m.node + "' or 'fuser -vm " + m.node + "' and stop it"});
+          uses.push_back(
+              {m.name, "is open exclusively by another program",
+               "find it with 'lsof " + m.node + "' or 'fuser -vm " + m.node + "' and stop it"});
       }
     }
   }

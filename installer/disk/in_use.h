@@ -32,7 +32,7 @@ struct Use {
 
 /// Every use of the members. `exclusive_probe`: also open each member's node with O_EXCL
 /// (only for real block devices; EBUSY means someone holds it).
-Result<std::vector<Use>> find_uses(const std::vector<Member>& members, const system::SysRoots& roots,
-                                   bool exclusive_probe = true);
+Result<std::vector<Use>> find_uses(const std::vector<Member>& members,
+                                   const system::SysRoots& roots, bool exclusive_probe = true);
 
 }  // namespace zk::installer::disk

@@ -41,9 +41,10 @@ TEST(Mountinfo, ParsesDevnumMountPointAndSource) {
 }
 
 TEST(Swaps, KeepsPartitionsOnly) {
-  auto s = parse_swaps("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
-                       "/dev/sda2                               partition\t2097148\t\t0\t\t-2\n"
-                       "/swap\\040file                           file\t\t1048572\t\t0\t\t-3\n");
+  auto s = parse_swaps(
+      "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+      "/dev/sda2                               partition\t2097148\t\t0\t\t-2\n"
+      "/swap\\040file                           file\t\t1048572\t\t0\t\t-3\n");
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0], "/dev/sda2");
 }
@@ -101,9 +102,11 @@ TEST(InUse, MountedPartitionAndSwap) {
   t.add_disk("sda", "8:0", "sd", 2097152);
   t.add_partition("sda", "sda1", "8:1", 1, 2048, 1048576);
   t.add_partition("sda", "sda2", "8:2", 2, 1050624, 1046528);
-  t.write("proc/self/mountinfo", "22 1 0:21 / / rw - tmpfs rootfs rw\n"
-                                 "40 22 8:1 / /boot rw,relatime shared:7 - ext4 /dev/sda1 rw\n");
-  t.write("proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n/dev/sda2  partition\t1000\t0\t-2\n");
+  t.write("proc/self/mountinfo",
+          "22 1 0:21 / / rw - tmpfs rootfs rw\n"
+          "40 22 8:1 / /boot rw,relatime shared:7 - ext4 /dev/sda1 rw\n");
+  t.write("proc/swaps",
+          "Filename\tType\tSize\tUsed\tPriority\n/dev/sda2  partition\t1000\t0\t-2\n");
   auto m = disk_members(sd(t, "sda"), t.roots());
   ASSERT_TRUE(m);
   auto uses = find_uses(*m, t.roots());
@@ -157,7 +160,8 @@ TEST(InUse, APathOfAMultipathMapPointsAtTheMap) {
   ASSERT_TRUE(uses);
   ASSERT_EQ(uses->size(), 1u);
   EXPECT_EQ((*uses)[0].what, "is held by dm-0 (multipath map mpatha)");
-  EXPECT_NE((*uses)[0].advice.find("/mapper/mpatha instead"), std::string::npos) << (*uses)[0].advice;
+  EXPECT_NE((*uses)[0].advice.find("/mapper/mpatha instead"), std::string::npos)
+      << (*uses)[0].advice;
 }
 
 TEST(InUse, MissingMountinfoIsAnError) {

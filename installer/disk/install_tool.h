@@ -19,13 +19,13 @@
 namespace zk::installer::disk {
 
 struct InstallRequest {
-  std::string zipl;                     ///< the program (ZiplChoice::program)
-  std::string target;                   ///< the partition's node; an image: the image
-  std::string disk_node;                ///< read back after zipl
+  std::string zipl;       ///< the program (ZiplChoice::program)
+  std::string target;     ///< the partition's node; an image: the image
+  std::string disk_node;  ///< read back after zipl
   bool is_image = false;
-  uint32_t sector_size = 512;           ///< an image's, told to the zipl through the environment
-  std::optional<uint32_t> block_size;   ///< the disk's logical block size; nullopt for an image
-  ondisk::Partition expected;           ///< where the tool must end up
+  uint32_t sector_size = 512;          ///< an image's, told to the zipl through the environment
+  std::optional<uint32_t> block_size;  ///< the disk's logical block size; nullopt for an image
+  ondisk::Partition expected;          ///< where the tool must end up
 };
 
 enum class InstallStage {
@@ -39,12 +39,12 @@ enum class InstallStage {
 struct InstallResult {
   InstallStage stage = InstallStage::kCannotRun;
   util::Command command{{}};
-  std::string command_line;             ///< command.display()
-  Error error;                          ///< for kCannotRun and kCannotRead
-  util::CapturedRun run;                ///< what zipl did and said, once it ran
-  bool flushed = true;                  ///< the disk's buffers were dropped before reading back
-  ToolInspection after;                 ///< the tool as read back (kNotVerified, kVerified)
-  std::vector<std::string> problems;    ///< fresh_tool_problems, for kNotVerified
+  std::string command_line;           ///< command.display()
+  Error error;                        ///< for kCannotRun and kCannotRead
+  util::CapturedRun run;              ///< what zipl did and said, once it ran
+  bool flushed = true;                ///< the disk's buffers were dropped before reading back
+  ToolInspection after;               ///< the tool as read back (kNotVerified, kVerified)
+  std::vector<std::string> problems;  ///< fresh_tool_problems, for kNotVerified
 };
 
 /// The zipl command for `request`: argv and, for an image, the environment.

@@ -11,11 +11,11 @@
 namespace zk::installer::disk {
 
 struct InstalledLayout {
-  std::string dir;              ///< <root><zfcpdump_dir>
+  std::string dir;  ///< <root><zfcpdump_dir>
   layout::Manifest manifest;
   std::string manifest_sha256;
-  uint64_t image_bytes = 0;     ///< zfcpdump-image as it is now
-  uint64_t initrd_bytes = 0;    ///< zfcpdump-initrd as it is now; 0 when there is none
+  uint64_t image_bytes = 0;   ///< zfcpdump-image as it is now
+  uint64_t initrd_bytes = 0;  ///< zfcpdump-initrd as it is now; 0 when there is none
 };
 
 /// Reads the layout in `dir`. Fails when the manifest or zfcpdump-image is missing (the

@@ -10,7 +10,8 @@
 
 namespace zk::installer::disk {
 
-std::string block_attr(const system::SysRoots& roots, const std::string& name, const std::string& attr) {
+std::string block_attr(const system::SysRoots& roots, const std::string& name,
+                       const std::string& attr) {
   auto t = util::read_file(roots.sys + "/class/block/" + name + "/" + attr, 4096);
   return t ? std::string(util::trim(*t)) : std::string();
 }
@@ -26,12 +27,14 @@ std::vector<std::string> list_dir(const std::string& path) {
   return names;
 }
 
-Result<std::vector<Member>> disk_members(const system::BlockDevice& disk, const system::SysRoots& roots) {
+Result<std::vector<Member>> disk_members(const system::BlockDevice& disk,
+                                         const system::SysRoots& roots) {
   std::vector<Member> members;
   if (disk.is_image) return members;
   const std::string& name = disk.disk_name;
   const std::string devnum = block_attr(roots, name, "dev");
-  if (devnum.empty()) return fail_errno(ENOENT, "find " + name + " in " + roots.sys + "/class/block");
+  if (devnum.empty())
+    return fail_errno(ENOENT, "find " + name + " in " + roots.sys + "/class/block");
   members.push_back({name, devnum, roots.dev + "/" + name, std::nullopt});
 
   const std::string dir = roots.sys + "/class/block/" + name;
@@ -45,14 +48,16 @@ Result<std::vector<Member>> disk_members(const system::BlockDevice& disk, const 
       if (dash == std::string::npos || huuid.substr(dash + 1) != uuid) continue;
       auto n = util::parse_u64(huuid.substr(4, dash - 4));
       if (!n || *n == 0 || *n > 256) continue;
-      members.push_back({h, block_attr(roots, h, "dev"), roots.dev + "/" + h, static_cast<unsigned>(*n)});
+      members.push_back(
+          {h, block_attr(roots, h, "dev"), roots.dev + "/" + h, static_cast<unsigned>(*n)});
     }
   } else {
     // Kernel partitions are subdirectories with a "partition" attribute.
     for (const auto& e : list_dir(dir)) {
       auto n = util::parse_u64(block_attr(roots, name + "/" + e, "partition"));
       if (!n) continue;
-      members.push_back({e, block_attr(roots, name + "/" + e, "dev"), roots.dev + "/" + e, static_cast<unsigned>(*n)});
+      members.push_back({e, block_attr(roots, name + "/" + e, "dev"), roots.dev + "/" + e,
+                         static_cast<unsigned>(*n)});
     }
   }
   std::sort(members.begin() + 1, members.end(),

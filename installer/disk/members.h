@@ -13,18 +13,20 @@
 namespace zk::installer::disk {
 
 struct Member {
-  std::string name;    ///< sysfs name: sda, sda1, dm-0, dm-3
-  std::string devnum;  ///< "8:1", from sysfs's dev attribute
-  std::string node;    ///< <dev>/<name>
+  std::string name;                   ///< sysfs name: sda, sda1, dm-0, dm-3
+  std::string devnum;                 ///< "8:1", from sysfs's dev attribute
+  std::string node;                   ///< <dev>/<name>
   std::optional<unsigned> partition;  ///< the partition number; nullopt for the disk itself
 };
 
 /// The disk first, then its partitions by number. An image file has no members (nothing of
 /// the kernel's can be using it through a device node). Fails when the disk is not in sysfs.
-Result<std::vector<Member>> disk_members(const system::BlockDevice& disk, const system::SysRoots& roots = {});
+Result<std::vector<Member>> disk_members(const system::BlockDevice& disk,
+                                         const system::SysRoots& roots = {});
 
 /// The sysfs attribute `<sys>/class/block/<name>/<attr>`, trimmed; empty when missing.
-[[nodiscard]] std::string block_attr(const system::SysRoots& roots, const std::string& name, const std::string& attr);
+[[nodiscard]] std::string block_attr(const system::SysRoots& roots, const std::string& name,
+                                     const std::string& attr);
 
 /// The entries of a sysfs directory such as holders/ or slaves/ (no dot entries), sorted.
 [[nodiscard]] std::vector<std::string> list_dir(const std::string& path);

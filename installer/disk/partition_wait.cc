@@ -10,8 +10,8 @@
 
 namespace zk::installer::disk {
 
-Result<std::string> wait_for_partition(const system::BlockDevice& disk, unsigned number, uint64_t start,
-                                       uint64_t size, const system::SysRoots& roots,
+Result<std::string> wait_for_partition(const system::BlockDevice& disk, unsigned number,
+                                       uint64_t start, uint64_t size, const system::SysRoots& roots,
                                        std::chrono::milliseconds timeout) {
   if (disk.is_image) return fail("an image file has no partition nodes");
   const bool dm = disk.disk_name.rfind("dm-", 0) == 0;
@@ -29,18 +29,20 @@ Result<std::string> wait_for_partition(const system::BlockDevice& disk, unsigned
       auto n = util::parse_u64(block_attr(roots, part, "size"));
       if (s && n && *s * 512 == start && *n * 512 == size) return node;
       seen = s && n ? util::format("the kernel has %s at byte %llu with %llu bytes", part.c_str(),
-                                   static_cast<unsigned long long>(*s * 512), static_cast<unsigned long long>(*n * 512))
+                                   static_cast<unsigned long long>(*s * 512),
+                                   static_cast<unsigned long long>(*n * 512))
                     : "sysfs does not describe " + part;
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::string msg = util::format("partition %u of %s did not appear as written within %lld s (%s)", number,
-                                 disk.disk_node.c_str(), static_cast<long long>(timeout.count() / 1000), seen.c_str());
-  msg += dm ? "; create the partition map with 'kpartx -a " + disk.disk_node + "' and run again with --partition " +
-                  std::to_string(number)
-            : "; check 'udevadm settle' and 'partprobe " + disk.disk_node + "', then run again with --partition " +
-                  std::to_string(number);
+  std::string msg = util::format("partition %u of %s did not appear as written within %lld s (%s)",
+                                 number, disk.disk_node.c_str(),
+                                 static_cast<long long>(timeout.count() / 1000), seen.c_str());
+  msg += dm ? "; create the partition map with 'kpartx -a " + disk.disk_node +
+                  "' and run again with --partition " + std::to_string(number)
+            : "; check 'udevadm settle' and 'partprobe " + disk.disk_node +
+                  "', then run again with --partition " + std::to_string(number);
   return fail_errno(ETIMEDOUT, msg);
 }
 

@@ -14,8 +14,9 @@ namespace zk::installer::disk {
 /// (system::partition_node) and, for a kernel partition, sysfs reports `start` and `size`
 /// (bytes). Returns the node. On timeout the error says what was last seen, and for a
 /// device-mapper map suggests kpartx.
-Result<std::string> wait_for_partition(const system::BlockDevice& disk, unsigned number, uint64_t start,
-                                       uint64_t size, const system::SysRoots& roots = {},
-                                       std::chrono::milliseconds timeout = std::chrono::seconds(20));
+Result<std::string> wait_for_partition(
+    const system::BlockDevice& disk, unsigned number, uint64_t start, uint64_t size,
+    const system::SysRoots& roots = {},
+    std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 }  // namespace zk::installer::disk

@@ -1,11 +1,12 @@
 #include "installer/disk/partitioner.h"
 
-#include <libfdisk.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <memory>
+
+#include <libfdisk.h>
 
 #include "installer/disk/sizing.h"
 #include "util/strings.h"
@@ -75,10 +76,11 @@ const char* label_name(ondisk::LabelType label) {
   return "none";
 }
 
-Result<PartitionPlan> plan_partition(uint64_t disk_size, uint32_t sector_size, ondisk::LabelType label,
-                                     uint64_t wanted) {
+Result<PartitionPlan> plan_partition(uint64_t disk_size, uint32_t sector_size,
+                                     ondisk::LabelType label, uint64_t wanted) {
   if (sector_size != 512 && sector_size != 4096)
-    return fail(util::format("unsupported sector size %u (zipl supports 512 and 4096)", sector_size));
+    return fail(
+        util::format("unsupported sector size %u (zipl supports 512 and 4096)", sector_size));
   if (label == ondisk::LabelType::kNone) return fail("no label type given");
   PartitionPlan p;
   p.label = label;
@@ -87,7 +89,8 @@ Result<PartitionPlan> plan_partition(uint64_t disk_size, uint32_t sector_size, o
   p.start = kAlignment;
   // The end the label allows: the disk's end, before the backup GPT, within 2^32 DOS sectors.
   uint64_t end = p.disk_size;
-  if (label == ondisk::LabelType::kGpt) end = end > gpt_tail_bytes(sector_size) ? end - gpt_tail_bytes(sector_size) : 0;
+  if (label == ondisk::LabelType::kGpt)
+    end = end > gpt_tail_bytes(sector_size) ? end - gpt_tail_bytes(sector_size) : 0;
   const uint64_t dos_limit = (uint64_t{1} << 32) * sector_size;
   if (label == ondisk::LabelType::kDos && end > dos_limit) {
     end = dos_limit;
@@ -103,13 +106,14 @@ Result<PartitionPlan> plan_partition(uint64_t disk_size, uint32_t sector_size, o
     p.size = wanted + (kAlignment - wanted % kAlignment) % kAlignment;
     if (p.size > room) {
       if (label == ondisk::LabelType::kDos && p.start + p.size > dos_limit)
-        return fail(util::format("a partition of %s does not fit in a DOS label on %u-byte sectors "
-                                 "(at most %s): use --label gpt",
-                                 util::human_size(p.size).c_str(), sector_size,
-                                 util::human_size(room).c_str()));
-      return fail(util::format("a partition of %s does not fit on the disk (%s; %s usable from 1 MiB on)",
-                               util::human_size(p.size).c_str(), util::human_size(disk_size).c_str(),
-                               util::human_size(room).c_str()));
+        return fail(util::format(
+            "a partition of %s does not fit in a DOS label on %u-byte sectors "
+            "(at most %s): use --label gpt",
+            util::human_size(p.size).c_str(), sector_size, util::human_size(room).c_str()));
+      return fail(
+          util::format("a partition of %s does not fit on the disk (%s; %s usable from 1 MiB on)",
+                       util::human_size(p.size).c_str(), util::human_size(disk_size).c_str(),
+                       util::human_size(room).c_str()));
     }
   }
   if (p.size == 0)
@@ -122,18 +126,21 @@ std::string render_sfdisk_script(const PartitionPlan& plan) {
   const uint64_t ss = plan.sector_size;
   std::string type = plan.label == ondisk::LabelType::kGpt ? kGptPartitionType
                                                            : util::format("%x", kDosPartitionType);
-  return util::format("label: %s\nunit: sectors\nsector-size: %u\n\nstart=%llu, size=%llu, type=%s\n",
-                      label_name(plan.label), plan.sector_size, static_cast<ull>(plan.start / ss),
-                      static_cast<ull>(plan.size / ss), type.c_str());
+  return util::format(
+      "label: %s\nunit: sectors\nsector-size: %u\n\nstart=%llu, size=%llu, type=%s\n",
+      label_name(plan.label), plan.sector_size, static_cast<ull>(plan.start / ss),
+      static_cast<ull>(plan.size / ss), type.c_str());
 }
 
 Result<WrittenTable> write_partition_table(const std::string& path, const PartitionPlan& plan) {
   WrittenTable out;
-  struct stat st {};
+  struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return fail_errno(errno, "stat " + path);
   const bool block = S_ISBLK(st.st_mode);
-  if (!block && !S_ISREG(st.st_mode)) return fail(path + " is neither a block device nor a disk image file");
-  if (plan.number != 1 || plan.size == 0 || plan.start % plan.sector_size || plan.size % plan.sector_size)
+  if (!block && !S_ISREG(st.st_mode))
+    return fail(path + " is neither a block device nor a disk image file");
+  if (plan.number != 1 || plan.size == 0 || plan.start % plan.sector_size ||
+      plan.size % plan.sector_size)
     return fail("write_partition_table: malformed plan");
 
   ContextPtr cxt(fdisk_new_context());
@@ -160,7 +167,8 @@ Result<WrittenTable> write_partition_table(const std::string& path, const Partit
   }
 
   if (int rc = fdisk_create_disklabel(cxt.get(), label_name(plan.label)); rc < 0)
-    return fdisk_failure(rc, std::string("libfdisk: create a ") + label_name(plan.label) + " label on " + path);
+    return fdisk_failure(
+        rc, std::string("libfdisk: create a ") + label_name(plan.label) + " label on " + path);
   fdisk_label* lb = fdisk_get_label(cxt.get(), nullptr);
   TypePtr type(plan.label == ondisk::LabelType::kGpt
                    ? fdisk_label_get_parttype_from_string(lb, kGptPartitionType)
@@ -178,9 +186,10 @@ Result<WrittenTable> write_partition_table(const std::string& path, const Partit
   if (rc < 0) return fdisk_failure(rc, "libfdisk: describe the partition");
   size_t partno = 0;
   if (rc = fdisk_add_partition(cxt.get(), pa.get(), &partno); rc < 0)
-    return fdisk_failure(rc, util::format("libfdisk: add partition %u (start sector %llu, %llu sectors) on %s",
-                                          plan.number, static_cast<ull>(plan.start / ss),
-                                          static_cast<ull>(plan.size / ss), path.c_str()));
+    return fdisk_failure(
+        rc, util::format("libfdisk: add partition %u (start sector %llu, %llu sectors) on %s",
+                         plan.number, static_cast<ull>(plan.start / ss),
+                         static_cast<ull>(plan.size / ss), path.c_str()));
 
   // What libfdisk made must be what we planned (it aligns and clips on its own otherwise).
   fdisk_partition* raw = nullptr;
@@ -189,11 +198,12 @@ Result<WrittenTable> write_partition_table(const std::string& path, const Partit
   PartitionPtr got(raw);
   if (partno != plan.number - 1 || fdisk_partition_get_start(got.get()) != plan.start / ss ||
       fdisk_partition_get_size(got.get()) != plan.size / ss)
-    return fail(util::format("libfdisk would write partition %zu at sector %llu with %llu sectors, not "
-                             "partition %u at %llu with %llu: nothing was written",
-                             partno + 1, static_cast<ull>(fdisk_partition_get_start(got.get())),
-                             static_cast<ull>(fdisk_partition_get_size(got.get())), plan.number,
-                             static_cast<ull>(plan.start / ss), static_cast<ull>(plan.size / ss)));
+    return fail(
+        util::format("libfdisk would write partition %zu at sector %llu with %llu sectors, not "
+                     "partition %u at %llu with %llu: nothing was written",
+                     partno + 1, static_cast<ull>(fdisk_partition_get_start(got.get())),
+                     static_cast<ull>(fdisk_partition_get_size(got.get())), plan.number,
+                     static_cast<ull>(plan.start / ss), static_cast<ull>(plan.size / ss)));
 
   if (rc = fdisk_write_disklabel(cxt.get()); rc < 0)
     return fdisk_failure(rc, "libfdisk: write the partition table to " + path);

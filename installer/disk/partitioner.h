@@ -19,11 +19,11 @@ inline constexpr const char* kGptPartitionType = "0FC63DAF-8483-4772-8E79-3D69D8
 
 struct PartitionPlan {
   ondisk::LabelType label = ondisk::LabelType::kDos;
-  uint32_t sector_size = 512;  ///< logical sector size the label is written in
-  uint64_t disk_size = 0;      ///< bytes
-  unsigned number = 1;         ///< the partition's number (/dev/sdX1)
-  uint64_t start = 0;          ///< bytes, a multiple of 1 MiB
-  uint64_t size = 0;           ///< bytes, a multiple of 1 MiB
+  uint32_t sector_size = 512;    ///< logical sector size the label is written in
+  uint64_t disk_size = 0;        ///< bytes
+  unsigned number = 1;           ///< the partition's number (/dev/sdX1)
+  uint64_t start = 0;            ///< bytes, a multiple of 1 MiB
+  uint64_t size = 0;             ///< bytes, a multiple of 1 MiB
   bool capped_by_label = false;  ///< a DOS label cannot address the rest of the disk (2^32 sectors)
 };
 
@@ -32,8 +32,8 @@ struct PartitionPlan {
 /// backup GPT. Fails, saying how large the disk is and what would be needed, when the
 /// partition does not fit or would be empty. Geometry only: whether the partition is large
 /// enough for a dump is the caller's judgement.
-Result<PartitionPlan> plan_partition(uint64_t disk_size, uint32_t sector_size, ondisk::LabelType label,
-                                     uint64_t wanted);
+Result<PartitionPlan> plan_partition(uint64_t disk_size, uint32_t sector_size,
+                                     ondisk::LabelType label, uint64_t wanted);
 
 /// "dos" / "gpt".
 [[nodiscard]] const char* label_name(ondisk::LabelType label);

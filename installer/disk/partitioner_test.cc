@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "util/process.h"
 #include "installer/disk/sizing.h"
 #include "ondisk/dump_disk.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "util/posix_file.h"
+#include "util/process.h"
 #include "util/strings.h"
 
 namespace zk::installer::disk {
@@ -76,7 +76,8 @@ TEST(PlanPartition, Refusals) {
 TEST(PlanPartition, SfdiskScript) {
   auto p = plan_partition(64 * MiB, 512, LabelType::kDos, 0);
   ASSERT_TRUE(p);
-  EXPECT_EQ(render_sfdisk_script(*p), "label: dos\nunit: sectors\nsector-size: 512\n\nstart=2048, size=129024, type=83\n");
+  EXPECT_EQ(render_sfdisk_script(*p),
+            "label: dos\nunit: sectors\nsector-size: 512\n\nstart=2048, size=129024, type=83\n");
   p = plan_partition(320 * MiB, 4096, LabelType::kGpt, 0);
   ASSERT_TRUE(p);
   EXPECT_EQ(render_sfdisk_script(*p),
@@ -125,16 +126,20 @@ TEST_P(WritePartitionTable, OnAnImageFileReadBackTwoWays) {
   // so a 4096-byte GPT shows as its protective MBR; the DOS numbers it prints are the stored
   // ones, in the image's own sectors.
   auto dump = sfdisk_dump(img);
-  if (!dump) FAIL() << "missing prerequisite (scripts/setup installs it): " << "sfdisk cannot run here";
+  if (!dump)
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "sfdisk cannot run here";
   if (label == LabelType::kGpt && ss == 4096) {
     EXPECT_NE(dump->find("type=ee"), std::string::npos) << *dump;
     return;
   }
-  EXPECT_NE(dump->find(label == LabelType::kGpt ? "label: gpt" : "label: dos"), std::string::npos) << *dump;
-  const std::string entry = util::format("start=%*llu, size=%*llu", 12, static_cast<unsigned long long>(plan->start / ss),
-                                         12, static_cast<unsigned long long>(plan->size / ss));
+  EXPECT_NE(dump->find(label == LabelType::kGpt ? "label: gpt" : "label: dos"), std::string::npos)
+      << *dump;
+  const std::string entry =
+      util::format("start=%*llu, size=%*llu", 12, static_cast<unsigned long long>(plan->start / ss),
+                   12, static_cast<unsigned long long>(plan->size / ss));
   EXPECT_NE(dump->find(entry), std::string::npos) << "want " << entry << " in\n" << *dump;
-  EXPECT_NE(dump->find(label == LabelType::kGpt ? "type=0FC63DAF-8483-4772-8E79-3D69D8477DE4" : "type=83"),
+  EXPECT_NE(dump->find(label == LabelType::kGpt ? "type=0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+                                                : "type=83"),
             std::string::npos)
       << *dump;
 }
@@ -143,7 +148,8 @@ INSTANTIATE_TEST_SUITE_P(Labels, WritePartitionTable,
                          ::testing::Values(Case{512, LabelType::kDos}, Case{4096, LabelType::kDos},
                                            Case{512, LabelType::kGpt}, Case{4096, LabelType::kGpt}),
                          [](const auto& p) {
-                           return std::string(label_name(p.param.label)) + std::to_string(p.param.sector_size);
+                           return std::string(label_name(p.param.label)) +
+                                  std::to_string(p.param.sector_size);
                          });
 
 TEST(WritePartitionTableOnImage, ReplacesAnOldTable) {
@@ -180,7 +186,8 @@ TEST(WritePartitionTableOnImage, ZiplsBootRecordDoesNotSurviveANewDosLabel) {
   ASSERT_TRUE(write_partition_table(img, *plan));
   auto f = util::PosixFile::open(img, util::OpenMode::kRead);
   ASSERT_TRUE(f);
-  EXPECT_FALSE(ondisk::read_dump_disk(**f, std::nullopt)) << "a new label keeps a stale dump record";
+  EXPECT_FALSE(ondisk::read_dump_disk(**f, std::nullopt))
+      << "a new label keeps a stale dump record";
 }
 
 TEST(WritePartitionTableOnImage, APlanThatDoesNotFitWritesNothing) {

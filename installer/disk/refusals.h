@@ -20,13 +20,13 @@ namespace zk::installer::disk {
 inline constexpr unsigned kMaxZiplPartition = 15;
 
 enum class RefusalKind {
-  kDriver,            ///< not a disk zipl can put a usable dump tool on
-  kInUse,             ///< mounted, swap, held, open exclusively
-  kPartitionChoice,   ///< --partition N names no usable partition
-  kCurrentDumpDisk,   ///< already a current dump disk of ours (--force: prepare it again)
-  kDumpPresent,       ///< the dump area holds a dump not yet copied off (--force)
-  kPartitions,        ///< a new table would replace existing partitions (--force)
-  kSignatures,        ///< file systems, RAID/LVM members, swap, tables would be erased (--force)
+  kDriver,           ///< not a disk zipl can put a usable dump tool on
+  kInUse,            ///< mounted, swap, held, open exclusively
+  kPartitionChoice,  ///< --partition N names no usable partition
+  kCurrentDumpDisk,  ///< already a current dump disk of ours (--force: prepare it again)
+  kDumpPresent,      ///< the dump area holds a dump not yet copied off (--force)
+  kPartitions,       ///< a new table would replace existing partitions (--force)
+  kSignatures,       ///< file systems, RAID/LVM members, swap, tables would be erased (--force)
 };
 
 struct Refusal {
@@ -42,10 +42,10 @@ struct Refusal {
 struct DiskFacts {
   system::BlockDevice device;
   std::vector<Use> uses;
-  ondisk::PartitionTable table;               ///< as on the disk now
-  std::vector<unsigned> kernel_partitions;    ///< partition numbers the kernel has (logical ones too)
-  std::optional<unsigned> partition;          ///< --partition N (or the partition named as DEVICE)
-  std::vector<Signature> signatures;          ///< in what the job would overwrite
+  ondisk::PartitionTable table;             ///< as on the disk now
+  std::vector<unsigned> kernel_partitions;  ///< partition numbers the kernel has (logical ones too)
+  std::optional<unsigned> partition;        ///< --partition N (or the partition named as DEVICE)
+  std::vector<Signature> signatures;        ///< in what the job would overwrite
   std::optional<ToolInspection> inspection;   ///< the dump tool on the disk now
   std::optional<ondisk::DumpAreaState> area;  ///< its dump area, when the tool is valid
   Currency currency = Currency::kNotRegistered;

@@ -86,7 +86,8 @@ TEST(Refusals, MultipathOverScsiIsFineOverVirtioNot) {
   t.add_disk("vdb", "252:16", "virtio_blk", 2097152);
   t.add_dm("dm-0", "254:0", "mpath-3600a", "mpatha", "sdb sdc", 2097152);
   t.add_dm("dm-1", "254:1", "mpath-3600b", "mpathb", "sdb vdb", 2097152);
-  if (!t.make_node("dm-0", 254, 0) || !t.make_node("dm-1", 254, 1)) FAIL() << "missing prerequisite (scripts/setup installs it): " << "mknod is not allowed here";
+  if (!t.make_node("dm-0", 254, 0) || !t.make_node("dm-1", 254, 1))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "mknod is not allowed here";
   auto a = system::resolve_block_device(t.path("dev/dm-0"), t.roots());
   ASSERT_TRUE(a) << a.error().describe();
   EXPECT_FALSE(driver_refusal(*a));
@@ -123,7 +124,8 @@ TEST(Refusals, PartitionsAndSignaturesNeedForce) {
   Signature dos{"the disk", "dos", "partition table", 0x1fe, 2, "", ""};
   f.signatures = {dos, ext4};
   auto rs = assess(f, false);
-  EXPECT_EQ(kinds(rs), (std::vector{RefusalKind::kPartitions, RefusalKind::kSignatures, RefusalKind::kSignatures}));
+  EXPECT_EQ(kinds(rs), (std::vector{RefusalKind::kPartitions, RefusalKind::kSignatures,
+                                    RefusalKind::kSignatures}));
   EXPECT_NE(rs[0].reason.find("1 (100.0 MiB)"), std::string::npos) << rs[0].reason;
   EXPECT_EQ(rs[2].reason, "ext4 file system (label \"data\") at byte 0x438 of partition 1");
   EXPECT_NE(rs[2].remedy.find("--force"), std::string::npos);
@@ -178,7 +180,8 @@ TEST(Refusals, AlreadyACurrentDumpDisk) {
   EXPECT_NE(rs[0].reason.find("already a current dump disk"), std::string::npos);
   EXPECT_TRUE(assess(f, true).empty());
   f.currency = Currency::kStale;  // a stale one is redone like any disk with partitions
-  EXPECT_EQ(kinds(assess(f, false)), (std::vector{RefusalKind::kPartitions, RefusalKind::kSignatures}));
+  EXPECT_EQ(kinds(assess(f, false)),
+            (std::vector{RefusalKind::kPartitions, RefusalKind::kSignatures}));
   f.partition = 1;
   f.signatures.clear();
   EXPECT_TRUE(assess(f, false).empty());
@@ -194,7 +197,9 @@ TEST(Refusals, ADumpNotCopiedOff) {
   f.area = ondisk::DumpAreaState{ondisk::DumpAreaKind::kDump, info, ""};
   auto rs = assess(f, false);
   ASSERT_EQ(kinds(rs), std::vector{RefusalKind::kDumpPresent});
-  EXPECT_NE(rs[0].reason.find("a dump (2.0 GiB of memory, kernel 6.1.0-9-s390x)"), std::string::npos) << rs[0].reason;
+  EXPECT_NE(rs[0].reason.find("a dump (2.0 GiB of memory, kernel 6.1.0-9-s390x)"),
+            std::string::npos)
+      << rs[0].reason;
   EXPECT_NE(rs[0].remedy.find("zgetdump /dev/sda1"), std::string::npos) << rs[0].remedy;
   f.area->kind = ondisk::DumpAreaKind::kBusy;
   rs = assess(f, false);

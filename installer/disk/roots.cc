@@ -4,6 +4,8 @@
 
 namespace zk::installer::disk {
 
-std::string under_root(const std::string& root, const std::string& path) { return layout::layout_dir(root, path); }
+std::string under_root(const std::string& root, const std::string& path) {
+  return layout::layout_dir(root, path);
+}
 
 }  // namespace zk::installer::disk

@@ -1,12 +1,13 @@
 #include "installer/disk/signatures.h"
 
-#include <blkid.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <memory>
 #include <optional>
+
+#include <blkid.h>
 
 #include "util/fd.h"
 #include "util/strings.h"
@@ -69,8 +70,9 @@ Result<std::vector<Signature>> scan(const ProbeTarget& t, bool wipe) {
                              static_cast<blkid_loff_t>(t.size)) != 0)
     return fail_errno(errno ? errno : EINVAL, "libblkid: probe " + t.path + " (" + t.where + ")");
   blkid_probe_enable_superblocks(pr.get(), 1);
-  blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_MAGIC | BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE |
-                                                  BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_BADCSUM);
+  blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_MAGIC | BLKID_SUBLKS_TYPE |
+                                                  BLKID_SUBLKS_USAGE | BLKID_SUBLKS_LABEL |
+                                                  BLKID_SUBLKS_UUID | BLKID_SUBLKS_BADCSUM);
   blkid_probe_enable_partitions(pr.get(), 1);
   blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_MAGIC | BLKID_PARTS_FORCE_GPT);
 
@@ -79,14 +81,15 @@ Result<std::vector<Signature>> scan(const ProbeTarget& t, bool wipe) {
   // erased signature was; in dry-run mode it erases only the probe's in-memory copy, which is
   // how wipefs lists what -a would erase.
   for (unsigned guard = 0; blkid_do_probe(pr.get()) == 0; ++guard) {
-    if (guard > 1000) return fail("libblkid keeps finding signatures on " + t.path + " (" + t.where + ")");
+    if (guard > 1000)
+      return fail("libblkid keeps finding signatures on " + t.path + " (" + t.where + ")");
     auto s = current(pr.get(), t);
     if (!s) continue;
     errno = 0;
     if (blkid_do_wipe(pr.get(), wipe ? 0 : 1) != 0)
-      return fail_errno(errno ? errno : EIO, util::format("erase the %s signature at byte %llu of %s",
-                                                          s->type.c_str(), static_cast<unsigned long long>(s->offset),
-                                                          t.path.c_str()));
+      return fail_errno(errno ? errno : EIO,
+                        util::format("erase the %s signature at byte %llu of %s", s->type.c_str(),
+                                     static_cast<unsigned long long>(s->offset), t.path.c_str()));
     found.push_back(std::move(*s));
   }
   if (wipe && !found.empty() && ::fsync(fd.get()) != 0) return fail_errno(errno, "fsync " + t.path);
@@ -96,7 +99,7 @@ Result<std::vector<Signature>> scan(const ProbeTarget& t, bool wipe) {
 }  // namespace
 
 std::string Signature::describe() const {
-  std::string kind = usage == "filesystem"          ? " file system"
+  std::string kind = usage == "filesystem"        ? " file system"
                      : usage == "partition table" ? " partition table"
                      : usage == "raid"            ? " RAID member"
                      : usage == "crypto"          ? " encrypted volume"
@@ -105,11 +108,16 @@ std::string Signature::describe() const {
   if (type == "LVM2_member") kind = " (LVM physical volume)";
   std::string text = type + kind;
   if (!label.empty()) text += " (label \"" + label + "\")";
-  return text + util::format(" at byte 0x%llx of %s", static_cast<unsigned long long>(offset), where.c_str());
+  return text + util::format(" at byte 0x%llx of %s", static_cast<unsigned long long>(offset),
+                             where.c_str());
 }
 
-Result<std::vector<Signature>> find_signatures(const ProbeTarget& target) { return scan(target, false); }
+Result<std::vector<Signature>> find_signatures(const ProbeTarget& target) {
+  return scan(target, false);
+}
 
-Result<std::vector<Signature>> wipe_signatures(const ProbeTarget& target) { return scan(target, true); }
+Result<std::vector<Signature>> wipe_signatures(const ProbeTarget& target) {
+  return scan(target, true);
+}
 
 }  // namespace zk::installer::disk

@@ -17,16 +17,16 @@ namespace zk::installer::disk {
 struct ProbeTarget {
   std::string path;
   uint64_t offset = 0;
-  uint64_t size = 0;   ///< 0: to the end of `path`
-  std::string where;   ///< for messages: "the disk", "partition 1"
+  uint64_t size = 0;  ///< 0: to the end of `path`
+  std::string where;  ///< for messages: "the disk", "partition 1"
 };
 
 struct Signature {
-  std::string where;   ///< the target's `where`
-  std::string type;    ///< "ext4", "LVM2_member", "linux_raid_member", "swap", "dos", "gpt"
-  std::string usage;   ///< "filesystem", "raid", "crypto", "other", "partition table"
-  uint64_t offset = 0; ///< of the magic, in bytes from the start of the probed range
-  uint64_t length = 0; ///< of the magic
+  std::string where;    ///< the target's `where`
+  std::string type;     ///< "ext4", "LVM2_member", "linux_raid_member", "swap", "dos", "gpt"
+  std::string usage;    ///< "filesystem", "raid", "crypto", "other", "partition table"
+  uint64_t offset = 0;  ///< of the magic, in bytes from the start of the probed range
+  uint64_t length = 0;  ///< of the magic
   std::string label;
   std::string uuid;
 

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "installer/disk/partitioner.h"
-#include "util/process.h"
 #include "tests/support/temp_dir.h"
 #include "util/posix_file.h"
+#include "util/process.h"
 
 namespace zk::installer::disk {
 namespace {
@@ -36,7 +36,8 @@ TEST(Signatures, Ext4OnTheWholeDiskIsFoundAndWiped) {
   testsupport::TempDir dir;
   const std::string img = dir.file("disk.img");
   testsupport::make_zero_file(img, 32 * MiB);
-  if (!tool({"mkfs.ext4", "-F", "-q", "-L", "data", img})) FAIL() << "missing prerequisite (scripts/setup installs it): " << "mkfs.ext4 cannot run here";
+  if (!tool({"mkfs.ext4", "-F", "-q", "-L", "data", img}))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "mkfs.ext4 cannot run here";
   const ProbeTarget disk{img, 0, 0, "the disk"};
   auto found = find_signatures(disk);
   ASSERT_TRUE(found) << found.error().describe();
@@ -68,7 +69,8 @@ TEST(Signatures, Ext4InsideAPartitionOfAnImage) {
   auto plan = plan_partition(64 * MiB, 512, ondisk::LabelType::kDos, 0);
   ASSERT_TRUE(plan);
   ASSERT_TRUE(write_partition_table(img, *plan));
-  if (!tool({"mkfs.ext4", "-F", "-q", "-E", "offset=1048576", img, "16M"})) FAIL() << "missing prerequisite (scripts/setup installs it): " << "mkfs.ext4 cannot run here";
+  if (!tool({"mkfs.ext4", "-F", "-q", "-E", "offset=1048576", img, "16M"}))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "mkfs.ext4 cannot run here";
 
   auto on_disk = find_signatures({img, 0, 0, "the disk"});
   ASSERT_TRUE(on_disk) << on_disk.error().describe();
@@ -110,7 +112,8 @@ TEST(Signatures, SwapAndGpt) {
   testsupport::TempDir dir;
   const std::string img = dir.file("disk.img");
   testsupport::make_zero_file(img, 16 * MiB);
-  if (!tool({"mkswap", "-q", img})) FAIL() << "missing prerequisite (scripts/setup installs it): " << "mkswap cannot run here";
+  if (!tool({"mkswap", "-q", img}))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "mkswap cannot run here";
   auto found = find_signatures({img, 0, 0, "the disk"});
   ASSERT_TRUE(found);
   EXPECT_EQ(types(*found), "swap");

@@ -23,7 +23,8 @@ uint64_t zipl_reserved_blocks(uint32_t block_size, uint64_t kernel_bytes, uint64
   const uint64_t bs = block_size ? block_size : 512;
   uint64_t blocks = kZiplBaseBlocks;
   if (initrd_bytes) blocks += div_up(initrd_bytes, bs) + 1;  // + its section entry
-  if (kernel_bytes > kZiplImageLoadAddress) blocks += div_up(kernel_bytes - kZiplImageLoadAddress, bs);
+  if (kernel_bytes > kZiplImageLoadAddress)
+    blocks += div_up(kernel_bytes - kZiplImageLoadAddress, bs);
   blocks += div_up(kZiplParmBytes, bs);
   return blocks + kZiplFixedBlocks;
 }
@@ -50,7 +51,8 @@ Sizing compute_sizing(const SizingInput& in) {
   s.header_margin = add(kHeaderMarginBytes, mul(kHeaderMarginPerCpu, in.cpus ? in.cpus : 1));
   s.kernel_image_margin = kKernelImageMargin;
   s.dump_needed = add(add(in.memory, s.header_margin), s.kernel_image_margin);
-  const uint64_t reserved_blocks = zipl_reserved_blocks(in.block_size, in.kernel_bytes, in.initrd_bytes);
+  const uint64_t reserved_blocks =
+      zipl_reserved_blocks(in.block_size, in.kernel_bytes, in.initrd_bytes);
   s.zipl_reserve = mul(reserved_blocks, bs);
   s.partition_min = partition_for_dump_size(s.dump_needed, in.block_size, s.zipl_reserve);
   return s;

@@ -12,10 +12,11 @@ namespace zk::installer::disk {
 // zipl's reserve (on-disk-format.md, section 2): in blocks of `bs` bytes, where bs is what
 // zipl calls phy_block_size and fills with BLKSSZGET, i.e. the LOGICAL sector size,
 //   0x10000 + (initrd ? ceil(initrd/bs) + 1 : 0) + ceil((kernel - 0x10000)/bs) + ceil(896/bs) + 8
-inline constexpr uint64_t kZiplBaseBlocks = 0x10000;      ///< "approximated stage 3 size"
+inline constexpr uint64_t kZiplBaseBlocks = 0x10000;        ///< "approximated stage 3 size"
 inline constexpr uint64_t kZiplImageLoadAddress = 0x10000;  ///< kernel bytes zipl does not store
-inline constexpr uint64_t kZiplParmBytes = 896;           ///< DUMP_PARAM_MAX_LEN
-inline constexpr uint64_t kZiplFixedBlocks = 8;  ///< tables, sections, empty block, header, superblock
+inline constexpr uint64_t kZiplParmBytes = 896;             ///< DUMP_PARAM_MAX_LEN
+inline constexpr uint64_t kZiplFixedBlocks =
+    8;  ///< tables, sections, empty block, header, superblock
 
 /// The vmcore's headers: the ELF header, one program header a memory range and the notes
 /// (prstatus, fpregs, timers, prefix, vector registers: about 1.5 KiB a CPU on s390x, plus
@@ -33,7 +34,8 @@ inline constexpr uint64_t kAlignment = 1ull << 20;
 /// zipl's reserve in blocks of `block_size` bytes for a dump kernel of `kernel_bytes` and a
 /// ramdisk of `initrd_bytes` (0: none). A kernel of 64 KiB or less counts as 0 blocks (zipl
 /// itself would underflow; real kernels are megabytes).
-[[nodiscard]] uint64_t zipl_reserved_blocks(uint32_t block_size, uint64_t kernel_bytes, uint64_t initrd_bytes);
+[[nodiscard]] uint64_t zipl_reserved_blocks(uint32_t block_size, uint64_t kernel_bytes,
+                                            uint64_t initrd_bytes);
 
 /// The maximum dump size zipl records for a partition of `partition_bytes`, or nullopt when
 /// zipl would fail with "Partition too small for dump tool".
@@ -60,7 +62,8 @@ struct Sizing {
 
 /// The smallest partition (a multiple of kAlignment) for which zipl records a dump size of at
 /// least `dump_bytes`, given zipl's reserve in bytes for the same block size. Saturates.
-[[nodiscard]] uint64_t partition_for_dump_size(uint64_t dump_bytes, uint32_t block_size, uint64_t zipl_reserve);
+[[nodiscard]] uint64_t partition_for_dump_size(uint64_t dump_bytes, uint32_t block_size,
+                                               uint64_t zipl_reserve);
 
 /// The sizes for `in`. Saturates instead of overflowing on absurd inputs.
 [[nodiscard]] Sizing compute_sizing(const SizingInput& in);

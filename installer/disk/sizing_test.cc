@@ -21,13 +21,17 @@ TEST(Sizing, MatchesTheRealZiplOn4096ByteSectors) {
 
 TEST(Sizing, InitrdCostsItsBlocksPlusASectionEntry) {
   // 1,000,000 bytes: 1954 blocks of 512 (the last one partial), 245 blocks of 4096.
-  EXPECT_EQ(zipl_reserved_blocks(512, kDummyKernel, 1000000) - zipl_reserved_blocks(512, kDummyKernel, 0),
-            1954u + 1);
-  EXPECT_EQ(zipl_reserved_blocks(4096, kDummyKernel, 1000000) - zipl_reserved_blocks(4096, kDummyKernel, 0),
+  EXPECT_EQ(
+      zipl_reserved_blocks(512, kDummyKernel, 1000000) - zipl_reserved_blocks(512, kDummyKernel, 0),
+      1954u + 1);
+  EXPECT_EQ(zipl_reserved_blocks(4096, kDummyKernel, 1000000) -
+                zipl_reserved_blocks(4096, kDummyKernel, 0),
             245u + 1);
   // A 20 MiB kernel: (20 MiB - 64 KiB) / bs blocks.
-  EXPECT_EQ(zipl_reserved_blocks(512, 20u << 20, 0), 0x10000u + ((20u << 20) - 0x10000) / 512 + 2 + 8);
-  EXPECT_EQ(zipl_reserved_blocks(4096, 20u << 20, 0), 0x10000u + ((20u << 20) - 0x10000) / 4096 + 1 + 8);
+  EXPECT_EQ(zipl_reserved_blocks(512, 20u << 20, 0),
+            0x10000u + ((20u << 20) - 0x10000) / 512 + 2 + 8);
+  EXPECT_EQ(zipl_reserved_blocks(4096, 20u << 20, 0),
+            0x10000u + ((20u << 20) - 0x10000) / 4096 + 1 + 8);
 }
 
 TEST(Sizing, TooSmallForTheDumpTool) {
@@ -39,8 +43,11 @@ TEST(Sizing, TooSmallForTheDumpTool) {
 }
 
 TEST(Sizing, MarginsAreDocumentedConstants) {
-  const Sizing s = compute_sizing({.memory = 4ull << 30, .cpus = 8, .block_size = 512,
-                                   .kernel_bytes = kDummyKernel, .initrd_bytes = 0});
+  const Sizing s = compute_sizing({.memory = 4ull << 30,
+                                   .cpus = 8,
+                                   .block_size = 512,
+                                   .kernel_bytes = kDummyKernel,
+                                   .initrd_bytes = 0});
   EXPECT_EQ(s.header_margin, (1u << 20) + 8 * 4096u);
   EXPECT_EQ(s.kernel_image_margin, 64u << 20);
   EXPECT_EQ(s.dump_needed, (4ull << 30) + (1u << 20) + 8 * 4096u + (64u << 20));
@@ -50,10 +57,15 @@ TEST(Sizing, MarginsAreDocumentedConstants) {
 TEST(Sizing, PartitionMinimumIsTheSmallestAlignedPartitionThatFits) {
   for (uint32_t bs : {512u, 4096u})
     for (uint64_t initrd : {uint64_t{0}, uint64_t{1234567}})
-      for (uint64_t memory : {uint64_t{0}, uint64_t{512} << 20, uint64_t{3} << 30, (uint64_t{1} << 40) + 4096}) {
-        const Sizing s = compute_sizing({.memory = memory, .cpus = 2, .block_size = bs,
-                                         .kernel_bytes = 18u << 20, .initrd_bytes = initrd});
-        SCOPED_TRACE(testing::Message() << "bs " << bs << " initrd " << initrd << " memory " << memory);
+      for (uint64_t memory :
+           {uint64_t{0}, uint64_t{512} << 20, uint64_t{3} << 30, (uint64_t{1} << 40) + 4096}) {
+        const Sizing s = compute_sizing({.memory = memory,
+                                         .cpus = 2,
+                                         .block_size = bs,
+                                         .kernel_bytes = 18u << 20,
+                                         .initrd_bytes = initrd});
+        SCOPED_TRACE(testing::Message()
+                     << "bs " << bs << " initrd " << initrd << " memory " << memory);
         EXPECT_EQ(s.partition_min % kAlignment, 0u);
         auto fits = zipl_dump_size(s.partition_min, bs, 18u << 20, initrd);
         ASSERT_TRUE(fits);
@@ -64,8 +76,11 @@ TEST(Sizing, PartitionMinimumIsTheSmallestAlignedPartitionThatFits) {
 }
 
 TEST(Sizing, SaturatesInsteadOfOverflowing) {
-  const Sizing s = compute_sizing({.memory = ~uint64_t{0}, .cpus = 1, .block_size = 4096,
-                                   .kernel_bytes = 1u << 20, .initrd_bytes = 0});
+  const Sizing s = compute_sizing({.memory = ~uint64_t{0},
+                                   .cpus = 1,
+                                   .block_size = 4096,
+                                   .kernel_bytes = 1u << 20,
+                                   .initrd_bytes = 0});
   EXPECT_EQ(s.dump_needed, ~uint64_t{0});
   EXPECT_GE(s.partition_min, s.zipl_reserve);
 }

@@ -25,7 +25,8 @@ bool is_partition_link(const std::string& name) {
 }
 
 int rank(const std::string& name) {
-  static constexpr const char* kPrefixes[] = {"dm-uuid-mpath-", "scsi-3", "wwn-", "scsi-", "dm-name-"};
+  static constexpr const char* kPrefixes[] = {"dm-uuid-mpath-", "scsi-3", "wwn-", "scsi-",
+                                              "dm-name-"};
   int r = 0;
   for (const char* p : kPrefixes) {
     if (name.rfind(p, 0) == 0) return r;

@@ -11,6 +11,7 @@ namespace zk::installer::disk {
 /// NAA WWID scsi-3..., wwn-, other scsi-, dm-name-, then any; alphabetical within a kind;
 /// never a -partN link), else one in <dev>/disk/by-path, else the disk node. An image file is
 /// registered under its real path.
-[[nodiscard]] std::string stable_disk_path(const system::BlockDevice& disk, const system::SysRoots& roots = {});
+[[nodiscard]] std::string stable_disk_path(const system::BlockDevice& disk,
+                                           const system::SysRoots& roots = {});
 
 }  // namespace zk::installer::disk

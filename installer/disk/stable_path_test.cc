@@ -35,7 +35,8 @@ TEST(StablePath, ByPathThenTheNode) {
   t.add_disk("sda", "8:0", "sd", 1000);
   t.add_disk("sdc", "8:32", "sd", 1000);
   t.link("dev/disk/by-path/ccw-0.0.1700-fc-0x500507630300c562-lun-0x4010400000000000", "../../sda");
-  t.link("dev/disk/by-path/ccw-0.0.1700-fc-0x500507630300c562-lun-0x4010400000000000-part1", "../../sda1");
+  t.link("dev/disk/by-path/ccw-0.0.1700-fc-0x500507630300c562-lun-0x4010400000000000-part1",
+         "../../sda1");
   EXPECT_EQ(stable_disk_path(disk(t, "sda"), t.roots()),
             t.path("dev/disk/by-path/ccw-0.0.1700-fc-0x500507630300c562-lun-0x4010400000000000"));
   EXPECT_EQ(stable_disk_path(disk(t, "sdc"), t.roots()), t.path("dev/sdc"));
@@ -46,7 +47,8 @@ TEST(StablePath, MultipathMapsByTheirUuid) {
   t.add_dm("dm-0", "254:0", "mpath-3600", "mpatha", "", 1000);
   t.link("dev/disk/by-id/dm-name-mpatha", "../../dm-0");
   t.link("dev/disk/by-id/dm-uuid-mpath-3600", "../../dm-0");
-  EXPECT_EQ(stable_disk_path(disk(t, "dm-0"), t.roots()), t.path("dev/disk/by-id/dm-uuid-mpath-3600"));
+  EXPECT_EQ(stable_disk_path(disk(t, "dm-0"), t.roots()),
+            t.path("dev/disk/by-id/dm-uuid-mpath-3600"));
 }
 
 TEST(StablePath, ImagesByTheirRealPath) {

@@ -13,7 +13,8 @@ namespace zk::installer::disk::testing {
 namespace fs = std::filesystem;
 
 TestTree::TestTree() {
-  for (const char* d : {"sys/class/block", "sys/dev/block", "sys/devices/virtual/block", "dev/mapper", "proc/self"})
+  for (const char* d :
+       {"sys/class/block", "sys/dev/block", "sys/devices/virtual/block", "dev/mapper", "proc/self"})
     fs::create_directories(dir_.file(d));
   write("proc/self/mountinfo",
         "22 1 0:21 / / rw,relatime shared:1 - tmpfs rootfs rw\n"
@@ -37,8 +38,9 @@ void TestTree::link(const std::string& rel, const std::string& target) const {
 
 void TestTree::mkdir(const std::string& rel) const { fs::create_directories(dir_.file(rel)); }
 
-void TestTree::add_disk(const std::string& name, const std::string& devnum, const std::string& driver,
-                        unsigned long long sectors, unsigned logical, unsigned physical) const {
+void TestTree::add_disk(const std::string& name, const std::string& devnum,
+                        const std::string& driver, unsigned long long sectors, unsigned logical,
+                        unsigned physical) const {
   const std::string dev = "sys/devices/host0/target0:0:0/0:0:0:" + name + "/block/" + name;
   const std::string device = "sys/devices/host0/target0:0:0/0:0:0:" + name;
   write(dev + "/dev", devnum + "\n");
@@ -57,8 +59,9 @@ void TestTree::add_disk(const std::string& name, const std::string& devnum, cons
   write("dev/" + name, "");
 }
 
-void TestTree::add_partition(const std::string& disk, const std::string& name, const std::string& devnum,
-                             unsigned number, unsigned long long start, unsigned long long sectors) const {
+void TestTree::add_partition(const std::string& disk, const std::string& name,
+                             const std::string& devnum, unsigned number, unsigned long long start,
+                             unsigned long long sectors) const {
   const fs::path disk_dir = fs::canonical(dir_.file("sys/class/block/" + disk));
   const std::string rel = fs::relative(disk_dir / name, dir_.path()).string();
   write(rel + "/dev", devnum + "\n");
@@ -72,7 +75,8 @@ void TestTree::add_partition(const std::string& disk, const std::string& name, c
 }
 
 void TestTree::add_dm(const std::string& name, const std::string& devnum, const std::string& uuid,
-                      const std::string& dmname, const std::string& slaves, unsigned long long sectors) const {
+                      const std::string& dmname, const std::string& slaves,
+                      unsigned long long sectors) const {
   const std::string dev = "sys/devices/virtual/block/" + name;
   write(dev + "/dev", devnum + "\n");
   write(dev + "/size", std::to_string(sectors) + "\n");

@@ -13,7 +13,9 @@ namespace zk::installer::disk::testing {
 class TestTree {
  public:
   TestTree();
-  [[nodiscard]] system::SysRoots roots() const { return {dir_.file("sys"), dir_.file("dev"), dir_.file("proc")}; }
+  [[nodiscard]] system::SysRoots roots() const {
+    return {dir_.file("sys"), dir_.file("dev"), dir_.file("proc")};
+  }
   [[nodiscard]] std::string path(const std::string& rel) const { return dir_.file(rel); }
 
   /// Writes `text` to `rel` (directories created).
@@ -28,12 +30,13 @@ class TestTree {
   void add_disk(const std::string& name, const std::string& devnum, const std::string& driver,
                 unsigned long long sectors, unsigned logical = 512, unsigned physical = 512) const;
   /// A kernel partition <disk>/<name> with partition number, start and size (512-byte units).
-  void add_partition(const std::string& disk, const std::string& name, const std::string& devnum, unsigned number,
-                     unsigned long long start, unsigned long long sectors) const;
+  void add_partition(const std::string& disk, const std::string& name, const std::string& devnum,
+                     unsigned number, unsigned long long start, unsigned long long sectors) const;
   /// A device-mapper device dm-N (dm/uuid, dm/name) whose slaves are `slaves` (space-separated),
   /// each of which gets it as a holder; /dev/mapper/<name> links to it.
-  void add_dm(const std::string& name, const std::string& devnum, const std::string& uuid, const std::string& dmname,
-              const std::string& slaves, unsigned long long sectors) const;
+  void add_dm(const std::string& name, const std::string& devnum, const std::string& uuid,
+              const std::string& dmname, const std::string& slaves,
+              unsigned long long sectors) const;
   /// Adds `holder` to <name>/holders (a link, as in sysfs).
   void add_holder(const std::string& name, const std::string& holder) const;
 

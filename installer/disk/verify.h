@@ -35,7 +35,8 @@ struct ToolInspection {
 /// Reads the dump tool of `disk` (ondisk::read_dump_disk) and matches it with the partition
 /// table. `block_size` is the disk's logical block size; nullopt for an image file (found from
 /// the program table). A dump tool whose area holds an interrupted dump (busy marker) is valid.
-[[nodiscard]] ToolInspection inspect_dump_tool(util::File& disk, std::optional<uint32_t> block_size);
+[[nodiscard]] ToolInspection inspect_dump_tool(util::File& disk,
+                                               std::optional<uint32_t> block_size);
 
 /// What `disk` demands of the tool zipl just wrote, beyond kValid: it sits in `expected` (the
 /// partition we made or were given) and its checksum is the fresh-install one. Empty: all good.
@@ -49,12 +50,14 @@ enum class Currency { kCurrent, kStale, kNotRegistered, kNoLayout };
 
 /// The registry entry for the disk whose node is `disk_node` (entries are stored under stable
 /// names such as /dev/disk/by-id/..., so each is resolved), or nullptr.
-[[nodiscard]] const state::DiskEntry* find_registered(const state::Registry& registry, const std::string& disk_node,
-                                                     const system::SysRoots& roots = {});
+[[nodiscard]] const state::DiskEntry* find_registered(const state::Registry& registry,
+                                                      const std::string& disk_node,
+                                                      const system::SysRoots& roots = {});
 
 /// The names of every registry entry for that disk (it may have been registered under another
 /// link before).
-[[nodiscard]] std::vector<std::string> registered_names(const state::Registry& registry, const std::string& disk_node,
+[[nodiscard]] std::vector<std::string> registered_names(const state::Registry& registry,
+                                                        const std::string& disk_node,
                                                         const system::SysRoots& roots = {});
 
 /// The whole-disk node a registered name resolves to, or nullopt (through the Host, so that
@@ -62,13 +65,16 @@ enum class Currency { kCurrent, kStale, kNotRegistered, kNoLayout };
 using DiskNodeOf = std::function<std::optional<std::string>(const std::string& name)>;
 
 /// find_registered and registered_names with the resolution given by the caller.
-[[nodiscard]] const state::DiskEntry* find_registered(const state::Registry& registry, const std::string& disk_node,
-                                                     const DiskNodeOf& node_of);
-[[nodiscard]] std::vector<std::string> registered_names(const state::Registry& registry, const std::string& disk_node,
+[[nodiscard]] const state::DiskEntry* find_registered(const state::Registry& registry,
+                                                      const std::string& disk_node,
+                                                      const DiskNodeOf& node_of);
+[[nodiscard]] std::vector<std::string> registered_names(const state::Registry& registry,
+                                                        const std::string& disk_node,
                                                         const DiskNodeOf& node_of);
 
 /// Whether the dump tool on the disk was written from the installed layout: the registry's
 /// entry records the SHA-256 of the layout manifest it was written from.
-[[nodiscard]] Currency tool_currency(const state::DiskEntry* entry, const std::optional<std::string>& installed_manifest_sha);
+[[nodiscard]] Currency tool_currency(const state::DiskEntry* entry,
+                                     const std::optional<std::string>& installed_manifest_sha);
 
 }  // namespace zk::installer::disk

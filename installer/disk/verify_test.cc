@@ -1,15 +1,16 @@
 #include "installer/disk/verify.h"
 
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
-#include "util/process.h"
+#include <gtest/gtest.h>
+
 #include "installer/disk/sizing.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "util/posix_file.h"
+#include "util/process.h"
 
 namespace zk::installer::disk {
 namespace {
@@ -29,7 +30,9 @@ TEST(Verify, TheRealZiplDisk) {
   // tests/fixtures/zipl-512.img.xz: made by the real zipl 2.16 (tests/fixtures/README.md).
   testsupport::TempDir dir;
   const std::string img = dir.file("zipl-512.img");
-  auto unpacked = util::run_capture(util::Command{{"/bin/sh", "-c", "xz -dc \"$0\" > \"$1\"", source_dir() + "/tests/fixtures/zipl-512.img.xz", img}});
+  auto unpacked =
+      util::run_capture(util::Command{{"/bin/sh", "-c", "xz -dc \"$0\" > \"$1\"",
+                                       source_dir() + "/tests/fixtures/zipl-512.img.xz", img}});
   ASSERT_TRUE(unpacked && unpacked->status.ok()) << "xz must be able to unpack the fixture";
   const auto i = inspect(img);
   ASSERT_EQ(i.verdict, ToolVerdict::kValid) << i.problem;
@@ -40,7 +43,8 @@ TEST(Verify, TheRealZiplDisk) {
   EXPECT_TRUE(fresh_tool_problems(i, {1, 1048576, 66060288}).empty());
   // The size our formula predicts for that partition is what zipl wrote (run-guest's dummy
   // zfcpdump-image of 69632 bytes, no ramdisk).
-  EXPECT_EQ(zipl_dump_size(i.partition->size, i.tool->block_size, 69632, 0), i.tool->superblock.dump_size);
+  EXPECT_EQ(zipl_dump_size(i.partition->size, i.tool->block_size, 69632, 0),
+            i.tool->superblock.dump_size);
 
   auto wrong = fresh_tool_problems(i, {2, 1048576, 66060288});
   ASSERT_EQ(wrong.size(), 1u);

@@ -2,7 +2,8 @@
 
 namespace zk::installer::disk {
 
-ZiplChoice choose_zipl(const std::optional<std::string>& option, const char* env, const std::string& configured) {
+ZiplChoice choose_zipl(const std::optional<std::string>& option, const char* env,
+                       const std::string& configured) {
   if (option && !option->empty()) return {*option, "--zipl"};
   if (env && *env) return {env, "$ZIPL"};
   return {configured.empty() ? std::string("zipl") : configured, "configuration"};

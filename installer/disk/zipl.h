@@ -28,6 +28,7 @@ struct ZiplChoice {
 [[nodiscard]] std::vector<std::string> zipl_image_env(unsigned partition, uint32_t sector_size);
 
 /// {program, "-d", target}: install the dump tool on the partition `target`.
-[[nodiscard]] std::vector<std::string> zipl_dump_argv(const std::string& program, const std::string& target);
+[[nodiscard]] std::vector<std::string> zipl_dump_argv(const std::string& program,
+                                                      const std::string& target);
 
 }  // namespace zk::installer::disk

@@ -8,7 +8,8 @@ Result<TemplateValues> zipl_dump_values(const std::string& partition_node, const
     return fail("zipl.conf dump section: \"" + partition_node + "\" is not a device node path");
   for (unsigned char c : partition_node)
     if (c <= ' ' || c == 0x7f)
-      return fail("zipl.conf dump section: the partition node \"" + partition_node + "\" holds white space");
+      return fail("zipl.conf dump section: the partition node \"" + partition_node +
+                  "\" holds white space");
   const std::string name = partition_node.substr(partition_node.rfind('/') + 1);
   return TemplateValues{{"SECTION", "dump-" + name},
                         {"DUMPTO", partition_node},

@@ -1,8 +1,8 @@
 #include "installer/disk/zipl_conf.h"
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 #include "util/read_file.h"
 
@@ -11,13 +11,15 @@ namespace {
 
 std::string source_template() {
   const char* src = std::getenv("ZK_SOURCE_DIR");
-  auto text = util::read_file(std::string(src ? src : ZK_TEST_SOURCE_DIR) + "/templates/zipl-dump.conf.in", 65536);
+  auto text = util::read_file(
+      std::string(src ? src : ZK_TEST_SOURCE_DIR) + "/templates/zipl-dump.conf.in", 65536);
   EXPECT_TRUE(text);
   return text ? *text : std::string();
 }
 
 TEST(ZiplConf, SectionFromTheSourceTemplate) {
-  auto values = zipl_dump_values("/dev/sdb1", "/dev/disk/by-id/scsi-36005076303ffd104", 1, "/lib/s390-tools/zfcpdump");
+  auto values = zipl_dump_values("/dev/sdb1", "/dev/disk/by-id/scsi-36005076303ffd104", 1,
+                                 "/lib/s390-tools/zfcpdump");
   ASSERT_TRUE(values) << values.error().describe();
   auto text = render_template(source_template(), *values);
   ASSERT_TRUE(text) << text.error().describe();
@@ -26,7 +28,8 @@ TEST(ZiplConf, SectionFromTheSourceTemplate) {
   size_t settings = 0, pos = 0;
   while ((pos = text->find('\n', pos)) != std::string::npos) {
     ++pos;
-    if (pos < text->size() && (*text)[pos] != '#' && (*text)[pos] != '[' && (*text)[pos] != '\n') ++settings;
+    if (pos < text->size() && (*text)[pos] != '#' && (*text)[pos] != '[' && (*text)[pos] != '\n')
+      ++settings;
   }
   EXPECT_EQ(settings, 1u) << *text;
 }

@@ -24,9 +24,10 @@ DiskUpdate of(const state::DiskEntry& e) {
 }
 
 std::string redo_remedy(const state::DiskEntry& e) {
-  return util::format("prepare it again with zfcpdump-install disk --force --partition %u %s, or remove its line "
-                      "from the registry",
-                      e.partition, e.disk.c_str());
+  return util::format(
+      "prepare it again with zfcpdump-install disk --force --partition %u %s, or remove its line "
+      "from the registry",
+      e.partition, e.disk.c_str());
 }
 
 std::optional<uint32_t> block_size_of(const system::BlockDevice& dev) {
@@ -49,36 +50,46 @@ const char* outcome_name(DiskOutcome o) {
 }
 
 std::optional<DiskUpdate> refuse_tool(const state::DiskEntry& e, const disk::ToolInspection& before,
-                                      const std::optional<ondisk::DumpAreaState>& area, const std::string& node) {
+                                      const std::optional<ondisk::DumpAreaState>& area,
+                                      const std::string& node) {
   if (before.verdict != disk::ToolVerdict::kValid)
-    return with(of(e), DiskOutcome::kRefused, "it no longer holds the dump tool zipl wrote: " + before.problem,
-                redo_remedy(e));
+    return with(of(e), DiskOutcome::kRefused,
+                "it no longer holds the dump tool zipl wrote: " + before.problem, redo_remedy(e));
   const auto& p = *before.partition;
   if (p.number != e.partition || p.start != e.part_start || p.size != e.part_size)
-    return with(of(e), DiskOutcome::kRefused,
-                util::format("its dump tool is on partition %u (byte %llu, %llu bytes), the registry says partition "
-                             "%u (byte %llu, %llu bytes)",
-                             p.number, static_cast<ull>(p.start), static_cast<ull>(p.size), e.partition,
-                             static_cast<ull>(e.part_start), static_cast<ull>(e.part_size)),
-                redo_remedy(e));
-  if (area && (area->kind == ondisk::DumpAreaKind::kDump || area->kind == ondisk::DumpAreaKind::kBusy))
-    return with(of(e), DiskOutcome::kRefused,
-                area->kind == ondisk::DumpAreaKind::kBusy
-                    ? std::string("it holds an interrupted dump")
-                    : util::format("it holds a dump (%s of memory, kernel %s) that a new dump tool could overwrite",
-                                   util::human_size(area->dump->memory_size).c_str(), area->dump->os_release.c_str()),
-                util::format("copy the dump off (zgetdump %s > dump.elf), then run zfcpdump-install disk --force "
-                             "--partition %u %s",
-                             node.empty() ? "<partition>" : node.c_str(), e.partition, e.disk.c_str()));
+    return with(
+        of(e), DiskOutcome::kRefused,
+        util::format(
+            "its dump tool is on partition %u (byte %llu, %llu bytes), the registry says partition "
+            "%u (byte %llu, %llu bytes)",
+            p.number, static_cast<ull>(p.start), static_cast<ull>(p.size), e.partition,
+            static_cast<ull>(e.part_start), static_cast<ull>(e.part_size)),
+        redo_remedy(e));
+  if (area &&
+      (area->kind == ondisk::DumpAreaKind::kDump || area->kind == ondisk::DumpAreaKind::kBusy))
+    return with(
+        of(e), DiskOutcome::kRefused,
+        area->kind == ondisk::DumpAreaKind::kBusy
+            ? std::string("it holds an interrupted dump")
+            : util::format(
+                  "it holds a dump (%s of memory, kernel %s) that a new dump tool could overwrite",
+                  util::human_size(area->dump->memory_size).c_str(),
+                  area->dump->os_release.c_str()),
+        util::format(
+            "copy the dump off (zgetdump %s > dump.elf), then run zfcpdump-install disk --force "
+            "--partition %u %s",
+            node.empty() ? "<partition>" : node.c_str(), e.partition, e.disk.c_str()));
   return std::nullopt;
 }
 
 std::optional<DiskUpdate> refuse_use(const state::DiskEntry& e, const std::vector<disk::Use>& uses,
                                      const std::string& node, bool node_exists) {
-  if (!uses.empty()) return with(of(e), DiskOutcome::kRefused, uses[0].member + " " + uses[0].what, uses[0].advice);
+  if (!uses.empty())
+    return with(of(e), DiskOutcome::kRefused, uses[0].member + " " + uses[0].what, uses[0].advice);
   if (node.empty() || !node_exists)
     return with(of(e), DiskOutcome::kMissing,
-                util::format("partition %u has no device node (%s)", e.partition, node.empty() ? "none" : node.c_str()));
+                util::format("partition %u has no device node (%s)", e.partition,
+                             node.empty() ? "none" : node.c_str()));
   return std::nullopt;
 }
 
@@ -111,7 +122,8 @@ DiskUpdate update_disk(const state::DiskEntry& e, const DiskUpdateRequest& q, sy
     if (!members) return with(u, DiskOutcome::kFailed, members.error().describe());
     auto uses = host.find_uses(*members);
     if (!uses) return with(u, DiskOutcome::kFailed, uses.error().describe());
-    if (auto refused = refuse_use(e, *uses, node, !node.empty() && host.exists(node))) return *refused;
+    if (auto refused = refuse_use(e, *uses, node, !node.empty() && host.exists(node)))
+      return *refused;
   }
 
   // 3. zipl -d and the checks of what it wrote, as `zfcpdump-install disk` runs them.
@@ -128,14 +140,17 @@ DiskUpdate update_disk(const state::DiskEntry& e, const DiskUpdateRequest& q, sy
   u.zipl_output = done.run.output;
   switch (done.stage) {
     case disk::InstallStage::kCannotRun:
-      return with(u, DiskOutcome::kFailed, "cannot run zipl: " + done.error.describe(),
-                  "install s390-tools, or name the zipl to run (--zipl, zipl in the configuration)");
+      return with(
+          u, DiskOutcome::kFailed, "cannot run zipl: " + done.error.describe(),
+          "install s390-tools, or name the zipl to run (--zipl, zipl in the configuration)");
     case disk::InstallStage::kZiplFailed:
       return with(u, DiskOutcome::kFailed, u.command + " " + done.run.status.describe());
-    case disk::InstallStage::kCannotRead: return with(u, DiskOutcome::kFailed, done.error.describe());
+    case disk::InstallStage::kCannotRead:
+      return with(u, DiskOutcome::kFailed, done.error.describe());
     case disk::InstallStage::kNotVerified:
       return with(u, DiskOutcome::kFailed,
-                  "zipl reported success, but the disk does not hold the dump tool it should: " + done.problems[0],
+                  "zipl reported success, but the disk does not hold the dump tool it should: " +
+                      done.problems[0],
                   redo_remedy(e));
     case disk::InstallStage::kVerified: break;
   }

@@ -8,10 +8,9 @@
 /// acts through a system::Host. Nothing here prints.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <optional>
 
 #include "installer/disk/in_use.h"
 #include "installer/disk/verify.h"
@@ -41,29 +40,30 @@ struct DiskUpdateRequest {
 
 struct DiskUpdate {
   DiskOutcome outcome = DiskOutcome::kFailed;
-  std::string detail;           ///< why, for every outcome but kCurrent and kUpdated
-  std::string remedy;           ///< what to do about it, when there is something
-  state::DiskEntry entry;       ///< the registry entry; for kUpdated with the new manifest and dump size
-  std::string command;          ///< the zipl command line run, if any
-  std::string zipl_output;      ///< what zipl printed
+  std::string detail;      ///< why, for every outcome but kCurrent and kUpdated
+  std::string remedy;      ///< what to do about it, when there is something
+  state::DiskEntry entry;  ///< the registry entry; for kUpdated with the new manifest and dump size
+  std::string command;     ///< the zipl command line run, if any
+  std::string zipl_output;  ///< what zipl printed
   uint64_t previous_dump_size = 0;
 };
 
 /// Whether the disk still holds what the registry says: the tool zipl wrote (`before`), on the
 /// registered partition, with no dump (`area`) waiting to be copied off. nullopt: it does;
 /// else the refusal (kRefused), with its remedy. `node`: the partition's node, for the remedy.
-[[nodiscard]] std::optional<DiskUpdate> refuse_tool(const state::DiskEntry& entry, const disk::ToolInspection& before,
-                                                    const std::optional<ondisk::DumpAreaState>& area,
-                                                    const std::string& node);
+[[nodiscard]] std::optional<DiskUpdate> refuse_tool(
+    const state::DiskEntry& entry, const disk::ToolInspection& before,
+    const std::optional<ondisk::DumpAreaState>& area, const std::string& node);
 
 /// Whether anything uses the disk (`uses`) or its partition has no node (`node_exists`).
-[[nodiscard]] std::optional<DiskUpdate> refuse_use(const state::DiskEntry& entry, const std::vector<disk::Use>& uses,
+[[nodiscard]] std::optional<DiskUpdate> refuse_use(const state::DiskEntry& entry,
+                                                   const std::vector<disk::Use>& uses,
                                                    const std::string& node, bool node_exists);
 
 /// Updates the disk of registry entry `entry` when its tool is not the layout's (see the file
 /// comment), through `host`. Never throws; every problem is an outcome with its detail.
-[[nodiscard]] DiskUpdate update_disk(const state::DiskEntry& entry, const DiskUpdateRequest& request,
-                                     system::Host& host);
+[[nodiscard]] DiskUpdate update_disk(const state::DiskEntry& entry,
+                                     const DiskUpdateRequest& request, system::Host& host);
 
 /// Whether any registered disk's tool is not the layout `manifest_sha256`.
 [[nodiscard]] bool any_stale(const state::Registry& registry, const std::string& manifest_sha256);

@@ -5,11 +5,11 @@
 // real zipl on a SCSI disk.
 #include "installer/hook/disk_update.h"
 
-#include <gtest/gtest.h>
-
 #include <cstring>
 #include <fstream>
 #include <iterator>
+
+#include <gtest/gtest.h>
 
 #include "installer/system/host_double.h"
 #include "tests/support/synthetic_dump_disk.h"
@@ -29,7 +29,12 @@ std::vector<std::byte> slurp(const std::string& path) {
 }
 
 state::DiskEntry entry() {
-  return {"/dev/disk/by-id/scsi-3600507630bffc3200000000000001700", 1, kMiB, 63 * kMiB, 62 * kMiB, "old"};
+  return {"/dev/disk/by-id/scsi-3600507630bffc3200000000000001700",
+          1,
+          kMiB,
+          63 * kMiB,
+          62 * kMiB,
+          "old"};
 }
 
 disk::ToolInspection valid_on(unsigned number, uint64_t start, uint64_t size) {
@@ -70,7 +75,8 @@ TEST(HookDecisions, ADumpNotCopiedOffIsNeverOverwritten) {
 }
 
 TEST(HookDecisions, InUseOrWithoutANodeIsNotTouched) {
-  auto used = refuse_use(entry(), {{"sda1", "is used as swap", "swapoff /dev/sda1"}}, "/dev/sda1", true);
+  auto used =
+      refuse_use(entry(), {{"sda1", "is used as swap", "swapoff /dev/sda1"}}, "/dev/sda1", true);
   ASSERT_TRUE(used);
   EXPECT_EQ(used->outcome, DiskOutcome::kRefused);
   EXPECT_EQ(used->detail, "sda1 is used as swap");
@@ -173,7 +179,9 @@ TEST_F(UpdateDisk, ZiplThatDestroysTheToolIsCaught) {
   };
   auto u = update_disk(entry(), request_, host_);
   EXPECT_EQ(u.outcome, DiskOutcome::kFailed);
-  EXPECT_EQ(u.detail.rfind("zipl reported success, but the disk does not hold the dump tool it should: ", 0), 0u)
+  EXPECT_EQ(u.detail.rfind(
+                "zipl reported success, but the disk does not hold the dump tool it should: ", 0),
+            0u)
       << u.detail;
 }
 

@@ -26,11 +26,14 @@ Result<void> check_kernel_version(std::string_view kver) {
   const std::string shown = cli::json_string(kver);
   if (kver.empty()) return fail("the kernel version is empty");
   if (kver.size() > kMaxKernelVersionBytes)
-    return fail(util::format("the kernel version is %zu bytes long (at most %zu)", kver.size(), kMaxKernelVersionBytes));
-  if (kver.find('/') != std::string_view::npos) return fail("the kernel version " + shown + " contains '/'");
+    return fail(util::format("the kernel version is %zu bytes long (at most %zu)", kver.size(),
+                             kMaxKernelVersionBytes));
+  if (kver.find('/') != std::string_view::npos)
+    return fail("the kernel version " + shown + " contains '/'");
   if (kver.front() == '.') return fail("the kernel version " + shown + " starts with '.'");
   if (int c = control_char(kver); c >= 0)
-    return fail(util::format("the kernel version %s contains the control character 0x%02x", shown.c_str(), c));
+    return fail(util::format("the kernel version %s contains the control character 0x%02x",
+                             shown.c_str(), c));
   if (is_space(kver.front()) || is_space(kver.back()))
     return fail("the kernel version " + shown + " starts or ends with white space");
   return {};
@@ -41,7 +44,8 @@ Result<void> check_image_path(std::string_view path) {
   if (int c = control_char(path); c >= 0)
     return fail(util::format("the kernel image path contains the control character 0x%02x", c));
   if (is_space(path.front()) || is_space(path.back()))
-    return fail("the kernel image path " + cli::json_string(path) + " starts or ends with white space");
+    return fail("the kernel image path " + cli::json_string(path) +
+                " starts or ends with white space");
   return {};
 }
 
@@ -49,10 +53,13 @@ std::vector<std::string> config_candidates(const std::string& root, const std::s
                                            const std::string& image) {
   std::vector<std::string> c;
   const auto slash = image.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "" : image.substr(0, slash);
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? ""
+                                                     : image.substr(0, slash);
   c.push_back(dir + "/config-" + kver);
   const auto parent_slash = dir.rfind('/');
-  const std::string dir_name = parent_slash == std::string::npos ? dir : dir.substr(parent_slash + 1);
+  const std::string dir_name =
+      parent_slash == std::string::npos ? dir : dir.substr(parent_slash + 1);
   if (dir_name == kver) c.push_back(dir + "/config");
   c.push_back(layout::layout_dir(root, "/boot/config-" + kver));
   c.push_back(layout::layout_dir(root, "/usr/lib/modules/" + kver + "/config"));

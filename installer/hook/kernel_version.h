@@ -31,12 +31,14 @@ Result<void> check_image_path(std::string_view path);
 
 /// Where the .config of dump kernel `kver`, installed as `image`, may be, in the order looked at:
 ///   <dir of image>/config-<kver>           (Debian: /boot/vmlinuz-KVER beside /boot/config-KVER)
-///   <dir of image>/config                  (when that directory is named <kver>, as kernel-install's
+///   <dir of image>/config                  (when that directory is named <kver>, as
+///   kernel-install's
 ///                                           /usr/lib/modules/KVER/vmlinuz is)
 ///   <root>/boot/config-<kver>
 ///   <root>/usr/lib/modules/<kver>/config
 /// `kver` must have passed check_kernel_version().
-[[nodiscard]] std::vector<std::string> config_candidates(const std::string& root, const std::string& kver,
+[[nodiscard]] std::vector<std::string> config_candidates(const std::string& root,
+                                                         const std::string& kver,
                                                          const std::string& image);
 
 }  // namespace zk::installer::hook

@@ -44,10 +44,12 @@ TEST(HookKernelVersion, ImagePaths) {
 TEST(HookKernelVersion, ConfigCandidates) {
   using V = std::vector<std::string>;
   EXPECT_EQ(config_candidates("/", "6.1-zfcpdump", "/boot/vmlinuz-6.1-zfcpdump"),
-            (V{"/boot/config-6.1-zfcpdump", "/boot/config-6.1-zfcpdump", "/usr/lib/modules/6.1-zfcpdump/config"}));
+            (V{"/boot/config-6.1-zfcpdump", "/boot/config-6.1-zfcpdump",
+               "/usr/lib/modules/6.1-zfcpdump/config"}));
   EXPECT_EQ(config_candidates("/stage", "6.1-zfcpdump", "/usr/lib/modules/6.1-zfcpdump/vmlinuz"),
-            (V{"/usr/lib/modules/6.1-zfcpdump/config-6.1-zfcpdump", "/usr/lib/modules/6.1-zfcpdump/config",
-               "/stage/boot/config-6.1-zfcpdump", "/stage/usr/lib/modules/6.1-zfcpdump/config"}));
+            (V{"/usr/lib/modules/6.1-zfcpdump/config-6.1-zfcpdump",
+               "/usr/lib/modules/6.1-zfcpdump/config", "/stage/boot/config-6.1-zfcpdump",
+               "/stage/usr/lib/modules/6.1-zfcpdump/config"}));
   EXPECT_EQ(config_candidates("/", "k-zfcpdump", "vmlinuz")[0], "./config-k-zfcpdump");
   EXPECT_EQ(config_candidates("/", "k-zfcpdump", "/vmlinuz")[0], "/config-k-zfcpdump");
 }

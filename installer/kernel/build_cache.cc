@@ -78,7 +78,8 @@ std::optional<BuildArtifacts> find_cached_build(const std::string& entry_dir,
 
 Result<BuildArtifacts> store_build(const BuildArtifacts& built, const std::string& entry_dir,
                                    const std::string& target, bool move) {
-  const std::string tmp = util::format("%s.tmp-%d", entry_dir.c_str(), static_cast<int>(::getpid()));
+  const std::string tmp =
+      util::format("%s.tmp-%d", entry_dir.c_str(), static_cast<int>(::getpid()));
   std::error_code ec;
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
@@ -87,10 +88,13 @@ Result<BuildArtifacts> store_build(const BuildArtifacts& built, const std::strin
     fs::remove_all(tmp, ec);
     return std::unexpected(e.wrap("store the kernel build in the cache"));
   };
-  const std::pair<const std::string*, std::string> files[] = {
-      {&built.image, target}, {&built.vmlinux, kVmlinux}, {&built.config, kConfig}, {&built.log, kLog}};
+  const std::pair<const std::string*, std::string> files[] = {{&built.image, target},
+                                                              {&built.vmlinux, kVmlinux},
+                                                              {&built.config, kConfig},
+                                                              {&built.log, kLog}};
   for (const auto& [from, name] : files)
-    if (auto r = move_or_copy(*from, tmp + "/" + name, move); !r) return cleanup_on_error(r.error());
+    if (auto r = move_or_copy(*from, tmp + "/" + name, move); !r)
+      return cleanup_on_error(r.error());
   if (auto r = util::write_file_atomically(tmp + "/" + kRelease, built.release + "\n"); !r)
     return cleanup_on_error(r.error());
   fs::remove_all(entry_dir, ec);  // a partial entry (files deleted by hand) is replaced

@@ -17,8 +17,8 @@ struct CacheKeyInputs {
   std::string source_identity;  ///< the tarball's identity, or empty for a bare source tree
   std::string defconfig;        ///< "zfcpdump_defconfig"
   std::vector<std::string> fragment_contents;  ///< the fragments' text, in merge order
-  std::string target;           ///< "bzImage"
-  std::string toolchain;        ///< toolchain_identity(): the compiler's version line
+  std::string target;                          ///< "bzImage"
+  std::string toolchain;  ///< toolchain_identity(): the compiler's version line
 };
 
 /// "<source_version>-<16 hex digits>": the version for people, then the first 64 bits of the
@@ -29,8 +29,8 @@ struct CacheKeyInputs {
 Result<std::string> default_cache_root();
 
 /// The entry's artifacts when `entry_dir` holds a complete build, else nullopt.
-[[nodiscard]] std::optional<BuildArtifacts> find_cached_build(const std::string& entry_dir,
-                                                              const std::string& target = "bzImage");
+[[nodiscard]] std::optional<BuildArtifacts> find_cached_build(
+    const std::string& entry_dir, const std::string& target = "bzImage");
 
 /// Stores `built` as `entry_dir`: the files go into a temporary sibling (moved when `move` and
 /// on the same file system, else copied), which is then renamed to `entry_dir`.

@@ -1,8 +1,8 @@
 #include "installer/kernel/build_cache.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "installer/kernel/cached_build.h"
 #include "installer/kernel/fake_kernel_tree.h"
@@ -14,8 +14,12 @@ using testing::FakeKernelTree;
 namespace fs = std::filesystem;
 
 CacheKeyInputs base_inputs() {
-  return {"6.1.192", "linux-source-6.1.tar.xz size 1 mtime 2.0", "zfcpdump_defconfig",
-          {"CONFIG_A=y\n"}, "bzImage", "s390x-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0"};
+  return {"6.1.192",
+          "linux-source-6.1.tar.xz size 1 mtime 2.0",
+          "zfcpdump_defconfig",
+          {"CONFIG_A=y\n"},
+          "bzImage",
+          "s390x-linux-gnu-gcc (Debian 12.2.0-14) 12.2.0"};
 }
 
 TEST(BuildCache, KeyNamesTheVersionAndHashesEverything) {
@@ -45,7 +49,8 @@ TEST(BuildCache, RootFromEnvironment) {
   ::setenv("ZFCPDUMP_KIT_CACHE", "/somewhere/cache", 1);
   EXPECT_EQ(default_cache_root().value_or(""), "/somewhere/cache");
   ::unsetenv("ZFCPDUMP_KIT_CACHE");
-  EXPECT_EQ(default_cache_root().value_or(""), std::string(std::getenv("HOME")) + "/.cache/zfcpdump-kit");
+  EXPECT_EQ(default_cache_root().value_or(""),
+            std::string(std::getenv("HOME")) + "/.cache/zfcpdump-kit");
   if (old) ::setenv("ZFCPDUMP_KIT_CACHE", saved.c_str(), 1);
 }
 

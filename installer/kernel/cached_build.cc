@@ -26,8 +26,8 @@ Result<CachedBuild> build_or_reuse(const CachedBuildRequest& request) {
   auto compiler = toolchain_identity(tc);
   if (!compiler) return std::unexpected(compiler.error());
 
-  CacheKeyInputs inputs{*version, request.source_identity, request.defconfig, {}, request.target,
-                        *compiler};
+  CacheKeyInputs inputs{*version, request.source_identity, request.defconfig,
+                        {},       request.target,          *compiler};
   for (const auto& f : request.fragments) {
     auto text = util::read_file(f, kMaxConfigBytes);
     if (!text) return std::unexpected(text.error().wrap("config fragment"));

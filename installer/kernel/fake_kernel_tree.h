@@ -32,7 +32,8 @@ class FakeKernelTree {
         "EXTRAVERSION =\nNAME = Curry Ramen\n");
     // merge_config.sh -m .config FRAG...: append the fragments (later lines win).
     put(src() + "/scripts/kconfig/merge_config.sh",
-        "[ \"$1\" = -m ] || exit 9\nshift\nbase=$1\nshift\nfor f in \"$@\"; do cat \"$f\" >> \"$base\"; "
+        "[ \"$1\" = -m ] || exit 9\nshift\nbase=$1\nshift\nfor f in \"$@\"; do cat \"$f\" >> "
+        "\"$base\"; "
         "done\necho merged\n");
     put(bin() + "/make",
         "#!/bin/sh\n"
@@ -40,12 +41,16 @@ class FakeKernelTree {
         "out=; target=\n"
         "for a in \"$@\"; do case $a in O=*) out=${a#O=} ;; -*|*=*) ;; *) target=$a ;; esac; done\n"
         "case $target in\n"
-        "  zfcpdump_defconfig) printf 'CONFIG_CRASH_DUMP=y\\n# CONFIG_RD_XZ is not set\\n' > \"$out/.config\" ;;\n"
-        "  olddefconfig) grep -v UNKNOWN_SYMBOL \"$out/.config\" > \"$out/.config.new\"; mv \"$out/.config.new\" \"$out/.config\" ;;\n"
+        "  zfcpdump_defconfig) printf 'CONFIG_CRASH_DUMP=y\\n# CONFIG_RD_XZ is not set\\n' > "
+        "\"$out/.config\" ;;\n"
+        "  olddefconfig) grep -v UNKNOWN_SYMBOL \"$out/.config\" > \"$out/.config.new\"; mv "
+        "\"$out/.config.new\" \"$out/.config\" ;;\n"
         "  bzImage)\n"
-        "    echo '  CC      init/main.o'; echo '  AS      arch/s390/kernel/head64.o'; echo 'make[1]: noise'\n"
+        "    echo '  CC      init/main.o'; echo '  AS      arch/s390/kernel/head64.o'; echo "
+        "'make[1]: noise'\n"
         "    echo '  LD      vmlinux'\n"
-        "    if [ -n \"$FAKE_MAKE_FAIL\" ]; then i=1; while [ $i -le 30 ]; do echo \"error $i\" >&2; i=$((i+1)); done; exit 2; fi\n"
+        "    if [ -n \"$FAKE_MAKE_FAIL\" ]; then i=1; while [ $i -le 30 ]; do echo \"error $i\" "
+        ">&2; i=$((i+1)); done; exit 2; fi\n"
         "    mkdir -p \"$out/arch/s390/boot\" \"$out/include/config\"\n"
         "    echo image > \"$out/arch/s390/boot/bzImage\"; echo elf > \"$out/vmlinux\"\n"
         "    echo 6.1.192 > \"$out/include/config/kernel.release\" ;;\n"

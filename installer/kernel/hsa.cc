@@ -15,10 +15,11 @@ Result<HsaSize> hsa_size(const std::string& sysfs_root, std::optional<uint64_t> 
     return HsaSize{*override_bytes, HsaSource::kOverride, "override"};
   }
   const std::string path = sysfs_root + "/firmware/dump/dump_area_size";
-  struct stat st {};
+  struct stat st{};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno != ENOENT && errno != ENOTDIR) return fail_errno(errno, "HSA size: stat " + path);
-    return HsaSize{kDefaultHsaBytes, HsaSource::kDefault, "default (32 MiB, z14 and older machines)"};
+    return HsaSize{kDefaultHsaBytes, HsaSource::kDefault,
+                   "default (32 MiB, z14 and older machines)"};
   }
   auto text = util::read_file(path, 256);
   if (!text) return std::unexpected(text.error().wrap("HSA size"));
@@ -33,7 +34,8 @@ Result<uint64_t> check_hsa_fit(uint64_t kernel_bytes, uint64_t ramdisk_bytes, co
   const uint64_t total = kernel_bytes + ramdisk_bytes;
   if (total < kernel_bytes || total > hsa.bytes)
     return fail(util::format(
-        "the zfcpdump kernel (%llu bytes, %s) and ramdisk (%llu bytes, %s) together take %llu bytes "
+        "the zfcpdump kernel (%llu bytes, %s) and ramdisk (%llu bytes, %s) together take %llu "
+        "bytes "
         "(%s), more than the HSA's %llu bytes (%s, %s): they would overwrite the crashed system's "
         "memory",
         static_cast<unsigned long long>(kernel_bytes), util::human_size(kernel_bytes).c_str(),

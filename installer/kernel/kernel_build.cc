@@ -42,7 +42,9 @@ bool is_file(const std::string& path) {
 class BuildRun {
  public:
   BuildRun(const BuildOptions& options, int log_fd, std::string log_path)
-      : options_(options), log_fd_(log_fd), log_path_(std::move(log_path)),
+      : options_(options),
+        log_fd_(log_fd),
+        log_path_(std::move(log_path)),
         start_(std::chrono::steady_clock::now()) {}
 
   Result<void> run(std::string_view phase, const Command& cmd) {
@@ -70,8 +72,8 @@ class BuildRun {
     auto status = run_command(cmd, run);
     if (!status) return std::unexpected(status.error().wrap("kernel build, " + std::string(phase)));
     if (!status->ok()) {
-      std::string msg = "kernel build failed in " + std::string(phase) + ": " + cmd.display() + " " +
-                        status->describe() + "; the whole log is " + log_path_ +
+      std::string msg = "kernel build failed in " + std::string(phase) + ": " + cmd.display() +
+                        " " + status->describe() + "; the whole log is " + log_path_ +
                         ", its last lines:";
       for (const auto& l : tail_) msg += "\n  " + l;
       return fail(std::move(msg));
@@ -86,7 +88,8 @@ class BuildRun {
     BuildProgress p;
     p.phase = phase_;
     p.steps = steps_;
-    p.elapsed = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_);
+    p.elapsed =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start_);
     p.last_step = last_step_;
     options_.progress(p);
   }
@@ -109,7 +112,7 @@ Toolchain toolchain_for_host(std::string_view machine) {
 }
 
 Toolchain host_toolchain() {
-  struct utsname u {};
+  struct utsname u{};
   ::uname(&u);
   return toolchain_for_host(u.machine);
 }
@@ -135,8 +138,9 @@ bool is_kbuild_step(std::string_view line) {
   // "  CC      init/main.o": two blanks, an upper-case word, blanks, an argument.
   if (!line.starts_with("  ") || line.size() < 4) return false;
   size_t i = 2;
-  while (i < line.size() && ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= '0' && line[i] <= '9') ||
-                             line[i] == '_' || line[i] == '-'))
+  while (i < line.size() &&
+         ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= '0' && line[i] <= '9') ||
+          line[i] == '_' || line[i] == '-'))
     ++i;
   if (i == 2 || i > 12 || i >= line.size() || line[i] != ' ') return false;
   return !util::trim(line.substr(i)).empty();
@@ -194,14 +198,17 @@ Result<BuildArtifacts> build_kernel(const BuildOptions& options) {
   if (!log.valid()) return fail_errno(errno, "create the build log " + log_path);
   BuildRun run(options, log.get(), log_path);
 
-  if (auto r = run.run(options.defconfig, Command{make_argv(options, tc, {options.defconfig}, 1), {}}); !r)
+  if (auto r =
+          run.run(options.defconfig, Command{make_argv(options, tc, {options.defconfig}, 1), {}});
+      !r)
     return std::unexpected(r.error());
   if (!fragments.empty()) {
     // merge_config.sh -m writes ./.config and its temporary files into its working directory.
     std::vector<std::string> argv{"sh", src + "/scripts/kconfig/merge_config.sh", "-m", ".config"};
     argv.insert(argv.end(), fragments.begin(), fragments.end());
     if (auto r = run.run("fragments", Command{argv, out}); !r) return std::unexpected(r.error());
-    if (auto r = run.run("olddefconfig", Command{make_argv(options, tc, {"olddefconfig"}, 1), {}}); !r)
+    if (auto r = run.run("olddefconfig", Command{make_argv(options, tc, {"olddefconfig"}, 1), {}});
+        !r)
       return std::unexpected(r.error());
     auto mismatches = check_fragments_applied(out + "/.config", fragments);
     if (!mismatches) return std::unexpected(mismatches.error());
@@ -214,7 +221,8 @@ Result<BuildArtifacts> build_kernel(const BuildOptions& options) {
       return fail(std::move(msg));
     }
   }
-  if (auto r = run.run(options.target, Command{make_argv(options, tc, {options.target}, jobs), {}}); !r)
+  if (auto r = run.run(options.target, Command{make_argv(options, tc, {options.target}, jobs), {}});
+      !r)
     return std::unexpected(r.error());
 
   BuildArtifacts a;

@@ -19,10 +19,10 @@ namespace zk::installer::kernel {
 /// What a build is doing, for a progress display. Passed to the callback when a phase starts,
 /// every `progress_interval` while it runs, and when it has succeeded.
 struct BuildProgress {
-  std::string_view phase;        ///< "defconfig", "fragments", "olddefconfig", "bzImage"
-  uint64_t steps = 0;            ///< kbuild steps ("  CC      mm/slab.o") seen in this phase
+  std::string_view phase;          ///< "defconfig", "fragments", "olddefconfig", "bzImage"
+  uint64_t steps = 0;              ///< kbuild steps ("  CC      mm/slab.o") seen in this phase
   std::chrono::seconds elapsed{};  ///< since the build started
-  std::string_view last_step;    ///< the latest such line, trimmed
+  std::string_view last_step;      ///< the latest such line, trimmed
 };
 using ProgressFn = std::function<void(const BuildProgress&)>;
 

@@ -1,8 +1,8 @@
 #include "installer/kernel/kernel_build.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "installer/kernel/fake_kernel_tree.h"
 
@@ -48,8 +48,9 @@ TEST(KernelBuild, FragmentsAppliedOrNot) {
   FakeKernelTree::put(dir.file(".config"),
                       "CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_S=\"x\"\nCONFIG_N=0x1\n");
   FakeKernelTree::put(dir.file("f1"), "CONFIG_A=m\nCONFIG_N=0x1\n");
-  FakeKernelTree::put(dir.file("f2"),
-                      "CONFIG_A=y\n# CONFIG_B is not set\n# CONFIG_ABSENT is not set\nCONFIG_S=\"x\"\n");
+  FakeKernelTree::put(
+      dir.file("f2"),
+      "CONFIG_A=y\n# CONFIG_B is not set\n# CONFIG_ABSENT is not set\nCONFIG_S=\"x\"\n");
   auto ok = check_fragments_applied(dir.file(".config"), {dir.file("f1"), dir.file("f2")});
   ASSERT_TRUE(ok.has_value()) << ok.error().describe();
   EXPECT_TRUE(ok->empty()) << "f2 overrides f1's A=m; an unmentioned option is not set";
@@ -88,7 +89,8 @@ TEST(KernelBuild, RunsThePhasesInOrder) {
   o.progress_interval = std::chrono::seconds(10);
   auto a = build_kernel(o);
   ASSERT_TRUE(a.has_value()) << a.error().describe();
-  EXPECT_EQ(phases, (std::vector<std::string>{"zfcpdump_defconfig", "fragments", "olddefconfig", "bzImage"}));
+  EXPECT_EQ(phases, (std::vector<std::string>{"zfcpdump_defconfig", "fragments", "olddefconfig",
+                                              "bzImage"}));
   EXPECT_EQ(a->image, t.file("out") + "/arch/s390/boot/bzImage");
   EXPECT_EQ(a->vmlinux, t.file("out") + "/vmlinux");
   EXPECT_EQ(a->config, t.file("out") + "/.config");
@@ -120,15 +122,17 @@ TEST(KernelBuild, CountsStepsForProgress) {
     last = p.last_step;
   };
   // Slow down the output so that ticks happen between the lines.
-  FakeKernelTree::put(t.bin() + "/make",
-                      "#!/bin/sh\nfor a; do out=${a#O=}; [ \"$out\" != \"$a\" ] && o=$out; t=$a; done\n"
-                      "case $t in bzImage) echo '  CC      a.o'; sleep 0.2; echo '  LD      vmlinux'; "
-                      "sleep 0.2; mkdir -p $o/arch/s390/boot $o/include/config; : > $o/arch/s390/boot/bzImage; "
-                      ": > $o/vmlinux; echo 6.1.192 > $o/include/config/kernel.release;; "
-                      "*) : > $o/.config;; esac\n");
+  FakeKernelTree::put(
+      t.bin() + "/make",
+      "#!/bin/sh\nfor a; do out=${a#O=}; [ \"$out\" != \"$a\" ] && o=$out; t=$a; done\n"
+      "case $t in bzImage) echo '  CC      a.o'; sleep 0.2; echo '  LD      vmlinux'; "
+      "sleep 0.2; mkdir -p $o/arch/s390/boot $o/include/config; : > $o/arch/s390/boot/bzImage; "
+      ": > $o/vmlinux; echo 6.1.192 > $o/include/config/kernel.release;; "
+      "*) : > $o/.config;; esac\n");
   auto a = build_kernel(o);
   ASSERT_TRUE(a.has_value()) << a.error().describe();
-  EXPECT_EQ(seen, (std::vector<uint64_t>{0, 1, 2})) << "reported while running, not only at the end";
+  EXPECT_EQ(seen, (std::vector<uint64_t>{0, 1, 2}))
+      << "reported while running, not only at the end";
   EXPECT_EQ(last, "LD      vmlinux");
 }
 
@@ -139,7 +143,9 @@ TEST(KernelBuild, FailureCarriesTheLogTail) {
   ASSERT_FALSE(a.has_value());
   const std::string& m = a.error().message;
   EXPECT_NE(m.find("kernel build failed in bzImage: make -C"), std::string::npos) << m;
-  EXPECT_NE(m.find("exited with status 2; the whole log is " + t.file("build.log")), std::string::npos) << m;
+  EXPECT_NE(m.find("exited with status 2; the whole log is " + t.file("build.log")),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("\n  error 30"), std::string::npos) << m;
   EXPECT_NE(m.find("\n  error 11\n"), std::string::npos) << m;
   EXPECT_EQ(m.find("\n  error 10\n"), std::string::npos) << "only the last 20 lines: " << m;
@@ -153,7 +159,8 @@ TEST(KernelBuild, FragmentOptionsThatDidNotTakeAreAnError) {
   o.fragments = {t.file("frag")};
   auto a = build_kernel(o);
   ASSERT_FALSE(a.has_value());
-  EXPECT_NE(a.error().message.find("CONFIG_UNKNOWN_SYMBOL: requested y, got absent"), std::string::npos)
+  EXPECT_NE(a.error().message.find("CONFIG_UNKNOWN_SYMBOL: requested y, got absent"),
+            std::string::npos)
       << a.error().message;
   EXPECT_EQ(t.calls().find("bzImage"), std::string::npos) << "no image build after a bad config";
 }

@@ -90,8 +90,9 @@ Result<KernelConfig> KernelConfig::parse(std::string_view text, std::string_view
     std::string_view line = text.substr(0, nl);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     if (line.size() > kMaxConfigLineBytes)
-      return fail(where(name, line_no) + util::format(": line longer than %zu bytes; not a kernel config",
-                                                      kMaxConfigLineBytes));
+      return fail(
+          where(name, line_no) +
+          util::format(": line longer than %zu bytes; not a kernel config", kMaxConfigLineBytes));
     line = util::trim(line);
     if (line.empty()) continue;
 
@@ -134,14 +135,15 @@ Result<KernelConfig> KernelConfig::parse(std::string_view text, std::string_view
 }
 
 Result<KernelConfig> KernelConfig::load(const std::string& path) {
-  struct stat st {};
+  struct stat st{};
   if (::stat(path.c_str(), &st) != 0) return fail_errno(errno, "kernel config " + path);
   if (!S_ISREG(st.st_mode)) return fail("kernel config " + path + " is not a regular file");
   if (static_cast<uint64_t>(st.st_size) > kMaxConfigBytes)
-    return fail(util::format("kernel config %s is %s, more than the %s a .config can plausibly be; "
-                             "refusing to read it",
-                             path.c_str(), util::human_size(static_cast<uint64_t>(st.st_size)).c_str(),
-                             util::human_size(kMaxConfigBytes).c_str()));
+    return fail(
+        util::format("kernel config %s is %s, more than the %s a .config can plausibly be; "
+                     "refusing to read it",
+                     path.c_str(), util::human_size(static_cast<uint64_t>(st.st_size)).c_str(),
+                     util::human_size(kMaxConfigBytes).c_str()));
   auto text = util::read_file(path, kMaxConfigBytes);
   if (!text) return std::unexpected(text.error().wrap("kernel config"));
   if (text->size() >= 2 && static_cast<unsigned char>((*text)[0]) == 0x1f &&

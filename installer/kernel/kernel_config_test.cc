@@ -1,8 +1,8 @@
 #include "installer/kernel/kernel_config.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 

@@ -22,8 +22,8 @@ namespace {
 constexpr size_t kEntryMarkerOffset = 0x10008;  // EP_OFFSET in head.S
 constexpr std::string_view kEntryMarker = "S390EP";
 constexpr size_t kVersionPointerOffset = 0x10428;  // parmarea.kernel_version
-constexpr size_t kMinImageSize = 0x10480;           // through parmarea, up to the command line
-constexpr uint32_t kPsw32MaskBase = 0x00080000;     // PSW32_MASK_BASE
+constexpr size_t kMinImageSize = 0x10480;          // through parmarea, up to the command line
+constexpr uint32_t kPsw32MaskBase = 0x00080000;    // PSW32_MASK_BASE
 constexpr size_t kTrailerSize = 32;
 constexpr uint64_t kTrailerMagic = 0x000000207a49504cull;  // length 0x20, "zIPL"
 constexpr size_t kMaxVersionLength = 512;
@@ -59,7 +59,9 @@ uint32_t crc32(std::string_view data) {
 std::string_view compression_at(std::string_view b, size_t off) {
   auto at = [&](std::string_view magic) { return b.substr(off, magic.size()) == magic; };
   using namespace std::string_view_literals;
-  if (at("\xfd" "7zXZ\0"sv) && off + 12 <= b.size()) {
+  if (at("\xfd"
+         "7zXZ\0"sv) &&
+      off + 12 <= b.size()) {
     // Stream flags (2 bytes) followed by their CRC32, little-endian.
     if (b[off + 6] == 0 && crc32(b.substr(off + 6, 2)) == le32(b, off + 8)) return "xz";
   }
@@ -96,8 +98,9 @@ Result<void> refuse_foreign(std::string_view b, const std::string& name) {
   if (auto elf = ondisk::identify_elf(bytes_of(b))) {
     const unsigned machine = elf->machine;
     if (machine == ondisk::kElfMachineS390)
-      return fail(name + " is an s390 ELF file (a vmlinux?), not a boot image: zipl needs "
-                         "arch/s390/boot/bzImage (installed as vmlinuz), not vmlinux");
+      return fail(name +
+                  " is an s390 ELF file (a vmlinux?), not a boot image: zipl needs "
+                  "arch/s390/boot/bzImage (installed as vmlinuz), not vmlinux");
     return fail(util::format("%s is an ELF file for machine %u, not an s390 kernel boot image",
                              name.c_str(), machine));
   }
@@ -117,12 +120,14 @@ Result<KernelImageInfo> check_kernel_image_bytes(std::string_view b, const std::
     return fail(name + " is not an s390 kernel image: no IPL PSW at offset 0" +
                 (b.size() < 8 ? util::format(" (the file has only %zu bytes)", b.size()) : ""));
   if (b.size() < kMinImageSize)
-    return fail(util::format("%s is truncated: %zu bytes, but an s390 kernel image has its entry "
-                             "points at 0x10000 and its parameter area up to 0x%zx",
-                             name.c_str(), b.size(), kMinImageSize));
+    return fail(
+        util::format("%s is truncated: %zu bytes, but an s390 kernel image has its entry "
+                     "points at 0x10000 and its parameter area up to 0x%zx",
+                     name.c_str(), b.size(), kMinImageSize));
   if (b.substr(kEntryMarkerOffset, kEntryMarker.size()) != kEntryMarker)
-    return fail(name + " is not an s390 kernel image: it starts with an IPL PSW but has no \"S390EP\" "
-                       "entry-point marker at 0x10008");
+    return fail(name +
+                " is not an s390 kernel image: it starts with an IPL PSW but has no \"S390EP\" "
+                "entry-point marker at 0x10008");
 
   KernelImageInfo info;
   info.size = b.size();
@@ -130,26 +135,28 @@ Result<KernelImageInfo> check_kernel_image_bytes(std::string_view b, const std::
   const uint64_t ptr = be64(b, kVersionPointerOffset);
   if (ptr != 0) {
     if (ptr >= b.size())
-      return fail(util::format("%s is truncated: its version string is at 0x%llx, beyond the "
-                               "end of the file (%zu bytes)",
-                               name.c_str(), static_cast<unsigned long long>(ptr), b.size()));
+      return fail(
+          util::format("%s is truncated: its version string is at 0x%llx, beyond the "
+                       "end of the file (%zu bytes)",
+                       name.c_str(), static_cast<unsigned long long>(ptr), b.size()));
     const std::string_view rest = b.substr(ptr, kMaxVersionLength);
     const size_t nul = rest.find('\0');
     bool printable = nul != std::string_view::npos && nul > 0;
-    for (size_t i = 0; printable && i < nul; ++i)
-      printable = rest[i] >= 0x20 && rest[i] < 0x7f;
+    for (size_t i = 0; printable && i < nul; ++i) printable = rest[i] >= 0x20 && rest[i] < 0x7f;
     if (!printable)
-      return fail(util::format("%s is damaged: the version pointer at 0x10428 (0x%llx) does not "
-                               "point to a version string",
-                               name.c_str(), static_cast<unsigned long long>(ptr)));
+      return fail(
+          util::format("%s is damaged: the version pointer at 0x10428 (0x%llx) does not "
+                       "point to a version string",
+                       name.c_str(), static_cast<unsigned long long>(ptr)));
     info.version = std::string(rest.substr(0, nul));
     info.release = info.version.substr(0, info.version.find(' '));
   }
 
   if (b.size() % 4096 != 0)
-    return fail(util::format("%s is truncated: %zu bytes is not a whole number of 4096-byte pages, "
-                             "as every s390 boot image is",
-                             name.c_str(), b.size()));
+    return fail(
+        util::format("%s is truncated: %zu bytes is not a whole number of 4096-byte pages, "
+                     "as every s390 boot image is",
+                     name.c_str(), b.size()));
 
   const std::string_view tail = b.substr(b.size() - kTrailerSize);
   info.secure_boot_trailer = be64(tail, 0) == 0 && be64(tail, 8) == 0 && be64(tail, 16) == 0 &&
@@ -179,7 +186,7 @@ Result<KernelImageInfo> check_kernel_image_bytes(std::string_view b, const std::
 Result<KernelImageInfo> check_kernel_image(const std::string& path) {
   util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return fail_errno(errno, "kernel image " + path);
-  struct stat st {};
+  struct stat st{};
   if (::fstat(fd.get(), &st) != 0) return fail_errno(errno, "kernel image " + path);
   if (!S_ISREG(st.st_mode)) return fail("kernel image " + path + " is not a regular file");
   // Name an ELF vmlinux (hundreds of MB with DWARF) or an x86 kernel before judging the size.
@@ -189,10 +196,11 @@ Result<KernelImageInfo> check_kernel_image(const std::string& path) {
   head.resize(static_cast<size_t>(n));
   if (auto r = refuse_foreign(head, path); !r) return std::unexpected(r.error());
   if (static_cast<uint64_t>(st.st_size) > kMaxKernelImageBytes)
-    return fail(util::format("kernel image %s is %s; an s390 kernel image is far smaller (at most %s "
-                             "is accepted)",
-                             path.c_str(), util::human_size(static_cast<uint64_t>(st.st_size)).c_str(),
-                             util::human_size(kMaxKernelImageBytes).c_str()));
+    return fail(
+        util::format("kernel image %s is %s; an s390 kernel image is far smaller (at most %s "
+                     "is accepted)",
+                     path.c_str(), util::human_size(static_cast<uint64_t>(st.st_size)).c_str(),
+                     util::human_size(kMaxKernelImageBytes).c_str()));
   auto bytes = util::read_file(path, kMaxKernelImageBytes);
   if (!bytes) return std::unexpected(bytes.error().wrap("kernel image"));
   return check_kernel_image_bytes(*bytes, path);

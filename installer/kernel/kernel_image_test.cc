@@ -1,10 +1,10 @@
 #include "installer/kernel/kernel_image.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <random>
+
+#include <gtest/gtest.h>
 
 #include "installer/kernel/kernel_config.h"
 #include "installer/kernel/test_paths.h"
@@ -18,7 +18,8 @@ namespace {
 std::string slurp(const std::string& path) { return util::read_file(path, 1u << 30).value_or(""); }
 
 void write(const std::string& path, std::string_view bytes) {
-  std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 /// Debian's real s390x kernel from the sysroot scripts/setup prepares; fails loudly without it.
@@ -75,10 +76,12 @@ TEST(KernelImage, RefusesTruncatedImages) {
   EXPECT_NE(expect_refused(std::string_view(real).substr(0, 0x10480), "b").find("beyond the end"),
             std::string::npos);
   // Whole pages, but no trailer.
-  EXPECT_NE(expect_refused(std::string_view(real).substr(0, 1u << 20), "c").find("secure-boot trailer"),
-            std::string::npos);
+  EXPECT_NE(
+      expect_refused(std::string_view(real).substr(0, 1u << 20), "c").find("secure-boot trailer"),
+      std::string::npos);
   // Not whole pages.
-  EXPECT_NE(expect_refused(std::string_view(real).substr(0, (1u << 20) + 100), "d").find("4096-byte pages"),
+  EXPECT_NE(expect_refused(std::string_view(real).substr(0, (1u << 20) + 100), "d")
+                .find("4096-byte pages"),
             std::string::npos);
   testsupport::TempDir dir;
   write(dir.file("cut"), std::string_view(real).substr(0, real.size() - 4096));
@@ -90,12 +93,15 @@ TEST(KernelImage, RefusesTruncatedImages) {
 
 TEST(KernelImage, RefusesElfVmlinux) {
   std::string elf(64, '\0');
-  elf.replace(0, 4, "\x7f" "ELF");
-  elf[4] = 2;   // ELFCLASS64
-  elf[5] = 2;   // big-endian
-  elf[19] = 22; // EM_S390
-  EXPECT_NE(expect_refused(elf, "vmlinux").find("vmlinux is an s390 ELF file (a vmlinux?), not a boot "
-                                                "image: zipl needs arch/s390/boot/bzImage"),
+  elf.replace(0, 4,
+              "\x7f"
+              "ELF");
+  elf[4] = 2;    // ELFCLASS64
+  elf[5] = 2;    // big-endian
+  elf[19] = 22;  // EM_S390
+  EXPECT_NE(expect_refused(elf, "vmlinux")
+                .find("vmlinux is an s390 ELF file (a vmlinux?), not a boot "
+                      "image: zipl needs arch/s390/boot/bzImage"),
             std::string::npos);
   // A vmlinux with DWARF can be larger than any image; it is still named for what it is.
   testsupport::TempDir dir;
@@ -133,7 +139,8 @@ TEST(KernelImage, RefusesRandomBytesAndEmptyFiles) {
   std::mt19937_64 rng(42);
   std::string noise(1u << 20, '\0');
   for (auto& c : noise) c = static_cast<char>(rng());
-  EXPECT_NE(expect_refused(noise, "noise").find("not an s390 kernel image: no IPL PSW"), std::string::npos);
+  EXPECT_NE(expect_refused(noise, "noise").find("not an s390 kernel image: no IPL PSW"),
+            std::string::npos);
   EXPECT_NE(expect_refused("", "empty").find("only 0 bytes"), std::string::npos);
   // An IPL PSW but no S390EP marker: some other IPL-able program.
   std::string psw_only(0x20000, '\0');
@@ -152,7 +159,8 @@ TEST(KernelImage, ReportsUncompressedImagesAndOldOnes) {
   ASSERT_TRUE(info.has_value()) << info.error().describe();
   EXPECT_FALSE(info->compressed);
   EXPECT_TRUE(info->version.empty());
-  EXPECT_FALSE(info->secure_boot_trailer) << "accepted: the version is unknown, so no trailer is required";
+  EXPECT_FALSE(info->secure_boot_trailer)
+      << "accepted: the version is unknown, so no trailer is required";
   // The decompressor's format string alone does not count as a banner.
   img.replace(0x18000, 40, std::string("Linux version %s\n") + std::string(23, '\0'));
   info = check_kernel_image_bytes(img, "old");

@@ -40,7 +40,7 @@ std::optional<std::string> makefile_var(std::string_view text, std::string_view 
 }
 
 bool is_dir(const std::string& path) {
-  struct stat st {};
+  struct stat st{};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -67,9 +67,11 @@ Result<std::string> read_source_version(const std::string& source_dir) {
 }
 
 Result<std::string> tarball_identity(const std::string& tar_path) {
-  struct stat st {};
-  if (::stat(tar_path.c_str(), &st) != 0) return fail_errno(errno, "kernel source tarball " + tar_path);
-  if (!S_ISREG(st.st_mode)) return fail("kernel source tarball " + tar_path + " is not a regular file");
+  struct stat st{};
+  if (::stat(tar_path.c_str(), &st) != 0)
+    return fail_errno(errno, "kernel source tarball " + tar_path);
+  if (!S_ISREG(st.st_mode))
+    return fail("kernel source tarball " + tar_path + " is not a regular file");
   return util::format("%s size %lld mtime %lld.%09ld", fs::path(tar_path).filename().c_str(),
                       static_cast<long long>(st.st_size), static_cast<long long>(st.st_mtim.tv_sec),
                       static_cast<long>(st.st_mtim.tv_nsec));
@@ -115,7 +117,8 @@ Result<SourceTree> unpack_source_tarball(const std::string& tar_path, const std:
     options.tick = std::chrono::seconds(10);
     options.on_tick = [&] {
       if (on_tick)
-        on_tick(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start));
+        on_tick(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                 start));
     };
     std::string output;
     options.on_line = [&](std::string_view line) {

@@ -17,9 +17,9 @@ namespace zk::installer::kernel {
 Result<std::string> read_source_version(const std::string& source_dir);
 
 struct SourceTree {
-  std::string dir;       ///< the unpacked tree (has the top Makefile)
-  std::string version;   ///< read_source_version(dir)
-  std::string identity;  ///< "linux-source-6.1.tar.xz size 138009412 mtime 1763288220.0"
+  std::string dir;            ///< the unpacked tree (has the top Makefile)
+  std::string version;        ///< read_source_version(dir)
+  std::string identity;       ///< "linux-source-6.1.tar.xz size 138009412 mtime 1763288220.0"
   bool unpacked_now = false;  ///< false: an earlier unpacking was reused
 };
 

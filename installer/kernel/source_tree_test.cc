@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "installer/kernel/fake_kernel_tree.h"
 #include "util/process.h"
@@ -23,7 +23,8 @@ TEST(SourceTree, ReadsTheMakefileVersion) {
   auto v = read_source_version(t.src());
   ASSERT_TRUE(v.has_value()) << v.error().describe();
   EXPECT_EQ(*v, "6.1.192");
-  FakeKernelTree::put(t.src() + "/Makefile", "VERSION = 6\nPATCHLEVEL = 8\nSUBLEVEL = 0\nEXTRAVERSION = -rc3\n");
+  FakeKernelTree::put(t.src() + "/Makefile",
+                      "VERSION = 6\nPATCHLEVEL = 8\nSUBLEVEL = 0\nEXTRAVERSION = -rc3\n");
   EXPECT_EQ(read_source_version(t.src()).value_or(""), "6.8.0-rc3");
 }
 
@@ -48,7 +49,8 @@ std::string make_tarball(const FakeKernelTree& t, const std::string& name) {
   fs::remove_all(t.file("stage/linux-source-6.1"));
   fs::copy(t.src(), t.file("stage/linux-source-6.1"), fs::copy_options::recursive);
   const std::string tar = t.file(name);
-  auto st = run_command(Command{{"tar", "-cJf", tar, "-C", t.file("stage"), "linux-source-6.1"}, {}}, {});
+  auto st =
+      run_command(Command{{"tar", "-cJf", tar, "-C", t.file("stage"), "linux-source-6.1"}, {}}, {});
   EXPECT_TRUE(st.has_value() && st->ok());
   return tar;
 }
@@ -87,14 +89,16 @@ TEST(SourceTree, RefusesTarballsWithoutOneTree) {
   fs::create_directories(t.file("two/b"));
   FakeKernelTree::put(t.file("two/a/Makefile"), "");
   FakeKernelTree::put(t.file("two/b/Makefile"), "");
-  ASSERT_TRUE(run_command(Command{{"tar", "-cf", t.file("two.tar"), "-C", t.file("two"), "a", "b"}, {}}, {}));
+  ASSERT_TRUE(run_command(
+      Command{{"tar", "-cf", t.file("two.tar"), "-C", t.file("two"), "a", "b"}, {}}, {}));
   auto r = unpack_source_tarball(t.file("two.tar"), t.file("cache"));
   ASSERT_FALSE(r.has_value());
   EXPECT_NE(r.error().message.find("more than one top-level directory"), std::string::npos);
   FakeKernelTree::put(t.file("garbage.tar"), "not a tarball at all");
   auto g = unpack_source_tarball(t.file("garbage.tar"), t.file("cache"));
   ASSERT_FALSE(g.has_value());
-  EXPECT_NE(g.error().message.find("unpack " + t.file("garbage.tar") + ": tar -xf"), std::string::npos)
+  EXPECT_NE(g.error().message.find("unpack " + t.file("garbage.tar") + ": tar -xf"),
+            std::string::npos)
       << g.error().message;
   for (const auto& e : fs::directory_iterator(t.file("cache")))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();

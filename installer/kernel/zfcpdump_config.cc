@@ -13,20 +13,21 @@ struct Requirement {
 // docs/dump-protocol.md for what the dumper reads from it).
 constexpr Requirement kRequired[] = {
     {"CONFIG_CRASH_DUMP",
-     "a zfcpdump kernel needs it: it provides /proc/vmcore and makes the kernel recognise a dump IPL"},
+     "a zfcpdump kernel needs it: it provides /proc/vmcore and makes the kernel recognise a dump "
+     "IPL"},
     {"CONFIG_PROC_VMCORE", "the dumper reads the crashed system's memory from /proc/vmcore"},
     {"CONFIG_BLK_DEV_INITRD", "the dumper lives in the ramdisk that zipl loads beside the kernel"},
     {"CONFIG_SCSI", "the dump disk is a SCSI disk"},
     {"CONFIG_BLK_DEV_SD", "the dump partition is written through the sd disk driver"},
     {"CONFIG_ZFCP", "the dump disk is reached through an FCP channel, which needs the zfcp driver"},
-    {"CONFIG_DEVTMPFS", "the dumper finds the dump disk's device node in devtmpfs (the ramdisk has no udev)"},
+    {"CONFIG_DEVTMPFS",
+     "the dumper finds the dump disk's device node in devtmpfs (the ramdisk has no udev)"},
     {"CONFIG_DEBUG_FS",
      "the HSA release and re-IPL controls are in debugfs (/sys/kernel/debug/zcore/)"},
 };
 
 std::string describe_missing(const std::string& option, const ConfigValue* v, const char* why) {
-  if (!v || v->kind == ConfigValue::Kind::kNotSet)
-    return option + " is not set (" + why + ")";
+  if (!v || v->kind == ConfigValue::Kind::kNotSet) return option + " is not set (" + why + ")";
   if (v->kind == ConfigValue::Kind::kModule)
     return option + "=m, but it must be =y (" + why + "; the dump ramdisk carries no modules)";
   return option + "=" + v->display() + ", but it must be =y (" + why + ")";
@@ -48,7 +49,8 @@ ConfigCheck check_zfcpdump_config(const KernelConfig& config, std::string_view r
   if (!rd_option.empty()) {
     const std::string option = config_option_name(rd_option);
     if (!option.starts_with("CONFIG_RD_")) {
-      out.errors.push_back({option, option + " is not a ramdisk decompressor option (CONFIG_RD_*)"});
+      out.errors.push_back(
+          {option, option + " is not a ramdisk decompressor option (CONFIG_RD_*)"});
     } else {
       const std::string why = "the ramdisk is compressed with " + option.substr(10) +
                               " and the kernel can unpack it only with this option";
@@ -66,7 +68,8 @@ ConfigCheck check_zfcpdump_config(const KernelConfig& config, std::string_view r
   if (!msdos && !efi) {
     out.errors.push_back(
         {"CONFIG_MSDOS_PARTITION",
-         "CONFIG_MSDOS_PARTITION and CONFIG_EFI_PARTITION are both not set (the kernel would see no "
+         "CONFIG_MSDOS_PARTITION and CONFIG_EFI_PARTITION are both not set (the kernel would see "
+         "no "
          "partitions, and the dumper needs the dump partition's start and size from sysfs)"});
   } else if (!msdos) {
     out.warnings.push_back({"CONFIG_MSDOS_PARTITION",
@@ -79,9 +82,10 @@ ConfigCheck check_zfcpdump_config(const KernelConfig& config, std::string_view r
   }
 
   if (!config.is_builtin("CONFIG_PANIC_ON_OOPS"))
-    out.warnings.push_back({"CONFIG_PANIC_ON_OOPS",
-                            "CONFIG_PANIC_ON_OOPS is not set: an oops in the dump kernel leaves it "
-                            "running half-broken instead of stopping (zfcpdump_defconfig sets it)"});
+    out.warnings.push_back(
+        {"CONFIG_PANIC_ON_OOPS",
+         "CONFIG_PANIC_ON_OOPS is not set: an oops in the dump kernel leaves it "
+         "running half-broken instead of stopping (zfcpdump_defconfig sets it)"});
   if (const ConfigValue* src = config.value("CONFIG_INITRAMFS_SOURCE");
       src && src->kind == ConfigValue::Kind::kString && !src->text.empty())
     out.warnings.push_back({"CONFIG_INITRAMFS_SOURCE",

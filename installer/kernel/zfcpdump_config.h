@@ -25,6 +25,7 @@ struct ConfigCheck {
 /// `rd_option` is the Kconfig option of the ramdisk's compressor ("CONFIG_RD_GZIP" or "RD_GZIP";
 /// empty for an uncompressed ramdisk). Everything required must be =y: the dump ramdisk carries
 /// no kernel modules, so =m is as good as missing.
-[[nodiscard]] ConfigCheck check_zfcpdump_config(const KernelConfig& config, std::string_view rd_option);
+[[nodiscard]] ConfigCheck check_zfcpdump_config(const KernelConfig& config,
+                                                std::string_view rd_option);
 
 }  // namespace zk::installer::kernel

@@ -36,12 +36,14 @@ TEST(ZfcpdumpConfig, NamesEachMissingRequirement) {
     auto c = check_with(std::string("# ") + option + " is not set");
     ASSERT_EQ(c.errors.size(), 1u) << option;
     EXPECT_EQ(c.errors[0].option, option);
-    EXPECT_TRUE(c.errors[0].message.starts_with(std::string(option) + " is not set (")) << c.errors[0].message;
+    EXPECT_TRUE(c.errors[0].message.starts_with(std::string(option) + " is not set ("))
+        << c.errors[0].message;
   }
   auto crash = check_with("# CONFIG_CRASH_DUMP is not set");
-  EXPECT_EQ(crash.errors[0].message,
-            "CONFIG_CRASH_DUMP is not set (a zfcpdump kernel needs it: it provides /proc/vmcore and "
-            "makes the kernel recognise a dump IPL)");
+  EXPECT_EQ(
+      crash.errors[0].message,
+      "CONFIG_CRASH_DUMP is not set (a zfcpdump kernel needs it: it provides /proc/vmcore and "
+      "makes the kernel recognise a dump IPL)");
 }
 
 TEST(ZfcpdumpConfig, AbsentIsNotSet) {
@@ -65,7 +67,8 @@ TEST(ZfcpdumpConfig, RamdiskCompressorIsChecked) {
   EXPECT_EQ(xz.errors[0].option, "CONFIG_RD_XZ");
   EXPECT_NE(xz.errors[0].message.find("compressed with XZ"), std::string::npos);
   EXPECT_TRUE(check_with("CONFIG_RD_XZ=y", "CONFIG_RD_XZ").ok());
-  EXPECT_TRUE(check_with("# CONFIG_RD_GZIP is not set", "").ok()) << "no compressor, no requirement";
+  EXPECT_TRUE(check_with("# CONFIG_RD_GZIP is not set", "").ok())
+      << "no compressor, no requirement";
   auto bogus = check_with("", "CONFIG_SCSI");
   ASSERT_EQ(bogus.errors.size(), 1u);
   EXPECT_NE(bogus.errors[0].message.find("not a ramdisk decompressor option"), std::string::npos);

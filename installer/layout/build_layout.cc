@@ -29,31 +29,35 @@ Result<BuildOutcome> build_layout(const BuildRequest& q, const BuildEvents& ev) 
   out.image = *image;
   out.release = q.release.empty() ? image->release : q.release;
   tell(ev.note, util::format("s390 boot image, %s, %s%s", util::human_size(image->size).c_str(),
-                             image->compressed ? "compressed " : "uncompressed", image->compression.c_str()));
+                             image->compressed ? "compressed " : "uncompressed",
+                             image->compression.c_str()));
   if (!image->release.empty()) tell(ev.note, "kernel release " + image->release);
 
   if (q.config) {
     auto config = kernel::KernelConfig::load(*q.config);
     if (!config) return std::unexpected(config.error());
-    const auto check =
-        kernel::check_zfcpdump_config(*config, initramfs::kernel_config_option(q.ramdisk.compression));
+    const auto check = kernel::check_zfcpdump_config(
+        *config, initramfs::kernel_config_option(q.ramdisk.compression));
     for (const auto& w : check.warnings) tell(ev.warn, w.message);
     if (!check.ok()) {
       for (const auto& e : check.errors) tell(ev.error, e.message);
-      return fail(util::format("%s is not the configuration of a zfcpdump kernel (%zu problem%s)", q.config->c_str(),
-                               check.errors.size(), check.errors.size() == 1 ? "" : "s"));
+      return fail(util::format("%s is not the configuration of a zfcpdump kernel (%zu problem%s)",
+                               q.config->c_str(), check.errors.size(),
+                               check.errors.size() == 1 ? "" : "s"));
     }
     tell(ev.note, "configuration " + *q.config + " has what a zfcpdump kernel needs");
   }
 
   if (q.scratch_dir.empty()) return fail("build_layout: no scratch directory");
   const std::string ramdisk = q.scratch_dir + "/" + kInitrdName;
-  tell(ev.step, "Writing the ramdisk (" + std::string(initramfs::compression_name(q.ramdisk.compression)) +
-                    ") around " + q.ramdisk.dumper_path);
+  tell(ev.step, "Writing the ramdisk (" +
+                    std::string(initramfs::compression_name(q.ramdisk.compression)) + ") around " +
+                    q.ramdisk.dumper_path);
   auto rd = initramfs::write_ramdisk(q.ramdisk, ramdisk);
   if (!rd) return std::unexpected(rd.error());
   out.ramdisk = *rd;
-  tell(ev.note, util::format("%s (%zu entries)", util::human_size(rd->file_bytes).c_str(), rd->entries));
+  tell(ev.note,
+       util::format("%s (%zu entries)", util::human_size(rd->file_bytes).c_str(), rd->entries));
 
   auto hsa = kernel::hsa_size(q.sysfs, q.hsa_override);
   if (!hsa) return std::unexpected(hsa.error());
@@ -72,12 +76,13 @@ Result<BuildOutcome> build_layout(const BuildRequest& q, const BuildEvents& ev) 
   if (!version) return std::unexpected(version.error());
   in.dumper_version = version->value_or("unknown");
   if (!*version)
-    tell(ev.note, "the dumper " + q.ramdisk.dumper_path + " carries no zfcpdump-kit version: " +
-                      "recorded as \"unknown\"");
+    tell(ev.note, "the dumper " + q.ramdisk.dumper_path +
+                      " carries no zfcpdump-kit version: " + "recorded as \"unknown\"");
   in.kernel_release = out.release;
   in.compressor = std::string(initramfs::compression_name(q.ramdisk.compression));
   in.hsa_size = hsa->bytes;
-  for (const auto& p : q.dumper_params) in.dumper_params += (in.dumper_params.empty() ? "" : " ") + p;
+  for (const auto& p : q.dumper_params)
+    in.dumper_params += (in.dumper_params.empty() ? "" : " ") + p;
   in.kernel_version = q.kernel_version;
   in.image_source = q.image_source;
   tell(ev.step, "Installing the layout in " + layout_dir(in.root, in.zfcpdump_dir));
@@ -110,7 +115,8 @@ Result<util::Fd> lock_layout_dir(const std::string& dir, std::chrono::millisecon
   util::Fd fd(::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return fail_errno(errno, "open " + target.string());
   if (auto locked = util::flock_exclusive(fd.get(), patience); !locked)
-    return fail_errno(locked.error().errnum, "lock " + dir + " (another zfcpdump-install is changing the layout)");
+    return fail_errno(locked.error().errnum,
+                      "lock " + dir + " (another zfcpdump-install is changing the layout)");
   return fd;
 }
 

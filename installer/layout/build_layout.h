@@ -25,20 +25,20 @@
 namespace zk::installer::layout {
 
 struct BuildRequest {
-  std::string image;                  ///< the s390 kernel image to install
+  std::string image;  ///< the s390 kernel image to install
   /// Its .config, checked for what a zfcpdump kernel needs (and for the ramdisk's compressor);
   /// nullopt: not checked (hook refresh keeps a kernel that was checked when it was installed).
   std::optional<std::string> config;
-  std::string release;                ///< the kernel release when known; else the image's
-  initramfs::RamdiskSpec ramdisk;     ///< the ramdisk to write around the dumper
+  std::string release;                     ///< the kernel release when known; else the image's
+  initramfs::RamdiskSpec ramdisk;          ///< the ramdisk to write around the dumper
   std::vector<std::string> dumper_params;  ///< the words behind ramdisk.config_text, recorded
   std::optional<uint64_t> hsa_override;    ///< --hsa-size
-  std::string sysfs = "/sys";         ///< where the HSA size is looked up
+  std::string sysfs = "/sys";              ///< where the HSA size is looked up
   std::string root = "/";
   std::string zfcpdump_dir = kDefaultZfcpdumpDir;
-  std::string kernel_version;         ///< recorded in the manifest (hook add), else empty
-  std::string image_source;           ///< recorded in the manifest (hook add), else empty
-  std::string scratch_dir;            ///< a private directory for the new ramdisk
+  std::string kernel_version;  ///< recorded in the manifest (hook add), else empty
+  std::string image_source;    ///< recorded in the manifest (hook add), else empty
+  std::string scratch_dir;     ///< a private directory for the new ramdisk
 };
 
 /// What build_layout() tells while it works; any member may be empty.
@@ -51,7 +51,7 @@ struct BuildEvents {
 
 struct BuildOutcome {
   kernel::KernelImageInfo image;
-  std::string release;                 ///< as recorded in the manifest
+  std::string release;  ///< as recorded in the manifest
   initramfs::RamdiskInfo ramdisk;
   kernel::HsaSize hsa;
   uint64_t hsa_left = 0;

@@ -1,13 +1,12 @@
 #include "installer/layout/layout.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
 #include <cerrno>
-#include <tuple>
 #include <filesystem>
+#include <tuple>
 
 #include "util/atomic_file.h"
 #include "util/fd.h"
@@ -21,7 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 /// Copies `from` to `to` through an AtomicFile unless `to` already has `want_sha`.
-Result<bool> install_file(const std::string& from, const std::string& to, const std::string& want_sha) {
+Result<bool> install_file(const std::string& from, const std::string& to,
+                          const std::string& want_sha) {
   if (auto have = util::sha256_file(to); have && *have == want_sha) return false;
   auto out = util::AtomicFile::create(to, 0644);
   if (!out) return std::unexpected(out.error());
@@ -74,7 +74,7 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
   if (ec) return fail_errno(ec.value(), "create " + res.dir);
 
   Manifest& m = res.manifest;
-  struct stat st {};
+  struct stat st{};
   for (auto [path, size, sha] : {std::tuple{&in.kernel_image_path, &m.image_size, &m.image_sha256},
                                  std::tuple{&in.ramdisk_path, &m.initrd_size, &m.initrd_sha256}}) {
     if (::stat(path->c_str(), &st) != 0) return fail_errno(errno, "stat " + *path);
@@ -99,9 +99,13 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
     if (*r) res.changed.emplace_back(name);
     return {};
   };
-  if (auto r = note(install_file(in.kernel_image_path, res.dir + "/" + kImageName, m.image_sha256), kImageName); !r)
+  if (auto r = note(install_file(in.kernel_image_path, res.dir + "/" + kImageName, m.image_sha256),
+                    kImageName);
+      !r)
     return std::unexpected(r.error());
-  if (auto r = note(install_file(in.ramdisk_path, res.dir + "/" + kInitrdName, m.initrd_sha256), kInitrdName); !r)
+  if (auto r = note(install_file(in.ramdisk_path, res.dir + "/" + kInitrdName, m.initrd_sha256),
+                    kInitrdName);
+      !r)
     return std::unexpected(r.error());
   if (auto r = note(install_link(res.dir + "/" + kImageLink, kImageName), kImageLink); !r)
     return std::unexpected(r.error());
@@ -113,7 +117,8 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
   const std::string manifest_path = res.dir + "/" + kManifestName;
   auto current = util::read_file(manifest_path, kManifestMaxBytes);
   if (!current || *current != text) {
-    if (auto r = util::write_file_atomically(manifest_path, text); !r) return std::unexpected(r.error());
+    if (auto r = util::write_file_atomically(manifest_path, text); !r)
+      return std::unexpected(r.error());
     res.changed.emplace_back(kManifestName);
   }
   return res;

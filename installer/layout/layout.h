@@ -27,8 +27,8 @@ inline constexpr const char* kInitrdLink = "zfcpdump.rd";
 struct LayoutInput {
   std::string root = "/";
   std::string zfcpdump_dir = kDefaultZfcpdumpDir;
-  std::string kernel_image_path;   ///< copied to zfcpdump-image
-  std::string ramdisk_path;        ///< copied to zfcpdump-initrd
+  std::string kernel_image_path;  ///< copied to zfcpdump-image
+  std::string ramdisk_path;       ///< copied to zfcpdump-initrd
   std::string dumper_version;
   std::string kernel_release;
   std::string compressor;

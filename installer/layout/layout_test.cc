@@ -1,9 +1,10 @@
 #include "installer/layout/layout.h"
 
-#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 #include "util/atomic_file.h"
@@ -93,8 +94,9 @@ TEST(Layout, RemoveUndoesInstall) {
   ASSERT_TRUE(util::write_file_atomically(d + "/other", "not ours"));
   auto removed = remove_layout(d);
   ASSERT_TRUE(removed) << removed.error().describe();
-  EXPECT_EQ(*removed, (std::vector<std::string>{"zfcpdump-kit.manifest", "zfcpdump.image", "zfcpdump.rd",
-                                                "zfcpdump-initrd", "zfcpdump-image"}));
+  EXPECT_EQ(*removed,
+            (std::vector<std::string>{"zfcpdump-kit.manifest", "zfcpdump.image", "zfcpdump.rd",
+                                      "zfcpdump-initrd", "zfcpdump-image"}));
   EXPECT_TRUE(fs::exists(d + "/other"));
   EXPECT_FALSE(read_installed_manifest(d));
   auto again = remove_layout(d);

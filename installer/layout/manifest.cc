@@ -13,13 +13,17 @@ constexpr std::string_view kFormatLine = "format=zfcpdump-kit-layout-1";
 Result<void> check_manifest_values(const Manifest& m) {
   for (const auto& [key, value] :
        {std::pair<const char*, const std::string*>{"dumper.version", &m.dumper_version},
-        {"kernel.release", &m.kernel_release}, {"compressor", &m.compressor},
-        {"dumper.params", &m.dumper_params}, {"kernel.version", &m.kernel_version},
+        {"kernel.release", &m.kernel_release},
+        {"compressor", &m.compressor},
+        {"dumper.params", &m.dumper_params},
+        {"kernel.version", &m.kernel_version},
         {"image.source", &m.image_source}}) {
     if (value->size() > kManifestMaxValueBytes)
-      return fail(util::format("manifest: %s is %zu bytes (at most %zu)", key, value->size(), kManifestMaxValueBytes));
+      return fail(util::format("manifest: %s is %zu bytes (at most %zu)", key, value->size(),
+                               kManifestMaxValueBytes));
     for (unsigned char c : *value)
-      if (c < 0x20 || c == 0x7f) return fail(util::format("manifest: %s holds a control character", key));
+      if (c < 0x20 || c == 0x7f)
+        return fail(util::format("manifest: %s holds a control character", key));
     if (!value->empty() && (value->front() == ' ' || value->back() == ' '))
       return fail(util::format("manifest: %s starts or ends with a space", key));
   }
@@ -32,7 +36,8 @@ std::string render_manifest(const Manifest& m) {
     return value.empty() ? std::string() : std::string(key) + "=" + value + "\n";
   };
   return util::format(
-      "# Written by zfcpdump-install build or hook; read by zfcpdump-install disk, check and hook.\n"
+      "# Written by zfcpdump-install build or hook; read by zfcpdump-install disk, check and "
+      "hook.\n"
       "%.*s\n"
       "image.size=%llu\nimage.sha256=%s\n"
       "initrd.size=%llu\ninitrd.sha256=%s\n"
@@ -41,7 +46,8 @@ std::string render_manifest(const Manifest& m) {
       m.image_sha256.c_str(), static_cast<ull>(m.initrd_size), m.initrd_sha256.c_str(),
       m.dumper_version.c_str(), m.kernel_release.c_str(), m.compressor.c_str(),
       static_cast<ull>(m.hsa_size), optional("dumper.params", m.dumper_params).c_str(),
-      optional("kernel.version", m.kernel_version).c_str(), optional("image.source", m.image_source).c_str());
+      optional("kernel.version", m.kernel_version).c_str(),
+      optional("image.source", m.image_source).c_str());
 }
 
 Result<Manifest> parse_manifest(std::string_view text) {
@@ -65,13 +71,15 @@ Result<Manifest> parse_manifest(std::string_view text) {
                                value.size(), kManifestMaxValueBytes));
     auto number = [&](uint64_t& out) -> Result<void> {
       auto v = util::parse_u64(value);
-      if (!v) return fail(util::format("manifest line %u: %.*s is not a number", lineno,
-                                       static_cast<int>(key.size()), key.data()));
+      if (!v)
+        return fail(util::format("manifest line %u: %.*s is not a number", lineno,
+                                 static_cast<int>(key.size()), key.data()));
       out = *v;
       return {};
     };
     auto digest = [&](std::string& out) -> Result<void> {
-      if (!util::is_sha256_hex(value) && !(value.empty() && key == "initrd.sha256"))  // empty: no ramdisk
+      if (!util::is_sha256_hex(value) &&
+          !(value.empty() && key == "initrd.sha256"))  // empty: no ramdisk
         return fail(util::format("manifest line %u: %.*s is not a SHA-256", lineno,
                                  static_cast<int>(key.size()), key.data()));
       out = value;
@@ -91,7 +99,8 @@ Result<Manifest> parse_manifest(std::string_view text) {
     else if (key == "image.source") m.image_source = value;
     return r;
   };
-  if (auto ok = util::for_each_content_line(text, parse_line); !ok) return std::unexpected(ok.error());
+  if (auto ok = util::for_each_content_line(text, parse_line); !ok)
+    return std::unexpected(ok.error());
   if (!format_seen) return fail("manifest: no \"" + std::string(kFormatLine) + "\" line");
   if (m.image_sha256.empty()) return fail("manifest: no image.sha256");
   return m;

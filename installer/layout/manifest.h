@@ -21,11 +21,11 @@ struct Manifest {
   uint64_t image_size = 0;
   std::string image_sha256;
   uint64_t initrd_size = 0;
-  std::string initrd_sha256;    ///< empty when the layout has no ramdisk
+  std::string initrd_sha256;  ///< empty when the layout has no ramdisk
   std::string dumper_version;
-  std::string kernel_release;   ///< as far as it is known; may be empty
+  std::string kernel_release;  ///< as far as it is known; may be empty
   std::string compressor;
-  uint64_t hsa_size = 0;        ///< the budget the layout was checked against
+  uint64_t hsa_size = 0;  ///< the budget the layout was checked against
   /// The dumper parameters baked into the ramdisk (space-separated key=value words), so that
   /// `hook refresh` rebuilds the same ramdisk around a new dumper. Optional.
   std::string dumper_params;

@@ -54,12 +54,13 @@ std::string render_registry(const Registry& r) {
   std::string out =
       "# Dump disks prepared by zfcpdump-install disk; kept current by zfcpdump-install hook.\n";
   for (const auto& e : r.disks) {
-    out += util::format("disk=%s partition=%u part_start=%llu part_size=%llu dump_size=%llu "
-                        "manifest=%s",
-                        e.disk.c_str(), e.partition, static_cast<ull>(e.part_start),
-                        static_cast<ull>(e.part_size), static_cast<ull>(e.dump_size),
-                        e.manifest_sha256.c_str());
-    if (e.dump_area_chosen) out += util::format(" dump_area=%llu", static_cast<ull>(e.dump_area_chosen));
+    out += util::format(
+        "disk=%s partition=%u part_start=%llu part_size=%llu dump_size=%llu "
+        "manifest=%s",
+        e.disk.c_str(), e.partition, static_cast<ull>(e.part_start), static_cast<ull>(e.part_size),
+        static_cast<ull>(e.dump_size), e.manifest_sha256.c_str());
+    if (e.dump_area_chosen)
+      out += util::format(" dump_area=%llu", static_cast<ull>(e.dump_area_chosen));
     out += "\n";
   }
   return out;
@@ -112,7 +113,8 @@ Result<Registry> parse_registry(std::string_view text) {
     r.disks.push_back(std::move(e));
     return {};
   };
-  if (auto ok = util::for_each_content_line(text, parse_line); !ok) return std::unexpected(ok.error());
+  if (auto ok = util::for_each_content_line(text, parse_line); !ok)
+    return std::unexpected(ok.error());
   return r;
 }
 

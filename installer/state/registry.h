@@ -18,9 +18,9 @@ inline constexpr size_t kRegistryMaxBytes = 1 << 20;
 inline constexpr size_t kRegistryMaxEntries = 1024;
 
 struct DiskEntry {
-  std::string disk;             ///< stable path (/dev/disk/by-id/...), else the node given
+  std::string disk;  ///< stable path (/dev/disk/by-id/...), else the node given
   unsigned partition = 0;
-  uint64_t part_start = 0;      ///< bytes
+  uint64_t part_start = 0;  ///< bytes
   uint64_t part_size = 0;
   uint64_t dump_size = 0;
   std::string manifest_sha256;  ///< the layout the dump tool was written from

@@ -24,11 +24,14 @@ TEST(Registry, RoundTripAndUpsert) {
 TEST(Registry, ChosenDumpAreaIsRecordedOnlyWhenChosen) {
   Registry r;
   r.upsert({"/dev/disk/by-id/scsi-1", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'c')});
-  r.upsert({"/dev/disk/by-id/scsi-2", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'd'), 29 << 20});
+  r.upsert(
+      {"/dev/disk/by-id/scsi-2", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'd'), 29 << 20});
   const std::string text = render_registry(r);
   // An entry without a choice renders as before this field existed.
   EXPECT_NE(text.find("manifest=" + std::string(64, 'c') + "\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("manifest=" + std::string(64, 'd') + " dump_area=30408704\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("manifest=" + std::string(64, 'd') + " dump_area=30408704\n"),
+            std::string::npos)
+      << text;
   auto back = parse_registry(text);
   ASSERT_TRUE(back) << back.error().describe();
   EXPECT_EQ(back->find("/dev/disk/by-id/scsi-1")->dump_area_chosen, 0u);
@@ -43,7 +46,9 @@ TEST(Registry, Rejects) {
   EXPECT_FALSE(parse_registry("disk=/dev/sda oops\n"));
   EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 manifest=abc\n"));
   EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 manifest=" + std::string(64, 'A') + "\n"));
-  EXPECT_FALSE(parse_registry("disk=/dev/s\x01" "da partition=1\n"));
+  EXPECT_FALSE(
+      parse_registry("disk=/dev/s\x01"
+                     "da partition=1\n"));
   EXPECT_FALSE(parse_registry(std::string("disk=/dev/s\0da partition=1\n", 27)));
   EXPECT_TRUE(parse_registry("disk=/dev/sda partition=1 manifest=\n"));
 }

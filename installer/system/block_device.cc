@@ -38,7 +38,7 @@ Result<BlockDevice> resolve_block_device(const std::string& path, const SysRoots
   d.given = path;
   char real[PATH_MAX];
   if (!::realpath(path.c_str(), real)) return fail_errno(errno, "resolve " + path);
-  struct stat st {};
+  struct stat st{};
   if (::stat(real, &st) != 0) return fail_errno(errno, "stat " + std::string(real));
   if (S_ISREG(st.st_mode)) {
     d.is_image = true;
@@ -84,8 +84,10 @@ Result<BlockDevice> resolve_block_device(const std::string& path, const SysRoots
   const std::string s = sysdir.string();
   auto sectors = util::parse_u64(read_attr(s + "/size"));
   d.size = sectors ? *sectors * 512 : 0;  // sysfs counts 512-byte units whatever the sector size
-  if (auto v = util::parse_u64(read_attr(s + "/queue/logical_block_size"))) d.logical_block_size = static_cast<uint32_t>(*v);
-  if (auto v = util::parse_u64(read_attr(s + "/queue/physical_block_size"))) d.physical_block_size = static_cast<uint32_t>(*v);
+  if (auto v = util::parse_u64(read_attr(s + "/queue/logical_block_size")))
+    d.logical_block_size = static_cast<uint32_t>(*v);
+  if (auto v = util::parse_u64(read_attr(s + "/queue/physical_block_size")))
+    d.physical_block_size = static_cast<uint32_t>(*v);
   d.vendor = read_attr(s + "/device/vendor");
   d.model = read_attr(s + "/device/model");
 
@@ -99,7 +101,8 @@ Result<BlockDevice> resolve_block_device(const std::string& path, const SysRoots
       while (dirent* e = ::readdir(dir)) {
         if (e->d_name[0] == '.') continue;
         any = true;
-        all_sd = all_sd && link_name(roots.sys + "/class/block/" + e->d_name + "/device/driver") == "sd";
+        all_sd =
+            all_sd && link_name(roots.sys + "/class/block/" + e->d_name + "/device/driver") == "sd";
       }
       ::closedir(dir);
     }

@@ -17,22 +17,22 @@ struct SysRoots {
 };
 
 struct ZfcpAttributes {
-  std::string hba_id;   ///< FCP device bus id, 0.0.1700
+  std::string hba_id;  ///< FCP device bus id, 0.0.1700
   std::string wwpn;
   std::string fcp_lun;
 };
 
 struct BlockDevice {
-  std::string given;            ///< as the user named it
-  bool is_image = false;        ///< a regular file: a disk image
-  std::string disk_node;        ///< the whole disk: /dev/sda, /dev/dm-0, or the image path
-  std::string disk_name;        ///< sysfs name: sda, dm-0; empty for an image
+  std::string given;                  ///< as the user named it
+  bool is_image = false;              ///< a regular file: a disk image
+  std::string disk_node;              ///< the whole disk: /dev/sda, /dev/dm-0, or the image path
+  std::string disk_name;              ///< sysfs name: sda, dm-0; empty for an image
   std::optional<unsigned> partition;  ///< when `given` names a partition
   uint64_t size = 0;
   uint32_t logical_block_size = 512;
   uint32_t physical_block_size = 512;
-  std::string driver;           ///< "sd", "device-mapper (multipath)", "virtio_blk", ...
-  bool zipl_capable = false;    ///< sd, or dm-multipath over sd
+  std::string driver;         ///< "sd", "device-mapper (multipath)", "virtio_blk", ...
+  bool zipl_capable = false;  ///< sd, or dm-multipath over sd
   std::string vendor, model;
   std::optional<ZfcpAttributes> zfcp;
 };
@@ -42,6 +42,7 @@ Result<BlockDevice> resolve_block_device(const std::string& path, const SysRoots
 
 /// The device node of partition `n` of a resolved disk (sda -> sda1, dm-0 -> its partition map,
 /// an image -> empty).
-[[nodiscard]] std::string partition_node(const BlockDevice& disk, unsigned n, const SysRoots& roots = {});
+[[nodiscard]] std::string partition_node(const BlockDevice& disk, unsigned n,
+                                         const SysRoots& roots = {});
 
 }  // namespace zk::installer::system

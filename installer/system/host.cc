@@ -41,7 +41,9 @@ std::string RealHost::partition_node(const BlockDevice& disk, unsigned n) {
   return system::partition_node(disk, n, roots_);
 }
 
-std::string RealHost::stable_disk_path(const BlockDevice& disk) { return disk::stable_disk_path(disk, roots_); }
+std::string RealHost::stable_disk_path(const BlockDevice& disk) {
+  return disk::stable_disk_path(disk, roots_);
+}
 
 Result<std::vector<disk::Member>> RealHost::disk_members(const BlockDevice& disk) {
   return disk::disk_members(disk, roots_);
@@ -71,18 +73,23 @@ Result<std::vector<disk::Signature>> RealHost::wipe_signatures(const disk::Probe
 
 Result<util::Fd> RealHost::lock_disk(const std::string& path) { return disk::lock_disk(path); }
 
-Result<disk::WrittenTable> RealHost::write_partition_table(const std::string& path, const disk::PartitionPlan& plan) {
+Result<disk::WrittenTable> RealHost::write_partition_table(const std::string& path,
+                                                           const disk::PartitionPlan& plan) {
   return disk::write_partition_table(path, plan);
 }
 
-Result<std::string> RealHost::wait_for_partition(const BlockDevice& disk, unsigned number, uint64_t start,
-                                                 uint64_t size) {
+Result<std::string> RealHost::wait_for_partition(const BlockDevice& disk, unsigned number,
+                                                 uint64_t start, uint64_t size) {
   return disk::wait_for_partition(disk, number, start, size, roots_);
 }
 
-Result<std::string> RealHost::find_program(const std::string& name) { return util::find_program(name); }
+Result<std::string> RealHost::find_program(const std::string& name) {
+  return util::find_program(name);
+}
 
-Result<util::CapturedRun> RealHost::run(const util::Command& command) { return util::run_capture(command); }
+Result<util::CapturedRun> RealHost::run(const util::Command& command) {
+  return util::run_capture(command);
+}
 
 std::time_t RealHost::now() { return std::time(nullptr); }
 

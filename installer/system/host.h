@@ -72,8 +72,8 @@ class Host {
   virtual Result<disk::WrittenTable> write_partition_table(const std::string& path,
                                                            const disk::PartitionPlan& plan) = 0;
   /// disk::wait_for_partition: the node of the new partition once the kernel shows it.
-  virtual Result<std::string> wait_for_partition(const BlockDevice& disk, unsigned number, uint64_t start,
-                                                 uint64_t size) = 0;
+  virtual Result<std::string> wait_for_partition(const BlockDevice& disk, unsigned number,
+                                                 uint64_t start, uint64_t size) = 0;
 
   /// util::find_program: whether `name` can be run, before anything is written.
   virtual Result<std::string> find_program(const std::string& name) = 0;
@@ -104,7 +104,8 @@ class RealHost final : public Host {
   Result<std::vector<disk::Signature>> find_signatures(const disk::ProbeTarget& target) override;
   Result<std::vector<disk::Signature>> wipe_signatures(const disk::ProbeTarget& target) override;
   Result<util::Fd> lock_disk(const std::string& path) override;
-  Result<disk::WrittenTable> write_partition_table(const std::string& path, const disk::PartitionPlan& plan) override;
+  Result<disk::WrittenTable> write_partition_table(const std::string& path,
+                                                   const disk::PartitionPlan& plan) override;
   Result<std::string> wait_for_partition(const BlockDevice& disk, unsigned number, uint64_t start,
                                          uint64_t size) override;
   Result<std::string> find_program(const std::string& name) override;

@@ -12,9 +12,12 @@ namespace {
 /// A disk held in memory; reads past the stored bytes (but within the size) give zeros.
 class MemoryDisk final : public util::File {
  public:
-  MemoryDisk(std::string name, std::shared_ptr<std::vector<std::byte>> bytes, uint64_t size, bool block_device,
-             uint32_t block_size)
-      : name_(std::move(name)), bytes_(std::move(bytes)), size_(size), block_device_(block_device),
+  MemoryDisk(std::string name, std::shared_ptr<std::vector<std::byte>> bytes, uint64_t size,
+             bool block_device, uint32_t block_size)
+      : name_(std::move(name)),
+        bytes_(std::move(bytes)),
+        size_(size),
+        block_device_(block_device),
         block_size_(block_size) {}
 
   Result<size_t> read_at(std::span<std::byte> buf, uint64_t offset) override {
@@ -33,7 +36,9 @@ class MemoryDisk final : public util::File {
   Result<void> sync() override { return {}; }
   [[nodiscard]] uint64_t size() const override { return size_; }
   [[nodiscard]] const std::string& name() const override { return name_; }
-  [[nodiscard]] uint32_t logical_block_size() const override { return block_device_ ? block_size_ : 512; }
+  [[nodiscard]] uint32_t logical_block_size() const override {
+    return block_device_ ? block_size_ : 512;
+  }
   [[nodiscard]] bool is_block_device() const override { return block_device_; }
 
  private:
@@ -52,16 +57,20 @@ void HostDouble::add_disk(const BlockDevice& dev, std::vector<std::byte> bytes) 
   if (!dev.given.empty()) devices_[dev.given] = dev;
 }
 
-const std::vector<std::byte>& HostDouble::bytes(const std::string& node) const { return *disks_.at(node).bytes; }
+const std::vector<std::byte>& HostDouble::bytes(const std::string& node) const {
+  return *disks_.at(node).bytes;
+}
 
-std::vector<std::byte>& HostDouble::bytes_of(const std::string& node) { return *disks_.at(node).bytes; }
+std::vector<std::byte>& HostDouble::bytes_of(const std::string& node) {
+  return *disks_.at(node).bytes;
+}
 
 Result<std::unique_ptr<util::File>> HostDouble::open_read(const std::string& path) {
   auto it = disks_.find(path);
   if (it == disks_.end()) return fail_errno(ENOENT, "open " + path);
   const auto& d = it->second;
-  return std::unique_ptr<util::File>(
-      std::make_unique<MemoryDisk>(path, d.bytes, d.dev.size, !d.dev.is_image, d.dev.logical_block_size));
+  return std::unique_ptr<util::File>(std::make_unique<MemoryDisk>(
+      path, d.bytes, d.dev.size, !d.dev.is_image, d.dev.logical_block_size));
 }
 
 Result<ReopenedDisk> HostDouble::open_uncached(const std::string& path) {
@@ -91,7 +100,9 @@ Result<std::vector<disk::Member>> HostDouble::disk_members(const BlockDevice& di
   return it == members.end() ? std::vector<disk::Member>() : it->second;
 }
 
-Result<std::vector<disk::Use>> HostDouble::find_uses(const std::vector<disk::Member>&) { return uses; }
+Result<std::vector<disk::Use>> HostDouble::find_uses(const std::vector<disk::Member>&) {
+  return uses;
+}
 
 bool HostDouble::exists(const std::string& path) {
   return disks_.count(path) || std::find(nodes.begin(), nodes.end(), path) != nodes.end();
@@ -123,16 +134,19 @@ Result<util::Fd> HostDouble::lock_disk(const std::string& path) {
   return util::Fd();
 }
 
-Result<disk::WrittenTable> HostDouble::write_partition_table(const std::string& path, const disk::PartitionPlan& plan) {
+Result<disk::WrittenTable> HostDouble::write_partition_table(const std::string& path,
+                                                             const disk::PartitionPlan& plan) {
   if (!disks_.count(path)) return fail_errno(ENOENT, "open " + path);
   tables_written.push_back(plan);
   return disk::WrittenTable{{}, true, ""};
 }
 
-Result<std::string> HostDouble::wait_for_partition(const BlockDevice& disk, unsigned number, uint64_t, uint64_t) {
+Result<std::string> HostDouble::wait_for_partition(const BlockDevice& disk, unsigned number,
+                                                   uint64_t, uint64_t) {
   const std::string node = partition_node(disk, number);
-  if (node.empty()) return fail(util::format("partition %u of %s did not appear (test double)", number,
-                                             disk.disk_node.c_str()));
+  if (node.empty())
+    return fail(util::format("partition %u of %s did not appear (test double)", number,
+                             disk.disk_node.c_str()));
   return node;
 }
 

@@ -26,15 +26,15 @@ class HostDouble final : public Host {
   void alias(const std::string& name, const BlockDevice& dev) { devices_[name] = dev; }
 
   // The facts a test sets.
-  std::map<std::string, std::vector<disk::Member>> members;            ///< by disk node
-  std::vector<disk::Use> uses;                                         ///< of any member
-  std::map<std::string, std::vector<disk::Signature>> signatures;      ///< by ProbeTarget::where
-  std::vector<std::string> nodes;                                      ///< paths that exist
-  std::map<std::string, std::string> partition_nodes;                  ///< "<disk node>/<n>" -> node
-  std::map<std::string, std::string> stable_names;                     ///< disk node -> name
-  std::optional<MemoryInfo> memory;                                    ///< nullopt: unreadable
-  std::optional<std::string> cpus;                                     ///< sysfs cpu/possible
-  std::vector<std::string> programs;                                   ///< find_program finds these
+  std::map<std::string, std::vector<disk::Member>> members;        ///< by disk node
+  std::vector<disk::Use> uses;                                     ///< of any member
+  std::map<std::string, std::vector<disk::Signature>> signatures;  ///< by ProbeTarget::where
+  std::vector<std::string> nodes;                                  ///< paths that exist
+  std::map<std::string, std::string> partition_nodes;              ///< "<disk node>/<n>" -> node
+  std::map<std::string, std::string> stable_names;                 ///< disk node -> name
+  std::optional<MemoryInfo> memory;                                ///< nullopt: unreadable
+  std::optional<std::string> cpus;                                 ///< sysfs cpu/possible
+  std::vector<std::string> programs;                               ///< find_program finds these
   /// What running a program does (zipl: may write into the disk through `bytes_of`).
   std::function<Result<util::CapturedRun>(const util::Command&, HostDouble&)> on_run;
   Consent consent = Consent::kNoTerminal;
@@ -44,10 +44,10 @@ class HostDouble final : public Host {
   std::vector<std::byte>& bytes_of(const std::string& node);
 
   // What the command did.
-  std::vector<std::string> commands_run;       ///< Command::display()
-  std::vector<std::string> wiped;              ///< ProbeTarget::where
+  std::vector<std::string> commands_run;  ///< Command::display()
+  std::vector<std::string> wiped;         ///< ProbeTarget::where
   std::vector<disk::PartitionPlan> tables_written;
-  std::vector<std::string> questions;          ///< consent asked
+  std::vector<std::string> questions;  ///< consent asked
 
   Result<std::unique_ptr<util::File>> open_read(const std::string& path) override;
   Result<ReopenedDisk> open_uncached(const std::string& path) override;
@@ -62,7 +62,8 @@ class HostDouble final : public Host {
   Result<std::vector<disk::Signature>> find_signatures(const disk::ProbeTarget& target) override;
   Result<std::vector<disk::Signature>> wipe_signatures(const disk::ProbeTarget& target) override;
   Result<util::Fd> lock_disk(const std::string& path) override;
-  Result<disk::WrittenTable> write_partition_table(const std::string& path, const disk::PartitionPlan& plan) override;
+  Result<disk::WrittenTable> write_partition_table(const std::string& path,
+                                                   const disk::PartitionPlan& plan) override;
   Result<std::string> wait_for_partition(const BlockDevice& disk, unsigned number, uint64_t start,
                                          uint64_t size) override;
   Result<std::string> find_program(const std::string& name) override;

@@ -16,7 +16,8 @@ Result<MemoryInfo> read_memory_info(const std::string& sys) {
   MemoryInfo m;
   auto v = util::parse_u64(*bs, 16);  // sysfs gives it in hex without 0x
   if (!v || *v == 0 || *v > (1ull << 40))
-    return fail(dir + "/block_size_bytes: unexpected value \"" + std::string(util::trim(*bs)) + "\"");
+    return fail(dir + "/block_size_bytes: unexpected value \"" + std::string(util::trim(*bs)) +
+                "\"");
   m.block_size = *v;
   DIR* d = ::opendir(dir.c_str());
   if (!d) return fail_errno(errno, "open " + dir);

@@ -1,9 +1,9 @@
 // Memory blocks as sysfs shows them, in a tree the test builds (test double for sysfs).
 #include "installer/system/memory.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/temp_dir.h"
 #include "util/atomic_file.h"
@@ -18,7 +18,8 @@ TEST(Memory, CountsOnlineAndStandbyBlocks) {
   ASSERT_TRUE(util::write_file_atomically(m + "/block_size_bytes", "10000000\n"));  // 256 MiB
   for (int i = 0; i < 6; ++i) {
     std::filesystem::create_directories(m + "/memory" + std::to_string(i));
-    ASSERT_TRUE(util::write_file_atomically(m + "/memory" + std::to_string(i) + "/online", i < 4 ? "1\n" : "0\n"));
+    ASSERT_TRUE(util::write_file_atomically(m + "/memory" + std::to_string(i) + "/online",
+                                            i < 4 ? "1\n" : "0\n"));
   }
   std::filesystem::create_directories(m + "/power");  // not a block
   auto info = read_memory_info(dir.path());

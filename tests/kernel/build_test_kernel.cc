@@ -29,7 +29,9 @@ constexpr const char* kUsage =
     "                            [--defconfig NAME] [--cache DIR] [--jobs N] [--keep-build-dir]\n"
     "                            [--print-paths]\n";
 
-void note(const std::string& text) { std::fprintf(stderr, "zk-build-test-kernel: %s\n", text.c_str()); }
+void note(const std::string& text) {
+  std::fprintf(stderr, "zk-build-test-kernel: %s\n", text.c_str());
+}
 
 int run(int argc, char** argv) {
   std::string tar, source_dir, cache;
@@ -67,7 +69,9 @@ int run(int argc, char** argv) {
     }
   }
   if (tar.empty() == source_dir.empty()) {
-    std::fprintf(stderr, "zk-build-test-kernel: give exactly one of --source-tar and --source-dir\n%s", kUsage);
+    std::fprintf(stderr,
+                 "zk-build-test-kernel: give exactly one of --source-tar and --source-dir\n%s",
+                 kUsage);
     return 2;
   }
 
@@ -83,7 +87,8 @@ int run(int argc, char** argv) {
   request.cache_root = cache;
   if (!tar.empty()) {
     auto tree = unpack_source_tarball(tar, cache + "/kernel-src", [&](std::chrono::seconds s) {
-      note(zk::util::format("still unpacking %s (%lld s)", tar.c_str(), static_cast<long long>(s.count())));
+      note(zk::util::format("still unpacking %s (%lld s)", tar.c_str(),
+                            static_cast<long long>(s.count())));
     });
     if (!tree) {
       note(tree.error().describe());
@@ -97,10 +102,10 @@ int run(int argc, char** argv) {
     request.source_dir = source_dir;
   }
   request.progress = [](const BuildProgress& p) {
-    note(zk::util::format("%.*s: %llu steps, %lld s%s%.*s", static_cast<int>(p.phase.size()),
-                          p.phase.data(), static_cast<unsigned long long>(p.steps),
-                          static_cast<long long>(p.elapsed.count()), p.last_step.empty() ? "" : ", ",
-                          static_cast<int>(p.last_step.size()), p.last_step.data()));
+    note(zk::util::format(
+        "%.*s: %llu steps, %lld s%s%.*s", static_cast<int>(p.phase.size()), p.phase.data(),
+        static_cast<unsigned long long>(p.steps), static_cast<long long>(p.elapsed.count()),
+        p.last_step.empty() ? "" : ", ", static_cast<int>(p.last_step.size()), p.last_step.data()));
   };
 
   auto built = build_or_reuse(request);
@@ -108,15 +113,17 @@ int run(int argc, char** argv) {
     note(built.error().describe());
     return 1;
   }
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::duration<double>>(std::chrono::steady_clock::now() - start).count();
+  const auto seconds = std::chrono::duration_cast<std::chrono::duration<double>>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
   note(zk::util::format("%s kernel %s in %s (%.1f s)", built->from_cache ? "cached" : "built",
                         built->artifacts.release.c_str(), built->entry_dir.c_str(), seconds));
   if (print_paths) {
     const auto& a = built->artifacts;
-    std::printf("image=%s\nvmlinux=%s\nconfig=%s\nlog=%s\nrelease=%s\nkey=%s\ncached=%s\nseconds=%.1f\n",
-                a.image.c_str(), a.vmlinux.c_str(), a.config.c_str(), a.log.c_str(), a.release.c_str(),
-                built->key.c_str(), built->from_cache ? "yes" : "no", seconds);
+    std::printf(
+        "image=%s\nvmlinux=%s\nconfig=%s\nlog=%s\nrelease=%s\nkey=%s\ncached=%s\nseconds=%.1f\n",
+        a.image.c_str(), a.vmlinux.c_str(), a.config.c_str(), a.log.c_str(), a.release.c_str(),
+        built->key.c_str(), built->from_cache ? "yes" : "no", seconds);
   }
   return 0;
 }

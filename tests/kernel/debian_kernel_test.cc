@@ -2,9 +2,9 @@
 /// prepares): its config is a general-purpose one, built without CRASH_DUMP and with the SCSI
 /// and zfcp drivers as modules, so it cannot be a zfcpdump kernel, and the check must say why.
 
-#include <gtest/gtest.h>
-
 #include <iostream>
+
+#include <gtest/gtest.h>
 
 #include "installer/kernel/kernel_config.h"
 #include "installer/kernel/test_paths.h"
@@ -16,7 +16,8 @@ namespace {
 std::string debian_config() {
   auto configs = testing::sysroot_boot_files("config-");
   if (configs.empty()) {
-    ADD_FAILURE() << "no boot/config-*-s390x in " << testing::s390x_sysroot() << " (run scripts/setup)";
+    ADD_FAILURE() << "no boot/config-*-s390x in " << testing::s390x_sysroot()
+                  << " (run scripts/setup)";
     return {};
   }
   return configs.back();
@@ -45,14 +46,16 @@ TEST(DebianKernel, ConfigIsRefusedNamingCrashDump) {
   EXPECT_FALSE(check.ok());
   const ConfigProblem* crash = find(check.errors, "CONFIG_CRASH_DUMP");
   ASSERT_NE(crash, nullptr);
-  EXPECT_EQ(crash->message,
-            "CONFIG_CRASH_DUMP is not set (a zfcpdump kernel needs it: it provides /proc/vmcore and "
-            "makes the kernel recognise a dump IPL)");
+  EXPECT_EQ(
+      crash->message,
+      "CONFIG_CRASH_DUMP is not set (a zfcpdump kernel needs it: it provides /proc/vmcore and "
+      "makes the kernel recognise a dump IPL)");
   // The drivers are modules there, which a dump ramdisk cannot load.
   for (const char* option : {"CONFIG_SCSI", "CONFIG_BLK_DEV_SD", "CONFIG_ZFCP"}) {
     const ConfigProblem* p = find(check.errors, option);
     ASSERT_NE(p, nullptr) << option;
-    EXPECT_TRUE(p->message.starts_with(std::string(option) + "=m, but it must be =y (")) << p->message;
+    EXPECT_TRUE(p->message.starts_with(std::string(option) + "=m, but it must be =y ("))
+        << p->message;
     EXPECT_TRUE(p->message.ends_with("; the dump ramdisk carries no modules)")) << p->message;
   }
   // What Debian does have is not reported.

@@ -6,19 +6,19 @@
 /// Environment (set by tests/kernel/CMakeLists.txt): ZK_BUILD_TEST_KERNEL (the driver),
 /// ZK_KDUMP_FRAGMENT, ZK_LINUX_SOURCE_TAR. Anything missing fails the test; nothing skips.
 
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
 
+#include <gtest/gtest.h>
+
 #include "installer/kernel/hsa.h"
 #include "installer/kernel/kernel_config.h"
 #include "installer/kernel/kernel_image.h"
-#include "util/process.h"
 #include "installer/kernel/zfcpdump_config.h"
+#include "util/process.h"
 
 namespace zk::installer::kernel {
 using util::Command;
@@ -41,20 +41,21 @@ struct DriverRun {
 /// Runs the driver, echoing its progress (so `ctest -V` shows the build) and collecting the
 /// key=value lines of --print-paths.
 DriverRun run_driver() {
-  const std::vector<std::string> argv{env("ZK_BUILD_TEST_KERNEL"), "--source-tar", env("ZK_LINUX_SOURCE_TAR"),
-                                      "--fragment", env("ZK_KDUMP_FRAGMENT"), "--print-paths"};
+  const std::vector<std::string> argv{env("ZK_BUILD_TEST_KERNEL"), "--source-tar",
+                                      env("ZK_LINUX_SOURCE_TAR"),  "--fragment",
+                                      env("ZK_KDUMP_FRAGMENT"),    "--print-paths"};
   DriverRun out;
   RunOptions options;
   options.on_line = [&](std::string_view line) {
     const size_t eq = line.find('=');
     if (eq != std::string_view::npos && eq > 0 && line.find(' ') > eq && !line.starts_with("zk-"))
       out.values[std::string(line.substr(0, eq))] = std::string(line.substr(eq + 1));
-    else
-      std::cout << line << std::endl;
+    else std::cout << line << std::endl;
   };
   const auto start = std::chrono::steady_clock::now();
   auto status = run_command(Command{argv, {}}, options);
-  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(status.has_value()) << (status ? "" : status.error().describe());
   if (status) out.status = *status;
   return out;
@@ -67,9 +68,11 @@ TEST(KernelBuild, ZfcpdumpDefconfigWithTheKdumpFragment) {
 
   const DriverRun first = run_driver();
   ASSERT_TRUE(first.status.ok()) << "zk-build-test-kernel " << first.status.describe();
-  for (const char* key : {"image", "vmlinux", "config", "log", "release", "key", "cached", "seconds"})
+  for (const char* key :
+       {"image", "vmlinux", "config", "log", "release", "key", "cached", "seconds"})
     ASSERT_TRUE(first.values.count(key)) << "no " << key << "= line";
-  std::cout << "first run: cached=" << first.values.at("cached") << ", " << first.wall_seconds << " s\n";
+  std::cout << "first run: cached=" << first.values.at("cached") << ", " << first.wall_seconds
+            << " s\n";
 
   // The image: an uncompressed (KERNEL_UNCOMPRESSED) s390 boot image of the release built.
   auto image = check_kernel_image(first.values.at("image"));
@@ -80,7 +83,8 @@ TEST(KernelBuild, ZfcpdumpDefconfigWithTheKdumpFragment) {
   EXPECT_TRUE(image->secure_boot_trailer);
   std::cout << "image " << first.values.at("image") << ": " << image->size << " bytes, version \""
             << image->version << "\"\n";
-  auto left = check_hsa_fit(image->size, 0, HsaSize{kDefaultHsaBytes, HsaSource::kDefault, "default"});
+  auto left =
+      check_hsa_fit(image->size, 0, HsaSize{kDefaultHsaBytes, HsaSource::kDefault, "default"});
   EXPECT_TRUE(left.has_value()) << left.error().describe();
 
   // The config: a zfcpdump kernel for ramdisks of every compressor the kit uses.
@@ -102,9 +106,11 @@ TEST(KernelBuild, ZfcpdumpDefconfigWithTheKdumpFragment) {
   const DriverRun second = run_driver();
   ASSERT_TRUE(second.status.ok());
   EXPECT_EQ(second.values.count("cached") ? second.values.at("cached") : "", "yes");
-  EXPECT_EQ(second.values.count("image") ? second.values.at("image") : "", first.values.at("image"));
+  EXPECT_EQ(second.values.count("image") ? second.values.at("image") : "",
+            first.values.at("image"));
   EXPECT_LT(second.wall_seconds, 2.0) << "a cached kernel must come back in under 2 s";
-  std::cout << "second run: cached=" << second.values.at("cached") << ", " << second.wall_seconds << " s\n";
+  std::cout << "second run: cached=" << second.values.at("cached") << ", " << second.wall_seconds
+            << " s\n";
 }
 
 }  // namespace

@@ -18,9 +18,11 @@ Fault FaultyFile::next() {
 Result<size_t> FaultyFile::read_at(std::span<std::byte> buf, uint64_t offset) {
   switch (next()) {
     case Fault::kNone: return base_.read_at(buf, offset);
-    case Fault::kEnospc: return fail_errno(ENOSPC, util::format("read %s (injected)", name().c_str()));
-    default: return fail_errno(EIO, util::format("read %s at offset %llu (injected)", name().c_str(),
-                                                 static_cast<unsigned long long>(offset)));
+    case Fault::kEnospc:
+      return fail_errno(ENOSPC, util::format("read %s (injected)", name().c_str()));
+    default:
+      return fail_errno(EIO, util::format("read %s at offset %llu (injected)", name().c_str(),
+                                          static_cast<unsigned long long>(offset)));
   }
 }
 
@@ -28,9 +30,10 @@ Result<size_t> FaultyFile::write_at(std::span<const std::byte> buf, uint64_t off
   const Fault f = next();
   if (enospc_next_write_) {
     enospc_next_write_ = false;
-    return fail_errno(ENOSPC, util::format("write %s at offset %llu (injected, after a short "
-                                           "write)",
-                                           name().c_str(), static_cast<unsigned long long>(offset)));
+    return fail_errno(ENOSPC,
+                      util::format("write %s at offset %llu (injected, after a short "
+                                   "write)",
+                                   name().c_str(), static_cast<unsigned long long>(offset)));
   }
   switch (f) {
     case Fault::kNone: return base_.write_at(buf, offset);
@@ -46,8 +49,7 @@ Result<size_t> FaultyFile::write_at(std::span<const std::byte> buf, uint64_t off
       const size_t align = base_.direct_io_alignment();
       half -= half % align;
       if (half == 0) {
-        return fail_errno(ENOSPC, util::format("write %s at offset %llu (injected)",
-                                               name().c_str(),
+        return fail_errno(ENOSPC, util::format("write %s at offset %llu (injected)", name().c_str(),
                                                static_cast<unsigned long long>(offset)));
       }
       enospc_next_write_ = true;
@@ -61,7 +63,8 @@ Result<void> FaultyFile::sync() {
   switch (next()) {
     case Fault::kNone: break;
     // fsync reports a full thin-provisioned or network device as ENOSPC.
-    case Fault::kEnospc: return fail_errno(ENOSPC, util::format("fsync %s (injected)", name().c_str()));
+    case Fault::kEnospc:
+      return fail_errno(ENOSPC, util::format("fsync %s (injected)", name().c_str()));
     default: return fail_errno(EIO, util::format("fsync %s (injected)", name().c_str()));
   }
   return base_.sync();

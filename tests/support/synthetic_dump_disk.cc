@@ -24,8 +24,8 @@ void poke(const std::string& path, uint64_t offset, const void* data, size_t len
 std::vector<std::byte> peek(const std::string& path, uint64_t offset, size_t length) {
   util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   std::vector<std::byte> out(length);
-  if (!fd.valid() ||
-      ::pread(fd.get(), out.data(), length, static_cast<off_t>(offset)) != static_cast<ssize_t>(length))
+  if (!fd.valid() || ::pread(fd.get(), out.data(), length, static_cast<off_t>(offset)) !=
+                         static_cast<ssize_t>(length))
     throw std::runtime_error("peek " + path);
   return out;
 }
@@ -58,7 +58,8 @@ SyntheticDisk make_synthetic_dump_disk(const std::string& path, const SyntheticD
   // DOS partition entry (little-endian, as the PC label is).
   const size_t e = 0x1be + (s.partition_number - 1) * 16;
   auto le32 = [&](size_t off, uint32_t v) {
-    for (int i = 0; i < 4; ++i) lba0[off + static_cast<size_t>(i)] = static_cast<std::byte>(v >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+      lba0[off + static_cast<size_t>(i)] = static_cast<std::byte>(v >> (8 * i));
   };
   lba0[e + 4] = std::byte{0x83};
   le32(e + 8, static_cast<uint32_t>(s.part_start / bs));

@@ -16,10 +16,10 @@ namespace zk::testsupport {
 struct SyntheticDiskSpec {
   uint64_t disk_size = 64ull << 20;
   uint32_t sector_size = 512;
-  uint64_t part_start = 1ull << 20;     ///< bytes
-  uint64_t part_size = 0;               ///< bytes; 0: to the end of the disk
-  uint64_t dump_size = 0;               ///< bytes; 0: part_size - 1 MiB (room for the tool)
-  unsigned partition_number = 1;        ///< slot 1..4 of the DOS label
+  uint64_t part_start = 1ull << 20;  ///< bytes
+  uint64_t part_size = 0;            ///< bytes; 0: to the end of the disk
+  uint64_t dump_size = 0;            ///< bytes; 0: part_size - 1 MiB (room for the tool)
+  unsigned partition_number = 1;     ///< slot 1..4 of the DOS label
 };
 
 struct SyntheticDisk {

@@ -71,7 +71,7 @@ struct PlannedLoad {
   uint64_t offset = 0;  ///< p_offset
   uint64_t paddr = 0;
   uint64_t vaddr = 0;
-  uint64_t size = 0;    ///< p_filesz == p_memsz
+  uint64_t size = 0;  ///< p_filesz == p_memsz
   bool kernel_image = false;
 };
 struct VmcoreLayout {

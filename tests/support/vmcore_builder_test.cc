@@ -1,7 +1,6 @@
 #include "tests/support/vmcore_builder.h"
 
 #include <elf.h>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,10 +8,11 @@
 #include <set>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "ondisk/bytes.h"
 #include "ondisk/vmcore.h"
 #include "tests/support/temp_dir.h"
-#include "ondisk/vmcore.h"
 #include "util/posix_file.h"
 
 namespace zk::testsupport {

@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "ondisk/vmcore.h"
-#include "ondisk/vmcore.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
 
@@ -149,8 +148,7 @@ std::vector<Range> coverage(const std::vector<LoadSegment>& loads) {
   for (const auto& x : r) {
     if (!merged.empty() && x.begin <= merged.back().end)
       merged.back().end = std::max(merged.back().end, x.end);
-    else
-      merged.push_back(x);
+    else merged.push_back(x);
   }
   return merged;
 }

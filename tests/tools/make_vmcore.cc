@@ -137,10 +137,8 @@ int main(int argc, char** argv) {
   }
   if (optind != argc) return usage_error(std::string("unexpected argument '") + argv[optind] + "'");
   if (output.empty()) return usage_error("--output is required");
-  if (!ranges.empty())
-    spec.memory = ranges;
-  else if (memory)
-    spec.memory = {{0, *memory}};
+  if (!ranges.empty()) spec.memory = ranges;
+  else if (memory) spec.memory = {{0, *memory}};
 
   auto layout = zk::testsupport::plan_vmcore(spec);
   if (!layout) return usage_error(layout.error().describe());
