@@ -43,7 +43,7 @@ constexpr const char kUsage[] =
     "  --zcore DIR            a directory standing in for debugfs zcore (hsa, reipl)\n"
     "  --progress SECONDS     progress line interval (default 10)\n"
     "  --buffer-size SIZE     copy buffer size (default 1M, a multiple of 4K)\n"
-    "  --sparse 0|1           1 (default): leave zero memory out of the file (sparse ELF,\n"
+    "  --sparse N             1 (default): leave zero memory out of the file (sparse ELF,\n"
     "                         partial when the dump area runs out); 0: copy every byte\n"
     "  --debug N              verbosity 1 to 6, like dump_debug=N (default 1)\n"
     "  --system-root DIR      run the ramdisk's job against DIR/sys, DIR/proc and DIR/dev\n"
