@@ -48,6 +48,17 @@ Result<void> update_checksum(util::File& disk, const ondisk::DumpDisk& target,
                      block);
 }
 
+Error after_failed_dump(util::File& disk, const ondisk::DumpDisk& target,
+                        util::AlignedBuffer& block, Error err) {
+  if (auto c = update_checksum(disk, target, block); c) {
+    (void)disk.sync();
+  } else {
+    err.message += "; the checksum could not be updated either (" + c.error().describe() +
+                   "): run zipl -d again before the next dump";
+  }
+  return err;
+}
+
 Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::File& disk,
                              const ondisk::DumpDisk& target, const DumpHooks& hooks,
                              size_t buffer_size) {
@@ -134,16 +145,7 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
   };
 
   if (auto r = run(); !r) {
-    // Leave the dump tool usable: the checksum must describe the first page as it now is
-    // (busy marker, or whatever got written). Best effort; the first error is the one reported.
-    Error err = r.error();
-    if (auto c = update_checksum(disk, target, block); c) {
-      (void)disk.sync();
-    } else {
-      err.message += "; the checksum could not be updated either (" + c.error().describe() +
-                     "): run zipl -d again before the next dump";
-    }
-    return std::unexpected(err);
+    return std::unexpected(after_failed_dump(disk, target, block, r.error()));
   }
   DumpStats stats;
   stats.bytes = done;

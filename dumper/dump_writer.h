@@ -46,6 +46,12 @@ Result<void> write_patch(util::File& disk, uint64_t offset, std::span<const std:
 Result<void> update_checksum(util::File& disk, const ondisk::DumpDisk& target,
                              util::AlignedBuffer& block);
 
+/// After a failed dump: leaves the dump tool usable by making the checksum describe the first
+/// page as it now is (busy marker, or whatever got written), then syncs. Best effort: `err`, the
+/// first error, is what is returned, with a note when the checksum could not be updated either.
+Error after_failed_dump(util::File& disk, const ondisk::DumpDisk& target,
+                        util::AlignedBuffer& block, Error err);
+
 /// Copies `vmcore` (of `plan.total_bytes` bytes) into the dump area of `target` on `disk`.
 /// Preconditions checked here, before the first write: the partition is still the dump tool's
 /// (DumpDisk::usable_for_dump), and the vmcore fits the dump area. `buffer_size` is a multiple of

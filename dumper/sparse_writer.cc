@@ -380,14 +380,7 @@ Result<DumpStats> SparseWriter::run() {
   };
 
   if (auto r = steps(); !r) {
-    Error err = r.error();
-    if (auto c = update_checksum(disk_, target_, *block_); c) {
-      (void)disk_.sync();
-    } else {
-      err.message += "; the checksum could not be updated either (" + c.error().describe() +
-                     "): run zipl -d again before the next dump";
-    }
-    return std::unexpected(err);
+    return std::unexpected(after_failed_dump(disk_, target_, *block_, r.error()));
   }
   DumpStats stats;
   stats.bytes = written_end_;
