@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/recording_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
@@ -14,26 +15,7 @@
 namespace zk::dumper {
 namespace {
 
-/// Records the disk offset of every write, for checking the order of the protocol.
-class RecordingFile final : public util::File {
- public:
-  explicit RecordingFile(util::File& base) : base_(base) {}
-  Result<size_t> read_at(std::span<std::byte> b, uint64_t o) override {
-    return base_.read_at(b, o);
-  }
-  Result<size_t> write_at(std::span<const std::byte> b, uint64_t o) override {
-    writes.push_back({o, b.size()});
-    return base_.write_at(b, o);
-  }
-  Result<void> sync() override { return base_.sync(); }
-  uint64_t size() const override { return base_.size(); }
-  const std::string& name() const override { return base_.name(); }
-  size_t direct_io_alignment() const override { return base_.direct_io_alignment(); }
-  std::vector<std::pair<uint64_t, size_t>> writes;
-
- private:
-  util::File& base_;
-};
+using testsupport::RecordingFile;
 
 struct Fixture {
   testsupport::TempDir dir;
