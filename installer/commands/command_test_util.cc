@@ -1,5 +1,9 @@
 #include "installer/commands/command_test_util.h"
 
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
 #include <gtest/gtest.h>
 
 namespace zk::installer::commands::testing {
@@ -23,6 +27,14 @@ Ran run_command(const cli::CommandSpec& spec, int (*run)(Context&, system::Host&
     EXPECT_FALSE(ran.json.is_discarded()) << "not JSON: " << ran.out;
   }
   return ran;
+}
+
+std::vector<std::byte> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::byte> b(c.size());
+  std::memcpy(b.data(), c.data(), c.size());
+  return b;
 }
 
 }  // namespace zk::installer::commands::testing

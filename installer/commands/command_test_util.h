@@ -3,6 +3,7 @@
 /// words), against a system::Host, with --json, and hands back the exit status and the report
 /// parsed by a JSON parser (so a test sees what a program reading --json sees).
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,8 @@ struct Ran {
 Ran run_command(const cli::CommandSpec& spec, int (*run)(Context&, system::Host&),
                 const std::vector<std::string>& words, const Config& config, system::Host& host,
                 bool json = true);
+
+/// The whole file at `path` (an image a test made); empty when it cannot be read.
+std::vector<std::byte> slurp(const std::string& path);
 
 }  // namespace zk::installer::commands::testing

@@ -23,13 +23,7 @@ constexpr uint64_t kMiB = 1ull << 20;
 const std::string kStale(64, '0');
 const std::string kDiskName = "/dev/disk/by-id/scsi-3600507630bffc3200000000000001700";
 
-std::vector<std::byte> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> b(c.size());
-  std::memcpy(b.data(), c.data(), c.size());
-  return b;
-}
+using testing::slurp;
 
 class HookCommand : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "installer/commands/command_test_util.h"
 #include "installer/system/host_double.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
@@ -20,13 +21,7 @@ namespace {
 
 constexpr uint64_t kMiB = 1ull << 20;
 
-std::vector<std::byte> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> b(c.size());
-  std::memcpy(b.data(), c.data(), c.size());
-  return b;
-}
+using zk::installer::commands::testing::slurp;
 
 state::DiskEntry entry() {
   return {"/dev/disk/by-id/scsi-3600507630bffc3200000000000001700",
