@@ -13,11 +13,6 @@ namespace {
 
 using ull = unsigned long long;
 
-bool failed(Console& c, const std::string& why) {
-  c.say("Dump failed: %s", why.c_str());
-  return false;
-}
-
 Result<std::unique_ptr<util::File>> open_file(const SessionOptions& o, const std::string& path,
                                               util::OpenMode mode) {
   if (o.open_file) return o.open_file(path, mode);
@@ -28,11 +23,11 @@ Result<std::unique_ptr<util::File>> open_file(const SessionOptions& o, const std
 
 }  // namespace
 
-bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
+Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
   auto vmcore = open_file(o, o.vmcore_path, util::OpenMode::kRead);
-  if (!vmcore) return failed(c, vmcore.error().describe());
+  if (!vmcore) return std::unexpected(vmcore.error());
   auto info = ondisk::read_vmcore(**vmcore);
-  if (!info) return failed(c, info.error().describe());
+  if (!info) return std::unexpected(info.error());
   const auto& sb = found.dump.superblock;
   c.say("Dump source:");
   c.say("  vmcore....: %s, %llu MB", o.vmcore_path.c_str(),
@@ -51,7 +46,7 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
   uint64_t hsa = o.hsa_size_override;
   if (o.zcore && o.zcore->present()) {
     auto size = o.zcore->hsa_size();
-    if (!size) return failed(c, size.error().describe());
+    if (!size) return std::unexpected(size.error());
     hsa = *size;
     c.say("  HSA.......: %llu MB", static_cast<ull>(hsa >> 20));
   }
@@ -61,7 +56,7 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
             r.hsa ? " HSA" : "");
 
   auto disk = open_file(o, found.path, util::OpenMode::kReadWriteDirect);
-  if (!disk) return failed(c, disk.error().describe());
+  if (!disk) return std::unexpected(disk.error());
   c.print(2, "writing %s with %s", found.path.c_str(),
           (*disk)->direct_io_alignment() > 1 ? "direct I/O" : "buffered I/O (O_DIRECT refused)");
 
@@ -92,7 +87,7 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
     stats = write_dump(**vmcore, plan, **disk, found.dump, hooks, o.buffer_size);
   }
   release();  // when no PT_LOAD lay in the HSA, or the copy stopped before
-  if (!stats) return failed(c, stats.error().describe());
+  if (!stats) return std::unexpected(stats.error());
   const double rate =
       stats->seconds > 0 ? static_cast<double>(stats->memory) / 1048576.0 / stats->seconds : 0;
   if (stats->sparse) {
@@ -109,7 +104,13 @@ bool run_dump(Console& c, const FoundDisk& found, const SessionOptions& o) {
     c.say("Dump successful: %llu MB in %.1f s (%.1f MB/s)", static_cast<ull>(stats->bytes >> 20),
           stats->seconds, rate);
   }
-  return true;
+  return {};
+}
+
+bool report_dump_outcome(Console& c, const Result<void>& outcome) {
+  if (outcome) return true;
+  c.say("Dump failed: %s", outcome.error().describe().c_str());
+  return false;
 }
 
 }  // namespace zk::dumper

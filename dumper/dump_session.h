@@ -31,8 +31,13 @@ struct SessionOptions {
       open_file;
 };
 
-/// Dumps onto `disk` (already found and probed). Prints "Dump successful" or
-/// "Dump failed: <reason>" and returns whether it succeeded.
-bool run_dump(Console& console, const FoundDisk& disk, const SessionOptions& options);
+/// Dumps onto `disk` (already found and probed). Prints what it dumps where, the progress and
+/// "Dump successful"; a failure is returned, not printed: the caller reports it once, through
+/// report_dump_outcome.
+Result<void> run_dump(Console& console, const FoundDisk& disk, const SessionOptions& options);
+
+/// The one place that tells the operator a dump failed ("Dump failed: <reason>", the line the
+/// tests and the console logs look for). Returns whether `outcome` is a success.
+bool report_dump_outcome(Console& console, const Result<void>& outcome);
 
 }  // namespace zk::dumper

@@ -144,11 +144,13 @@ void run_fault_matrix(Setup&& setup, uint64_t dump_size = 0) {
       FaultPlan plan{fault, at, 0, false};
       s.inject(plan);
       CapturedConsole out;
-      EXPECT_FALSE(run_dump(out.console, s.found, s.options));
+      EXPECT_FALSE(report_dump_outcome(out.console, run_dump(out.console, s.found, s.options)));
       EXPECT_TRUE(plan.fired);
       const std::string text = out.text();
       const auto failed = text.find("Dump failed: ");
       ASSERT_NE(failed, std::string::npos) << text;
+      EXPECT_EQ(text.find("Dump failed: ", failed + 1), std::string::npos)
+          << "said twice: " << text;
       const std::string reason = text.substr(failed);
       EXPECT_NE(reason.find("(injected"), std::string::npos) << reason;
       // The reason is the injected error's (a short write ends in the writer's own complaint

@@ -51,6 +51,37 @@ void end(Console& c, EndAction action, const Zcore& zcore, bool real) {
   c.say("reboot() failed (errno %d)", errno);
 }
 
+/// The ramdisk's dump: the FCP device online, the dump disk found, the dump written.
+Result<void> find_and_dump(Console& c, const SystemRoots& roots, const DumperParams& params,
+                           const std::string& ipl_type_name, const std::optional<FcpIpl>& fcp,
+                           const Zcore& zcore) {
+  if (!exists(roots.proc + "/vmcore")) {
+    c.say("This is not a dump IPL: %s/vmcore does not exist (IPL type %s); nothing to dump.",
+          roots.proc.c_str(), ipl_type_name.empty() ? "unknown" : ipl_type_name.c_str());
+    return fail("no vmcore");
+  }
+  if (fcp) {
+    auto r =
+        bring_fcp_online(roots, *fcp, [&](const std::string& s) { c.print(2, "%s", s.c_str()); });
+    if (!r) return std::unexpected(r.error());
+  }
+  FindOptions fo;
+  fo.timeout_s = params.disk_timeout_s;
+  fo.manual_scsi_scan = params.manual_scsi_scan;
+  fo.log = [&](int level, const std::string& s) { c.print(level, "%s", s.c_str()); };
+  fo.clock = monotonic_seconds;
+  fo.sleep = [](double s) { ::usleep(static_cast<useconds_t>(s * 1e6)); };
+  c.say("Looking for the dump disk (up to %u s)", params.disk_timeout_s);
+  auto disk = find_dump_disk(roots, fcp, fo);
+  if (!disk) return std::unexpected(disk.error());
+  SessionOptions so;
+  so.vmcore_path = roots.proc + "/vmcore";
+  so.zcore = zcore;
+  so.progress_interval_s = params.progress_interval_s;
+  so.sparse = params.sparse;
+  return run_dump(c, *disk, so);
+}
+
 }  // namespace
 
 int run_init(const InitOptions& o) {
@@ -87,42 +118,7 @@ int run_init(const InitOptions& o) {
   }
   c.say("  action....: %s", end_action_name(params.action));
 
-  bool ok = false;
-  if (!exists(roots.proc + "/vmcore")) {
-    c.say("This is not a dump IPL: %s/vmcore does not exist (IPL type %s); nothing to dump.",
-          roots.proc.c_str(), type.empty() ? "unknown" : type.c_str());
-    c.say("Dump failed: no vmcore");
-  } else {
-    bool setup_ok = true;
-    if (fcp) {
-      auto r =
-          bring_fcp_online(roots, *fcp, [&](const std::string& s) { c.print(2, "%s", s.c_str()); });
-      if (!r) {
-        c.say("Dump failed: %s", r.error().describe().c_str());
-        setup_ok = false;
-      }
-    }
-    if (setup_ok) {
-      FindOptions fo;
-      fo.timeout_s = params.disk_timeout_s;
-      fo.manual_scsi_scan = params.manual_scsi_scan;
-      fo.log = [&](int level, const std::string& s) { c.print(level, "%s", s.c_str()); };
-      fo.clock = monotonic_seconds;
-      fo.sleep = [](double s) { ::usleep(static_cast<useconds_t>(s * 1e6)); };
-      c.say("Looking for the dump disk (up to %u s)", params.disk_timeout_s);
-      auto disk = find_dump_disk(roots, fcp, fo);
-      if (!disk) {
-        c.say("Dump failed: %s", disk.error().describe().c_str());
-      } else {
-        SessionOptions so;
-        so.vmcore_path = roots.proc + "/vmcore";
-        so.zcore = zcore;
-        so.progress_interval_s = params.progress_interval_s;
-        so.sparse = params.sparse;
-        ok = run_dump(c, *disk, so);
-      }
-    }
-  }
+  const bool ok = report_dump_outcome(c, find_and_dump(c, roots, params, type, fcp, zcore));
   end(c, params.action, zcore, o.real_system);
   return ok ? 0 : 1;
 }

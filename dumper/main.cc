@@ -51,6 +51,31 @@ constexpr const char kUsage[] =
     "  --help                 this text\n"
     "  --version              the version\n";
 
+/// Host mode's dump: finds the dump partition on `disk_path` (the kernel's partitions for a
+/// block device, the label for an image file) and dumps onto it.
+Result<void> dump_onto(dumper::Console& c, const std::string& disk_path,
+                       const dumper::SessionOptions& so) {
+  auto probe_file = util::PosixFile::open(disk_path, util::OpenMode::kRead);
+  if (!probe_file) return std::unexpected(probe_file.error());
+  std::vector<ondisk::Partition> parts;
+  std::string name = disk_path.substr(disk_path.rfind('/') + 1);
+  if ((*probe_file)->is_block_device()) {
+    auto p = dumper::sysfs_partitions(dumper::SystemRoots{}, name);
+    if (!p) return std::unexpected(p.error());
+    parts = std::move(*p);
+  } else {
+    auto dd = ondisk::read_dump_disk(**probe_file, std::nullopt);
+    const uint32_t bs = dd ? dd->block_size : 512;
+    auto t = ondisk::read_partition_table(**probe_file, bs);
+    if (!t) return std::unexpected(t.error());
+    parts = std::move(t->partitions);
+  }
+  probe_file->reset();
+  auto found = dumper::probe_dump_disk(name, disk_path, parts);
+  if (!found) return std::unexpected(found.error());
+  return dumper::run_dump(c, *found, so);
+}
+
 __attribute__((format(printf, 1, 2))) int usage_error(const char* fmt, ...) {
   std::fputs("zfcpdump-dumper: ", stderr);
   va_list ap;
@@ -133,40 +158,8 @@ int host_mode(int argc, char** argv) {
   if (!zcore_dir.empty()) so.zcore = dumper::Zcore(zcore_dir);
   so.vmcore_path = vmcore;
 
-  // The partitions: the kernel's view for a block device, the label for an image file.
-  auto probe_file = util::PosixFile::open(disk_path, util::OpenMode::kRead);
-  if (!probe_file) {
-    c.say("Dump failed: %s", probe_file.error().describe().c_str());
-    return 1;
-  }
-  std::vector<ondisk::Partition> parts;
-  std::string name = disk_path.substr(disk_path.rfind('/') + 1);
-  if ((*probe_file)->is_block_device()) {
-    auto p = dumper::sysfs_partitions(dumper::SystemRoots{}, name);
-    if (!p) {
-      c.say("Dump failed: %s", p.error().describe().c_str());
-      return 1;
-    }
-    parts = std::move(*p);
-  } else {
-    auto dd = ondisk::read_dump_disk(**probe_file, std::nullopt);
-    const uint32_t bs = dd ? dd->block_size : 512;
-    auto t = ondisk::read_partition_table(**probe_file, bs);
-    if (!t) {
-      c.say("Dump failed: %s", t.error().describe().c_str());
-      return 1;
-    }
-    parts = std::move(t->partitions);
-  }
-  probe_file->reset();
-  auto found = dumper::probe_dump_disk(name, disk_path, parts);
-  if (!found) {
-    c.say("Dump failed: %s", found.error().describe().c_str());
-    return 1;
-  }
-  return dumper::run_dump(c, *found, so) ? 0 : 1;
+  return dumper::report_dump_outcome(c, dump_onto(c, disk_path, so)) ? 0 : 1;
 }
-
 }  // namespace
 
 int main(int argc, char** argv) {
