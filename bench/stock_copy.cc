@@ -1,8 +1,9 @@
 /// zk-bench-stock-copy: the copy strategy of the stock s390-tools zfcpdump, as a baseline for
 /// bench/dumper-throughput. Our own code, written from the description in
-/// on-disk-format.md section 4: the target opened O_WRONLY (page cache, no O_DIRECT), one
-/// static 64 KiB buffer, read() then write() of whatever was read, file page 0 (the ELF header)
-/// last, then fsync. No HSA, no checksum, no validation: only the data path.
+/// docs/dump-protocol.md, "What the stock s390-tools dumper does differently": the target opened
+/// O_WRONLY (page cache, no O_DIRECT), one static 64 KiB buffer, read() then write() of whatever
+/// was read, file page 0 (the ELF header) last, then fsync. No HSA, no checksum, no validation:
+/// only the data path.
 ///
 ///   zk-bench-stock-copy CORE TARGET OFFSET
 ///

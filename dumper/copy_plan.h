@@ -1,5 +1,5 @@
 #pragma once
-/// The order in which the bytes of a vmcore go to the disk (on-disk-format.md, section 4):
+/// The order in which the bytes of a vmcore go to the disk (docs/dump-protocol.md, section 4):
 ///  1. the file ranges of PT_LOAD segments whose physical addresses lie below the HSA size,
 ///     because that memory is held by the hardware's save area, which must be released as soon
 ///     as possible;

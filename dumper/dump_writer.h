@@ -1,6 +1,6 @@
 #pragma once
 /// Writes a vmcore onto a disk prepared by `zipl -d`, following the protocol every reader of
-/// such a disk expects (on-disk-format.md, section 4): busy marker and checksum first, then the
+/// such a disk expects (docs/dump-protocol.md, section 4): busy marker and checksum first, then the
 /// copy plan, then the first page, then the checksum again (also after a failure, so the dump
 /// tool stays usable and the disk reads as "incomplete dump", never as a good one), then fsync.
 ///

@@ -9,8 +9,9 @@
 
 namespace zk::installer::disk {
 
-// zipl's reserve (on-disk-format.md, section 2): in blocks of `bs` bytes, where bs is what
-// zipl calls phy_block_size and fills with BLKSSZGET, i.e. the LOGICAL sector size,
+// zipl's reserve (docs/on-disk-format.md, "How large the partition must be"): in blocks of `bs`
+// bytes, where bs is what zipl calls phy_block_size and fills with BLKSSZGET, i.e. the LOGICAL
+// sector size,
 //   0x10000 + (initrd ? ceil(initrd/bs) + 1 : 0) + ceil((kernel - 0x10000)/bs) + ceil(896/bs) + 8
 inline constexpr uint64_t kZiplBaseBlocks = 0x10000;        ///< "approximated stage 3 size"
 inline constexpr uint64_t kZiplImageLoadAddress = 0x10000;  ///< kernel bytes zipl does not store

@@ -54,7 +54,7 @@ done
 [[ -n $sector ]] || it_fail "usage: $0 [--demo] [--work DIR] ... 512|4096"
 
 # The machine: 768 MiB of guest memory, 256 MiB of it reserved for the capture kernel
-# (emulation.md). /proc/vmcore in the capture kernel holds the rest: the dump is 512 MiB.
+# (crashkernel=256M). /proc/vmcore in the capture kernel holds the rest: the dump is 512 MiB.
 guest_mb=768 crashkernel_mb=256
 dump_mb=$((guest_mb - crashkernel_mb))
 disk_bytes=$((1 << 30))   # sparse: a 1 GiB disk costs only what the dump writes

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ramdisk's whole job (what /init does in the dump kernel) run against a system tree that
 # this test builds: a named TEST DOUBLE for sysfs, procfs and debugfs, because no emulator has
-# an FCP dump IPL, zfcp or an HSA (emulation.md). The disk in the tree is a real-zipl fixture,
+# an FCP dump IPL, zfcp or an HSA. The disk in the tree is a real-zipl fixture,
 # the vmcore a generated core with memory below and above the HSA; the real zgetdump judges
 # the result.
 # Usage: dumper_system_root.sh DUMPER MAKE_VMCORE CHECK_COPY [host|s390x]

@@ -50,7 +50,7 @@ for f in zfcpdump-image zfcpdump-initrd zfcpdump.image zfcpdump.rd zfcpdump-kit.
   it_expect_in "$out" "updated $f\$" "a first build writes $f"
 done
 it_expect_in "$out" '^changed: +yes$' "changed"
-# The files zipl reads (on-disk-format.md, section 1), under the names zipl 2.7+ uses.
+# The files zipl reads (docs/on-disk-format.md), under the names zipl 2.7+ uses.
 [[ -f $dir/zfcpdump-image && ! -L $dir/zfcpdump-image ]] || it_fail "no regular file $dir/zfcpdump-image"
 [[ -f $dir/zfcpdump-initrd && ! -L $dir/zfcpdump-initrd ]] || it_fail "no regular file $dir/zfcpdump-initrd"
 cmp -s "$image" "$dir/zfcpdump-image" || it_fail "zfcpdump-image is not the kernel image"
@@ -124,7 +124,7 @@ it_ok "guest part passed in $((SECONDS - start)) s"
 
 it_step "on the host: what zipl wrote, sized for our kernel and ramdisk"
 read -r part_start part_size dump_size < <(gl_check_zipl_disk disk.img 512) || it_fail "not a zipl dump disk"
-# zipl's reserve (on-disk-format.md, section 2) in 512-byte blocks, for the staged files.
+# zipl's reserve (docs/on-disk-format.md, "How large the partition must be") in 512-byte blocks, for the staged files.
 bs=512 kernel_bytes=$(stat -c %s "$dir/zfcpdump-image") initrd_bytes=$(stat -c %s "$dir/zfcpdump-initrd")
 ceil() { echo $((($1 + $2 - 1) / $2)); }
 reserved=$((0x10000 + $(ceil "$initrd_bytes" $bs) + 1 + $(ceil $((kernel_bytes - 0x10000)) $bs) + $(ceil 896 $bs) + 8))
