@@ -8,7 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include "dumper/segment_budget.h"
 #include "ondisk/dump_superblock.h"
 #include "tests/support/recording_file.h"
 #include "tests/support/synthetic_dump_disk.h"
@@ -119,17 +118,6 @@ TEST(AllZero, FindsANonZeroByteAnywhere) {
     EXPECT_FALSE(all_zero(b)) << i;
     b[i] = std::byte{0};
   }
-}
-
-TEST(SegmentBudget, StaysWithinTheCapAndRaisesTheThreshold) {
-  SegmentBudget b(10, 2, 100 << 20, 16 << 10);
-  EXPECT_TRUE(b.elide(0, 0, 0));             // an all-zero piece costs nothing
-  EXPECT_FALSE(b.elide(4096, 2, 50 << 20));  // shorter than the threshold
-  unsigned accepted = 0;
-  for (uint64_t p = 0; p < (100u << 20); p += 1 << 20) accepted += b.elide(1 << 20, 2, p);
-  EXPECT_LE(b.extra_used(), 8u);
-  EXPECT_EQ(accepted * 2, b.extra_used());
-  EXPECT_GT(b.threshold(), uint64_t{16} << 10);  // the budget ran ahead of the progress
 }
 
 TEST(SparseWriter, LeavesLongZeroRunsOutAndKeepsMemoryExact) {
