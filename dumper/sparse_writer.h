@@ -27,9 +27,10 @@
 namespace zk::dumper {
 
 struct SparseOptions {
-  /// PT_LOAD cap. The stock readers were measured to work with up to 2001 (no limit found);
-  /// 1000 keeps a margin and bounds the header area at 56 KB of program headers.
-  unsigned max_loads = 1000;
+  /// PT_LOAD cap. The stock readers were measured to work with up to 30001 (no limit found),
+  /// ondisk::read_vmcore reads up to 16384: 4000 keeps a margin to both and bounds the header
+  /// area at 224 KB of program headers (docs/on-disk-format.md, "The dump in the dump area").
+  unsigned max_loads = 4000;
   uint64_t hsa_size = 0;  ///< memory below this is copied first, then the HSA released
   size_t buffer_size = 1u << 20;
   uint64_t min_zero_run = 16u << 10;    ///< initial threshold of SegmentBudget
