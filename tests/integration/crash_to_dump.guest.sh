@@ -7,7 +7,8 @@
 # capture kernel runs our dumper as /init, which dumps and powers the guest off.
 # Environment from the host: EXPECT_SECTOR, DUMP_MEMORY (--memory for the installer: what the
 # capture kernel's /proc/vmcore will hold), MARKER (the line to leave in the kernel log),
-# EXTRA_CMDLINE (capture kernel parameters beyond zipl's).
+# EXTRA_CMDLINE (capture kernel parameters beyond zipl's), FILL_MB (a busy guest: fill that much
+# memory with random data before the crash, so the dump has few zero pages; 0 or unset: none).
 # Lines that start with "crash_to_dump(guest):" are the script's own; the host shows them.
 set -eu
 say() { echo "crash_to_dump(guest): [$(cut -d' ' -f1 /proc/uptime) s] $*"; }
@@ -41,6 +42,15 @@ kexec -p "$layout/zfcpdump-image" --initrd="$layout/zfcpdump-initrd" --command-l
   || fail "kexec -p failed"
 [ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || fail "kexec -p succeeded but no crash kernel is loaded"
 say "capture kernel loaded"
+
+# A busy machine: memory full of data that no zero test can leave out. The root file system is
+# the ramdisk's (rootfs, in RAM; the test kernel has no tmpfs), so a file there is memory.
+if [ "${FILL_MB:-0}" -gt 0 ]; then
+  dd if=/dev/urandom of=/fill.random bs=1M count="$FILL_MB" 2> /dev/null \
+    || fail "cannot fill $FILL_MB MiB of memory with random data"
+  [ "$(wc -c < /fill.random)" -eq "$((FILL_MB << 20))" ] || fail "the fill is not $FILL_MB MiB"
+  say "filled $FILL_MB MiB of memory with random data ($(grep -E '^(MemFree|Shmem):' /proc/meminfo | tr -s ' ' | tr '\n' ' '))"
+fi
 
 # The marker travels in the crashed kernel's log buffer, so finding it in the dump proves the
 # dump holds this kernel's memory (and not, say, a stale dump of an earlier run).

@@ -7,16 +7,18 @@
 #      and parameters zipl installed as the crash kernel, a marker goes into the kernel log,
 #      and echo c > /proc/sysrq-trigger crashes the kernel;
 #   3. the capture kernel runs our dumper as /init: it finds the disk by its zipl dump record,
-#      writes /proc/vmcore to the partition with progress on the console and powers off;
+#      writes /proc/vmcore to the partition (a sparse ELF core) with progress on the console
+#      and powers off;
 #   4. host, real tools only (s390x binaries under qemu-user): zgetdump -i accepts the dump
 #      (kernel release, memory), zgetdump copies it out as ELF, makedumpfile --dump-dmesg
-#      recovers the crashed kernel's log (marker, sysrq crash), crash's bt shows the panic
-#      through sysrq_handle_crash, zfcpdump-install check reports the dump (exit 10);
+#      recovers the crashed kernel's log (marker, sysrq crash) and crash's bt shows the panic
+#      through sysrq_handle_crash, each from the copy-out AND from the sparse ELF read straight
+#      from the partition; zfcpdump-install check reports the dump (exit 10);
 #   5. guest again (Debian's kernel): the real zgetdump -d accepts the dump tool natively.
 # It prints the dump's size, the dumper's own throughput line and the wall time of each phase.
 #
 # Usage: crash_to_dump.sh [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH]
-#                         [--s390x-build DIR] [--source-tar TAR] SECTOR
+#                         [--s390x-build DIR] [--source-tar TAR] [--busy MB] SECTOR
 #   SECTOR          512 or 4096: the logical and physical block size of the dump disk
 #   --demo          readable output for scripts/demo: each step announced, command output in
 #                   log files (shown when a step fails), the guest console only where it
@@ -28,6 +30,9 @@
 #   --kernel-tool   zk-build-test-kernel (default build/host/tests/kernel/zk-build-test-kernel)
 #   --s390x-build   the s390x build (default build/s390x): zfcpdump-dumper, zfcpdump-install
 #   --source-tar    the kernel source (default /usr/src/linux-source-6.1.tar.xz, linux-source-6.1)
+#   --busy MB       a busy machine: the guest fills MB MiB of its memory with random data
+#                   before the crash, so the dump has few zero pages to leave out; the dumper
+#                   must then write at least that much
 # Exit status: 0 when every check passed; 1 with "FAIL: step N/M (...)" naming the step.
 set -euo pipefail
 set -E   # the ERR trap below also fires inside functions
@@ -38,7 +43,7 @@ export LC_ALL=C   # EPOCHREALTIME with a decimal point; tools' messages as the c
 demo=0 work='' s390x_build=$IT_TOP/build/s390x
 host_install=$IT_TOP/build/host/installer/zfcpdump-install
 kernel_tool=$IT_TOP/build/host/tests/kernel/zk-build-test-kernel
-source_tar=/usr/src/linux-source-6.1.tar.xz sector=''
+source_tar=/usr/src/linux-source-6.1.tar.xz sector='' fill_mb=0
 while (($#)); do
   case $1 in
     --demo) demo=1; shift ;;
@@ -47,11 +52,13 @@ while (($#)); do
     --kernel-tool) kernel_tool=$2; shift 2 ;;
     --s390x-build) s390x_build=$2; shift 2 ;;
     --source-tar) source_tar=$2; shift 2 ;;
+    --busy) fill_mb=$2; shift 2 ;;
     512|4096) sector=$1; shift ;;
-    *) it_fail "usage: $0 [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH] [--s390x-build DIR] [--source-tar TAR] 512|4096" ;;
+    *) it_fail "usage: $0 [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH] [--s390x-build DIR] [--source-tar TAR] [--busy MB] 512|4096" ;;
   esac
 done
 [[ -n $sector ]] || it_fail "usage: $0 [--demo] [--work DIR] ... 512|4096"
+[[ $fill_mb =~ ^[0-9]+$ ]] || it_fail "--busy wants a number of MiB, not '$fill_mb'"
 
 # The machine: 768 MiB of guest memory, 256 MiB of it reserved for the capture kernel
 # (crashkernel=256M). /proc/vmcore in the capture kernel holds the rest: the dump is 512 MiB.
@@ -156,7 +163,7 @@ if [[ -n $work ]]; then
   mkdir -p "$work"
   work=$(realpath "$work")
   # Only what this script writes there, so that a rerun starts clean.
-  rm -rf "${work:?}"/{stage,disk.img,part.bin,dump.elf,crash.cmd,events,*.log,*.txt}
+  rm -rf "${work:?}"/{stage,disk.img,part.bin,dump.elf,crash.cmd,events,*.log,*.txt,*.makedumpfile}
 else
   it_tmpdir
   work=$IT_TMP
@@ -193,7 +200,7 @@ guest_args=(--kernel "$image" --no-modules --fast-scan --mem "$guest_mb" --appen
   --disk "disk.img,$sector" --timeout 300
   --add "$layout:/lib/s390-tools/zfcpdump" --add "$s390x_install:/usr/sbin/zfcpdump-install"
   --env EXPECT_SECTOR="$sector" --env DUMP_MEMORY="${dump_mb}M" --env MARKER="$marker"
-  --env EXTRA_CMDLINE="$capture_params"
+  --env EXTRA_CMDLINE="$capture_params" --env FILL_MB="$fill_mb"
   # The script never returns (the kernel crashes); the run ends when our dumper has said how
   # it ends and the capture kernel powered the guest off.
   --end-line '^End action: poweroff'
@@ -217,6 +224,13 @@ expect console.log '^Writing dump \(sparse\): *$' "the sparse default"
 expect console.log "^Dump successful: $dump_mb MB of memory in [0-9.]+ s \\([0-9.]+ MB/s\\), [0-9]+ MB on the disk, [0-9]+ PT_LOADs *\$" "the dumper's result"
 expect console.log '^End action: poweroff *$' "the end action"
 success_line=$(grep -a '^Dump successful' console.log | sed 's/ *$//')
+on_disk_mb=$(sed -n 's/^Dump successful: .*), \([0-9]*\) MB on the disk, .*/\1/p' <<< "$success_line")
+if ((fill_mb > 0)); then
+  # A busy guest: the random data cannot be left out, so the sparse dump holds at least it.
+  expect console.log "crash_to_dump\(guest\): .*filled $fill_mb MiB of memory with random data" "the busy guest's fill"
+  ((on_disk_mb >= fill_mb)) || fail_log console.log "a busy guest's dump wrote $on_disk_mb MB, less than the $fill_mb MiB of random data"
+  say "busy guest: $fill_mb MiB of random data in memory, $on_disk_mb MB of the dump on the disk"
+fi
 progress_lines=$(grep -aEc '^ +[0-9]+ of +[0-9]+ MB .*ETA *$' console.log)
 t_crash=$(event_time events crash) t_end=$(event_time events end)
 # The capture kernel's own clock: when it started /init (our dumper).
@@ -253,7 +267,6 @@ expect zgetdump-i.txt 'CPU count \(online\)\.+: 1$' "zgetdump -i"
 step "host: zgetdump copies the dump out as an ELF file"
 it_zgetdump part.bin > dump.elf 2> zgetdump-copy.txt || fail_log zgetdump-copy.txt "zgetdump copy-out failed"
 ((demo)) || cat zgetdump-copy.txt
-rm -f part.bin   # a gigabyte, no longer needed
 LC_ALL=C readelf -hW dump.elf > elf.txt 2>&1 || fail_log elf.txt "readelf cannot read the copied-out dump"
 expect elf.txt 'Type:.*CORE' "the copied-out dump"
 expect elf.txt 'Machine:.*S/390' "the copied-out dump"
@@ -261,28 +274,41 @@ dump_bytes=$(stat -c %s dump.elf)
 say "dump.elf: $dump_bytes bytes, an s390x ELF core"
 
 # ---------------------------------------------------------------------------------------------
-step "host: makedumpfile --dump-dmesg recovers the crashed kernel's log"
-rm -f dmesg.txt
-run_logged makedumpfile.log makedumpfile_s390x --dump-dmesg dump.elf dmesg.txt \
-  || fail_log makedumpfile.log "makedumpfile --dump-dmesg failed"
-[[ -s dmesg.txt ]] || fail_log makedumpfile.log "makedumpfile wrote no log"
-grep -qF -- "$marker" dmesg.txt || fail_log dmesg.txt "the marker of this run is not in the recovered log"
-expect dmesg.txt 'sysrq: Trigger a crash' "the recovered log"
-expect dmesg.txt 'Kernel panic - not syncing: sysrq triggered crash' "the recovered log"
-expect dmesg.txt "Linux version $release " "the recovered log"
-say "$(wc -l < dmesg.txt) lines; the marker and the sysrq crash are in it"
+step "host: makedumpfile --dump-dmesg recovers the crashed kernel's log (copy-out and partition)"
+# dmesg_from CORE LOG: makedumpfile recovers the log from CORE into LOG, with this run's marker.
+dmesg_from() {
+  rm -f "$2"
+  run_logged "$2.makedumpfile" makedumpfile_s390x --dump-dmesg "$1" "$2" \
+    || fail_log "$2.makedumpfile" "makedumpfile --dump-dmesg $1 failed"
+  [[ -s $2 ]] || fail_log "$2.makedumpfile" "makedumpfile wrote no log from $1"
+  grep -qF -- "$marker" "$2" || fail_log "$2" "the marker of this run is not in the log recovered from $1"
+  expect "$2" 'sysrq: Trigger a crash' "the log recovered from $1"
+  expect "$2" 'Kernel panic - not syncing: sysrq triggered crash' "the log recovered from $1"
+  expect "$2" "Linux version $release " "the log recovered from $1"
+}
+dmesg_from dump.elf dmesg.txt
+# The sparse ELF on the partition, as the dumper left it (zero runs without file space).
+dmesg_from part.bin dmesg-partition.txt
+cmp -s dmesg.txt dmesg-partition.txt || fail "the logs recovered from the copy-out and from the partition differ"
+say "$(wc -l < dmesg.txt) lines, the same from both; the marker and the sysrq crash are in it"
 
 # ---------------------------------------------------------------------------------------------
-step "host: crash (s390x, with the test kernel's vmlinux) opens the dump: sys, bt"
-say "crash runs under qemu-user: half a minute or more"
+step "host: crash (s390x, with the test kernel's vmlinux) opens the dump: sys, bt (copy-out and partition)"
+say "crash runs under qemu-user: half a minute or more, twice"
 printf 'sys\nbt\nquit\n' > crash.cmd
-run_logged crash.txt crash_s390x -s "$vmlinux" dump.elf < crash.cmd || fail_log crash.txt "crash failed"
-expect crash.txt "RELEASE: $release\$" "crash sys"
-expect crash.txt "MEMORY: $guest_mb MB\$" "crash sys: the guest's memory"
-expect crash.txt 'PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "crash sys"
-expect crash.txt '#[0-9]+ \[[0-9a-f]+\] panic at ' "crash bt: panic"
-expect crash.txt '#[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash at ' "crash bt: the sysrq crash handler"
-expect crash.txt '#[0-9]+ \[[0-9a-f]+\] write_sysrq_trigger at ' "crash bt: the write to /proc/sysrq-trigger"
+# crash_on CORE LOG: crash's sys and bt of CORE show this kernel's panic through the sysrq handler.
+crash_on() {
+  run_logged "$2" crash_s390x -s "$vmlinux" "$1" < crash.cmd || fail_log "$2" "crash failed on $1"
+  expect "$2" "RELEASE: $release\$" "crash sys ($1)"
+  expect "$2" "MEMORY: $guest_mb MB\$" "crash sys: the guest's memory ($1)"
+  expect "$2" 'PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "crash sys ($1)"
+  expect "$2" '#[0-9]+ \[[0-9a-f]+\] panic at ' "crash bt: panic ($1)"
+  expect "$2" '#[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash at ' "crash bt: the sysrq crash handler ($1)"
+  expect "$2" '#[0-9]+ \[[0-9a-f]+\] write_sysrq_trigger at ' "crash bt: the write to /proc/sysrq-trigger ($1)"
+}
+crash_on dump.elf crash.txt
+crash_on part.bin crash-partition.txt
+rm -f part.bin   # a gigabyte, no longer needed
 say "bt: panic <- sysrq_handle_crash <- __handle_sysrq <- write_sysrq_trigger"
 
 # ---------------------------------------------------------------------------------------------
