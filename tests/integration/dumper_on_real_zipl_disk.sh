@@ -4,7 +4,8 @@
 #   - a generated vmcore written by the dumper is a valid dump for `zgetdump -i`, with the right
 #     memory size, CPU count and kernel release, and the ELF `zgetdump` copies out holds exactly
 #     the input's memory and notes; the superblock checksum matches the new first page;
-#   - an interrupted dump (the dumper killed part way) is rejected by zgetdump, a rerun is good;
+#   - an interrupted dump (the dumper killed part way: in the copy, at the header area, at the
+#     first page, in a partial dump) is rejected by zgetdump, a rerun is good;
 #   - refusals (wrong magic, changed partition, superblock pointing outside the disk, a vmcore
 #     larger than the dump area) leave the disk byte-identical.
 # Usage: dumper_on_real_zipl_disk.sh FLAVOUR SECTOR DUMPER MAKE_VMCORE CHECK_COPY
@@ -96,6 +97,32 @@ it_csum_consistent disk.img || it_fail "after a kill mid-copy the checksum must 
 after_kill
 it_ok "a dump killed mid-copy is rejected by zgetdump; the rerun is good"
 
+# The sparse writer's header area is reserved first and written last, its first page last of
+# all, then the checksum. Count the writes of a whole dump, then kill one at each of those.
+fresh_disk
+run_strace_count() {
+  if [[ $flavour == s390x ]]; then strace -f -qq -e trace=pwrite64 -o writes.txt qemu-s390x-static "$dumper" "$@"
+  else strace -f -qq -e trace=pwrite64 -o writes.txt "$dumper" "$@"; fi
+}
+run_strace_count --vmcore big --disk disk.img > /dev/null 2>&1 || it_fail "the counting run failed"
+writes=$(grep -c 'pwrite64(' writes.txt)
+((writes > 4)) || it_fail "a whole dump made only $writes writes"
+# The last write is the checksum, the one before it the first page, the one before that the
+# rest of the header area: check the order on the trace (the offset is pwrite64's last argument).
+offset_of() { grep 'pwrite64(' writes.txt | sed -n "${1}s/.*, \([0-9]*\)) *= .*/\1/p"; }
+[[ $(offset_of $((writes - 1))) == "$part_start" ]] || it_fail "write $((writes - 1)) of $writes is not the first page"
+hdr=$(offset_of $((writes - 2)))
+((hdr > part_start && hdr < part_start + (1 << 20))) || it_fail "write $((writes - 2)) of $writes is not in the header area"
+for at in $((writes - 2)) $((writes - 1)); do
+  what=$([[ $at == $((writes - 1)) ]] && echo "the first page" || echo "the rest of the header area")
+  it_step "killed at $what (write $at of $writes)"
+  fresh_disk
+  killed_run strace -f -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=KILL:when=$at
+  it_csum_consistent disk.img || it_fail "after a kill at $what the checksum must match the busy page"
+  after_kill
+  it_ok "a dump killed at $what is rejected by zgetdump; the rerun is good"
+done
+
 it_step "killed between the busy marker and the checksum (file size limit at the superblock)"
 fresh_disk
 # RLIMIT_FSIZE makes the kernel kill the writer (SIGXFSZ) at its first write past the limit:
@@ -157,4 +184,20 @@ gl_extract_part disk.img 1 part.bin "$sector"
 info=$(it_zgetdump -i part.bin 2>&1) || { printf '%s\n' "$info"; it_fail "zgetdump -i rejected the partial dump"; }
 printf '%s\n' "$info"
 it_ok "partial dump: inside the dump area, accepted by zgetdump -i"
+
+it_step "a partial dump killed in the middle (strace kills it at its 8th pwrite)"
+fresh_disk
+killed_run_core() {  # like killed_run, with the core "toolarge"
+  local rc
+  set +e
+  if [[ $flavour == s390x ]]; then "$@" qemu-s390x-static "$dumper" --vmcore toolarge --disk disk.img
+  else "$@" "$dumper" --vmcore toolarge --disk disk.img; fi > killed.out 2>&1
+  rc=$?
+  set -e
+  ((rc > 128)) || { cat killed.out; it_fail "the dumper was not killed part way (exit $rc)"; }
+}
+killed_run_core strace -f -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=KILL:when=8
+it_csum_consistent disk.img || it_fail "after a kill mid-copy the checksum must match the busy page"
+after_kill
+it_ok "a partial dump killed mid-copy is rejected by zgetdump; the rerun is good"
 echo; echo "PASS: dumper ($flavour) on a real-zipl disk with $sector-byte sectors"
