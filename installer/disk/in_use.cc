@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "blockdev/disk.h"
 #include "util/fd.h"
 #include "util/read_file.h"
 #include "util/strings.h"
@@ -67,8 +68,9 @@ std::string device_name(const std::string& path, const system::SysRoots& roots) 
 /// "dm-2 (LVM logical volume vg-root)", "md0 (RAID)", for the holder `name`.
 std::string describe_holder(const std::string& name, const system::SysRoots& roots,
                             std::string& advice) {
-  const std::string uuid = block_attr(roots, name, "dm/uuid");
-  const std::string dmname = block_attr(roots, name, "dm/name");
+  const auto dm = blockdev::device_mapper(roots, name);
+  const std::string uuid = dm ? dm->uuid : std::string();
+  const std::string dmname = dm ? dm->name : std::string();
   if (uuid.rfind("LVM-", 0) == 0) {
     advice = "remove it from LVM first (lvremove/vgreduce, then pvremove)";
     return name + " (LVM logical volume " + dmname + ")";
@@ -161,7 +163,7 @@ Result<std::vector<Use>> find_uses(const std::vector<Member>& members,
       if (device_name(s, roots) == m.name)
         uses.push_back({m.name, "is used as swap",
                         "turn it off (swapoff " + s + ") and remove it from /etc/fstab"});
-    for (const auto& h : list_dir(roots.sys + "/class/block/" + m.name + "/holders")) {
+    for (const auto& h : blockdev::holders(roots, m.name)) {
       if (is_member(h)) continue;  // a multipath map's own partition maps
       std::string advice;
       const std::string holder = describe_holder(h, roots, advice);
