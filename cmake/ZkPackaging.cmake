@@ -129,6 +129,7 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/zfcpdump-kit/zfcpdump-kit"
 if(CMAKE_CROSSCOMPILING)
   string(CONCAT CPACK_DEBIAN_PACKAGE_DEPENDS
     "libc6 (>= 2.36), libstdc++6 (>= 12), libgcc-s1 (>= 3.0), libfdisk1 (>= 2.38), libblkid1 (>= 2.38), "
+    "libmount1 (>= 2.38), "
     "libarchive13 (>= 3.6), libnettle8 (>= 3.8), libelf1 (>= 0.188), liblzma5 (>= 5.4), liblz4-1 (>= 1.9)")
 else()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

@@ -1,40 +1,18 @@
 #include "dumper/disk_finder.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <map>
 
+#include "blockdev/disk.h"
+#include "blockdev/partitions.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
 
 namespace zk::dumper {
 namespace {
-
-std::vector<std::string> list_dir(const std::string& path) {
-  std::vector<std::string> names;
-  if (DIR* d = ::opendir(path.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(std::move(n));
-    }
-    ::closedir(d);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::string link_basename(const std::string& path) {
-  char buf[512];
-  const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
-  if (n <= 0) return {};
-  std::string target(buf, static_cast<size_t>(n));
-  const auto slash = target.rfind('/');
-  return slash == std::string::npos ? target : target.substr(slash + 1);
-}
 
 bool same_hex(const std::string& a, const std::string& b) {
   auto x = util::parse_u64(a, 16), y = util::parse_u64(b, 16);
@@ -50,15 +28,10 @@ bool same_busid(std::string a, std::string b) {
 /// Whole disks zipl can write a dump tool to: driver sd, or a dm-multipath map.
 std::vector<std::string> dump_capable_disks(const SystemRoots& roots) {
   std::vector<std::string> out;
-  const std::string cls = roots.sys + "/class/block";
-  for (const auto& name : list_dir(cls)) {
-    const std::string dir = cls + "/" + name;
-    if (exists(dir + "/partition")) continue;
-    if (link_basename(dir + "/device/driver") == "sd") {
-      out.push_back(name);
-    } else if (auto uuid = read_text(dir + "/dm/uuid"); uuid && uuid->rfind("mpath-", 0) == 0) {
-      out.push_back(name);
-    }
+  for (auto& name : blockdev::whole_disks(roots)) {
+    const auto dm = blockdev::device_mapper(roots, name);
+    if (blockdev::driver(roots, name) == "sd" || (dm && dm->uuid.starts_with("mpath-")))
+      out.push_back(std::move(name));
   }
   return out;
 }
@@ -68,15 +41,9 @@ std::vector<std::string> dump_capable_disks(const SystemRoots& roots) {
 Result<std::string> device_node(const SystemRoots& roots, const std::string& name) {
   const std::string path = roots.dev + "/" + name;
   if (exists(path)) return path;
-  auto devno = read_text(roots.sys + "/class/block/" + name + "/dev");
-  if (!devno) return std::unexpected(devno.error());
-  const auto colon = devno->find(':');
-  auto major = util::parse_u64(devno->substr(0, colon));
-  auto minor =
-      colon == std::string::npos ? std::nullopt : util::parse_u64(devno->substr(colon + 1));
-  if (!major || !minor) return fail("unexpected device number \"" + *devno + "\" for " + name);
-  if (::mknod(path.c_str(), S_IFBLK | 0600,
-              makedev(static_cast<unsigned>(*major), static_cast<unsigned>(*minor))) != 0 &&
+  auto number = blockdev::device_number(roots, name);
+  if (!number) return std::unexpected(number.error());
+  if (::mknod(path.c_str(), S_IFBLK | 0600, makedev(number->major, number->minor)) != 0 &&
       errno != EEXIST)
     return fail_errno(errno, "mknod " + path);
   return path;
@@ -93,7 +60,7 @@ class ScsiScan {
  public:
   void start(const SystemRoots& roots, const FindOptions& o) {
     const std::string hosts = roots.sys + "/class/scsi_host";
-    for (const auto& h : list_dir(hosts)) {
+    for (const auto& h : blockdev::list_dir(hosts)) {
       if (o.log) o.log(2, "starting the SCSI scan of " + h + ", target by target");
       scan_files_.push_back(hosts + "/" + h + "/scan");
     }
@@ -166,20 +133,10 @@ Result<void> bring_fcp_online(const SystemRoots& roots, const FcpIpl& ipl,
 
 Result<std::vector<ondisk::Partition>> sysfs_partitions(const SystemRoots& roots,
                                                         const std::string& disk) {
+  auto found = blockdev::partitions(roots, disk);
+  if (!found) return std::unexpected(found.error());
   std::vector<ondisk::Partition> parts;
-  const std::string dir = roots.sys + "/class/block/" + disk;
-  for (const auto& name : list_dir(dir)) {
-    const std::string p = dir + "/" + name;
-    if (!exists(p + "/partition")) continue;
-    auto num = read_text(p + "/partition"), start = read_text(p + "/start"),
-         size = read_text(p + "/size");
-    if (!num || !start || !size) continue;
-    auto n = util::parse_u64(*num), s = util::parse_u64(*start), z = util::parse_u64(*size);
-    // The block layer counts partitions in 512-byte units whatever the sector size.
-    if (!n || !s || !z || *n == 0 || *n > 256 || *s > (UINT64_MAX >> 9) || *z > (UINT64_MAX >> 9))
-      return fail("implausible partition attributes in " + p);
-    parts.push_back({static_cast<unsigned>(*n), *s << 9, *z << 9});
-  }
+  for (const auto& p : *found) parts.push_back({p.number, p.start, p.size});
   return parts;
 }
 
@@ -213,12 +170,10 @@ Result<FoundDisk> find_dump_disk(const SystemRoots& roots, const std::optional<F
   for (;;) {
     std::vector<std::string> disks = dump_capable_disks(roots);
     for (const auto& name : disks) {
-      const std::string dir = roots.sys + "/class/block/" + name;
       if (fcp) {
-        auto hba = read_text(dir + "/device/hba_id"), wwpn = read_text(dir + "/device/wwpn"),
-             lun = read_text(dir + "/device/fcp_lun");
-        if (!hba || !wwpn || !lun || !same_busid(*hba, fcp->device) ||
-            !same_hex(*wwpn, fcp->wwpn) || !same_hex(*lun, fcp->lun))
+        const auto z = blockdev::zfcp_attributes(roots, name);
+        if (!z || !same_busid(z->hba_id, fcp->device) || !same_hex(z->wwpn, fcp->wwpn) ||
+            !same_hex(z->fcp_lun, fcp->lun))
           continue;
       }
       auto node = device_node(roots, name);

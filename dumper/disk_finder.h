@@ -35,7 +35,8 @@ struct FcpIpl {
 Result<void> bring_fcp_online(const SystemRoots& roots, const FcpIpl& ipl,
                               const std::function<void(const std::string&)>& trace);
 
-/// The partitions of block device `disk` ("sda") as the kernel sees them.
+/// The partitions of block device `disk` ("sda") as the kernel sees them (blockdev::partitions),
+/// by number, in bytes.
 Result<std::vector<ondisk::Partition>> sysfs_partitions(const SystemRoots& roots,
                                                         const std::string& disk);
 

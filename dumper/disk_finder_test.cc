@@ -1,14 +1,12 @@
-// The zfcp and sysfs paths of the disk finder, against a sysfs tree the test builds: a named
-// test double, since no emulator provides zfcp (QEMU has no FCP adapter). The "device nodes" in the
-// tree are disk image files, which the finder opens like block devices.
+// The zfcp and sysfs paths of the disk finder, against a sysfs tree the test builds
+// (blockdev/test_tree.h): a named test double, since no emulator provides zfcp (QEMU has no FCP
+// adapter). The "device nodes" in the tree are disk image files, which the finder opens like
+// block devices.
 #include "dumper/disk_finder.h"
-
-#include <unistd.h>
-
-#include <filesystem>
 
 #include <gtest/gtest.h>
 
+#include "blockdev/test_tree.h"
 #include "dumper/sysfs.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
@@ -16,51 +14,36 @@
 namespace zk::dumper {
 namespace {
 
-namespace fs = std::filesystem;
-
-void put(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  FILE* f = std::fopen(path.c_str(), "w");
-  ASSERT_NE(f, nullptr);
-  std::fputs(text.c_str(), f);
-  std::fclose(f);
-}
-
+/// The dump kernel's views: blockdev's test double of /sys, /dev and /proc, with the dumper's
+/// own roots below it.
 class SysfsTree {
  public:
-  testsupport::TempDir dir;
-  SystemRoots roots{dir.file("sys"), dir.file("proc"), dir.file("dev"),
-                    dir.file("sys/kernel/debug")};
+  blockdev::testing::TestTree tree;
+  SystemRoots roots{tree.roots(), tree.path("sys/kernel/debug"), tree.path("etc")};
 
-  SysfsTree() {
-    fs::create_directories(roots.dev);
-    fs::create_directories(roots.sys + "/bus/scsi/drivers/sd");
-  }
   /// A SCSI disk `name` whose "device node" is a synthetic dump disk with partition 1 at 1 MiB.
   void add_disk(const std::string& name, const std::string& lun, bool zipl = true) {
-    const std::string blk = roots.sys + "/class/block/" + name;
-    fs::create_directories(blk + "/device");
-    fs::create_directory_symlink(roots.sys + "/bus/scsi/drivers/sd", blk + "/device/driver");
-    put(blk + "/dev", "8:0\n");
-    put(blk + "/device/hba_id", "0.0.1700\n");
-    put(blk + "/device/wwpn", "0x5005076303004104\n");
-    put(blk + "/device/fcp_lun", lun + "\n");
-    put(blk + "/" + name + "1/partition", "1\n");
-    put(blk + "/" + name + "1/start", "2048\n");
-    put(blk + "/" + name + "1/size", std::to_string((63u << 20) / 512) + "\n");
+    const unsigned minor = 16 * disks_++;
+    tree.add_disk(name, "8:" + std::to_string(minor), "sd", (64u << 20) / 512);
+    tree.add_partition(name, name + "1", "8:" + std::to_string(minor + 1), 1, 2048,
+                       (63u << 20) / 512);
+    const std::string device = "sys/class/block/" + name + "/device/";
+    tree.write(device + "hba_id", "0.0.1700\n");
+    tree.write(device + "wwpn", "0x5005076303004104\n");
+    tree.write(device + "fcp_lun", lun + "\n");
     if (zipl) testsupport::make_synthetic_dump_disk(roots.dev + "/" + name, {});
     else testsupport::make_zero_file(roots.dev + "/" + name, 64 << 20);
   }
   void fcp_dump_ipl(const std::string& lun) {
-    put(roots.sys + "/firmware/ipl/ipl_type", "fcp_dump\n");
-    put(roots.sys + "/firmware/ipl/device", "0.0.1700\n");
-    put(roots.sys + "/firmware/ipl/wwpn", "0x5005076303004104\n");
-    put(roots.sys + "/firmware/ipl/lun", lun + "\n");
-    put(roots.sys + "/firmware/ipl/bootprog", "0\n");
-    const std::string dev = roots.sys + "/bus/ccw/drivers/zfcp/0.0.1700";
-    put(dev + "/online", "0\n");
-    put(dev + "/0x5005076303004104/unit_add", "");
-    put(roots.sys + "/module/zfcp/parameters/allow_lun_scan", "Y\n");
+    tree.write("sys/firmware/ipl/ipl_type", "fcp_dump\n");
+    tree.write("sys/firmware/ipl/device", "0.0.1700\n");
+    tree.write("sys/firmware/ipl/wwpn", "0x5005076303004104\n");
+    tree.write("sys/firmware/ipl/lun", lun + "\n");
+    tree.write("sys/firmware/ipl/bootprog", "0\n");
+    const std::string dev = "sys/bus/ccw/drivers/zfcp/0.0.1700";
+    tree.write(dev + "/online", "0\n");
+    tree.write(dev + "/0x5005076303004104/unit_add", "");
+    tree.write("sys/module/zfcp/parameters/allow_lun_scan", "Y\n");
   }
   FindOptions options(unsigned timeout = 1) {
     FindOptions o;
@@ -70,6 +53,9 @@ class SysfsTree {
     return o;
   }
   double now = 0;
+
+ private:
+  unsigned disks_ = 0;
 };
 
 TEST(DiskFinder, ScansForAZiplRecord) {
@@ -114,7 +100,7 @@ TEST(DiskFinder, TimesOutWithWhatItSaw) {
 
 TEST(DiskFinder, TriggersTheScsiScanWhenNoDiskShowsUp) {
   SysfsTree t;
-  put(t.roots.sys + "/class/scsi_host/host0/scan", "");
+  t.tree.write("sys/class/scsi_host/host0/scan", "");
   auto o = t.options(2);
   o.manual_scsi_scan = true;
   EXPECT_FALSE(find_dump_disk(t.roots, std::nullopt, o));
@@ -124,7 +110,7 @@ TEST(DiskFinder, TriggersTheScsiScanWhenNoDiskShowsUp) {
 TEST(DiskFinder, ScansTargetByTargetAndStopsAtTheDumpDisk) {
   SysfsTree t;
   const std::string scan = t.roots.sys + "/class/scsi_host/host0/scan";
-  put(scan, "");
+  t.tree.write("sys/class/scsi_host/host0/scan", "");
   auto o = t.options(2);
   o.manual_scsi_scan = true;
   // The disk "appears" when target 2 is scanned: the finder must take it and scan no further.
@@ -159,7 +145,7 @@ TEST(DiskFinder, PartitionStartIsIn512ByteUnitsOn4096ByteDisks) {
 TEST(DiskFinder, SuperblockPartitionMustExist) {
   SysfsTree t;
   t.add_disk("sda", "0x0");
-  put(t.roots.sys + "/class/block/sda/sda1/start", "4096\n");  // not where zipl put it
+  t.tree.write("sys/class/block/sda/sda1/start", "4096\n");  // not where zipl put it
   auto found = find_dump_disk(t.roots, std::nullopt, t.options());
   ASSERT_FALSE(found);
   EXPECT_NE(found.error().message.find("not a partition of this disk"), std::string::npos);

@@ -1,28 +1,25 @@
 #pragma once
-/// Reading and writing the small text files of sysfs, procfs and debugfs, relative to roots
-/// that tests can point at a tree of their own (a named test double: no emulator has zfcp or
-/// an HSA, so those paths are exercised against a directory a test builds).
+/// Where the dump kernel's views are, relative to roots that tests can point at a tree of their
+/// own (a named test double: no emulator has zfcp or an HSA, so those paths are exercised
+/// against a directory a test builds), and the small-file access the dumper uses on them. The
+/// block-device layout is read by blockdev/, the reader the installer shares.
 
-#include <optional>
 #include <string>
 
-#include "util/error.h"
+#include "blockdev/sys_roots.h"
+#include "blockdev/text_file.h"
 
 namespace zk::dumper {
 
-struct SystemRoots {
-  std::string sys = "/sys";
-  std::string proc = "/proc";
-  std::string dev = "/dev";
+/// The kernel's views (sys, dev, proc: blockdev::SysRoots) and the dumper's own places.
+struct SystemRoots : blockdev::SysRoots {
   std::string debugfs = "/sys/kernel/debug";
   /// Where the ramdisk keeps zfcpdump.conf, the defaults baked in by the ramdisk builder.
   std::string etc = "/etc";
 };
 
-/// The content of a small text file (at most `limit` bytes are read), trailing newline removed.
-Result<std::string> read_text(const std::string& path, size_t limit = 4096);
-/// Writes `text` to an existing file (sysfs attributes are never created).
-Result<void> write_text(const std::string& path, const std::string& text);
-[[nodiscard]] bool exists(const std::string& path);
+using blockdev::exists;
+using blockdev::read_text;
+using blockdev::write_text;
 
 }  // namespace zk::dumper

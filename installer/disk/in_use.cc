@@ -3,11 +3,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 
+#include <libmount/libmount.h>
+
+#include "blockdev/disk.h"
 #include "util/fd.h"
 #include "util/read_file.h"
 #include "util/strings.h"
@@ -15,42 +22,63 @@
 namespace zk::installer::disk {
 namespace {
 
-/// mountinfo and swaps escape blanks, tabs, newlines and backslashes as \ooo.
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
-        s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-      i += 3;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
+struct TableUnref {
+  void operator()(libmnt_table* t) const { mnt_unref_table(t); }
+};
+struct IterFree {
+  void operator()(libmnt_iter* i) const { mnt_free_iter(i); }
+};
+struct FileClose {
+  void operator()(FILE* f) const { std::fclose(f); }
+};
+using Table = std::unique_ptr<libmnt_table, TableUnref>;
+
+/// `text` as a libmount table. libmount guesses the format from the first line that is not
+/// blank or a comment: "<number> <number>" is mountinfo, "Filename<tab>" the header of
+/// /proc/swaps, anything else fstab; it skips each line it cannot read in that format.
+Result<Table> read_table(std::string_view text, const char* what) {
+  Table table(mnt_new_table());
+  if (!table) return fail_errno(ENOMEM, std::string("read ") + what);
+  if (text.empty()) return table;  // fmemopen refuses an empty buffer
+  // Read-only ("r"): fmemopen never writes to the buffer it is given.
+  std::unique_ptr<FILE, FileClose> stream(
+      ::fmemopen(const_cast<char*>(text.data()), text.size(), "r"));
+  if (!stream) return fail_errno(errno, std::string("read ") + what);
+  if (const int rc = mnt_table_parse_stream(table.get(), stream.get(), what); rc < 0)
+    return fail_errno(-rc, std::string("read ") + what);
+  return table;
 }
 
-std::vector<std::string_view> words(std::string_view line) {
-  std::vector<std::string_view> w;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    const size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
-    if (i > start) w.push_back(line.substr(start, i - start));
-  }
-  return w;
-}
-
+/// Calls `f` with each entry of `table`, in the order of the text.
 template <class F>
-void for_each_line(std::string_view text, F f) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    f(text.substr(pos, eol - pos));
-    pos = eol + 1;
-  }
+Result<void> for_each_entry(libmnt_table* table, F f) {
+  std::unique_ptr<libmnt_iter, IterFree> it(mnt_new_iter(MNT_ITER_FORWARD));
+  if (!it) return fail_errno(ENOMEM, "iterate over a mount table");
+  libmnt_fs* fs = nullptr;
+  while (mnt_table_next_fs(table, it.get(), &fs) == 0) f(fs);
+  return {};
+}
+
+std::string or_empty(const char* s) { return s ? std::string(s) : std::string(); }
+
+/// The entries of a mountinfo text; nullopt when libmount read the text as another format
+/// (its first line is no mountinfo line). Only mountinfo entries have a mount root. libmount
+/// puts the running system's root device in place of the kernel's "/dev/root" where it can,
+/// which only helps device_name() below.
+Result<std::optional<std::vector<MountEntry>>> mountinfo_entries(std::string_view text) {
+  auto table = read_table(text, "mountinfo");
+  if (!table) return std::unexpected(table.error());
+  std::vector<MountEntry> out;
+  bool mountinfo = true;
+  auto walked = for_each_entry(table->get(), [&](libmnt_fs* fs) {
+    if (!mnt_fs_get_root(fs)) mountinfo = false;
+    const dev_t devno = mnt_fs_get_devno(fs);
+    out.push_back({util::format("%u:%u", ::major(devno), ::minor(devno)),
+                   or_empty(mnt_fs_get_target(fs)), or_empty(mnt_fs_get_source(fs))});
+  });
+  if (!walked) return std::unexpected(walked.error());
+  if (!mountinfo) return std::nullopt;
+  return out;
 }
 
 /// The sysfs name a /dev path stands for: <dev>/mapper/x -> dm-3; sda1 when it cannot be
@@ -67,8 +95,9 @@ std::string device_name(const std::string& path, const system::SysRoots& roots) 
 /// "dm-2 (LVM logical volume vg-root)", "md0 (RAID)", for the holder `name`.
 std::string describe_holder(const std::string& name, const system::SysRoots& roots,
                             std::string& advice) {
-  const std::string uuid = block_attr(roots, name, "dm/uuid");
-  const std::string dmname = block_attr(roots, name, "dm/name");
+  const auto dm = blockdev::device_mapper(roots, name);
+  const std::string uuid = dm ? dm->uuid : std::string();
+  const std::string dmname = dm ? dm->name : std::string();
   if (uuid.rfind("LVM-", 0) == 0) {
     advice = "remove it from LVM first (lvremove/vgreduce, then pvremove)";
     return name + " (LVM logical volume " + dmname + ")";
@@ -103,32 +132,20 @@ std::string describe_holder(const std::string& name, const system::SysRoots& roo
 }  // namespace
 
 std::vector<MountEntry> parse_mountinfo(std::string_view text) {
-  std::vector<MountEntry> out;
-  for_each_line(text, [&](std::string_view line) {
-    auto w = words(line);
-    // id parent maj:min root mount-point options [optional...] - fstype source super-options
-    size_t sep = 6;
-    while (sep < w.size() && w[sep] != "-") ++sep;
-    if (sep + 2 >= w.size()) return;  // no "-", fstype and source
-    MountEntry e;
-    e.devnum = std::string(w[2]);
-    e.mount_point = unescape(w[4]);
-    e.source = unescape(w[sep + 2]);
-    out.push_back(std::move(e));
-  });
-  return out;
+  auto entries = mountinfo_entries(text);
+  return entries && *entries ? std::move(**entries) : std::vector<MountEntry>{};
 }
 
 std::vector<std::string> parse_swaps(std::string_view text) {
   std::vector<std::string> out;
-  bool header = true;
-  for_each_line(text, [&](std::string_view line) {
-    if (header) {
-      header = false;
-      if (line.rfind("Filename", 0) == 0) return;
-    }
-    auto w = words(line);
-    if (w.size() >= 2 && w[1] == "partition") out.push_back(unescape(w[0]));
+  auto table = read_table(text, "swaps");
+  if (!table) return out;
+  // A table read as another format has no swap types: nothing in it is a swap area.
+  (void)for_each_entry(table->get(), [&](libmnt_fs* fs) {
+    const char* type = mnt_fs_get_swaptype(fs);
+    const char* source = mnt_fs_get_source(fs);
+    if (type && std::string_view(type) == "partition" && source && *source)
+      out.emplace_back(source);
   });
   return out;
 }
@@ -137,9 +154,16 @@ Result<std::vector<Use>> find_uses(const std::vector<Member>& members,
                                    const system::SysRoots& roots, bool exclusive_probe) {
   std::vector<Use> uses;
   if (members.empty()) return uses;
-  auto mountinfo = util::read_file(roots.proc + "/self/mountinfo", 16 << 20);
+  const std::string mountinfo_path = roots.proc + "/self/mountinfo";
+  auto mountinfo = util::read_file(mountinfo_path, 16 << 20);
   if (!mountinfo) return std::unexpected(mountinfo.error().wrap("list the mounted file systems"));
-  const auto mounts = parse_mountinfo(*mountinfo);
+  auto entries = mountinfo_entries(*mountinfo);
+  if (!entries) return std::unexpected(entries.error().wrap("list the mounted file systems"));
+  // Every system has a root file system: a table without a mount is none the kernel wrote,
+  // and a disk that might be mounted is not written.
+  if (!*entries || (*entries)->empty())
+    return fail("list the mounted file systems: " + mountinfo_path + " is no mountinfo table");
+  const auto& mounts = **entries;
   // No /proc/swaps: a kernel without swap support.
   auto swaps_text = util::read_file(roots.proc + "/swaps", 1 << 20);
   const auto swaps = swaps_text ? parse_swaps(*swaps_text) : std::vector<std::string>{};
@@ -161,7 +185,7 @@ Result<std::vector<Use>> find_uses(const std::vector<Member>& members,
       if (device_name(s, roots) == m.name)
         uses.push_back({m.name, "is used as swap",
                         "turn it off (swapoff " + s + ") and remove it from /etc/fstab"});
-    for (const auto& h : list_dir(roots.sys + "/class/block/" + m.name + "/holders")) {
+    for (const auto& h : blockdev::holders(roots, m.name)) {
       if (is_member(h)) continue;  // a multipath map's own partition maps
       std::string advice;
       const std::string holder = describe_holder(h, roots, advice);

@@ -19,9 +19,12 @@ struct MountEntry {
   std::string source;       ///< "/dev/sda1", unescaped
 };
 
-/// The entries of /proc/self/mountinfo; malformed lines are skipped.
+/// The entries of /proc/self/mountinfo, read by libmount: lines it cannot read are skipped,
+/// paths are unescaped (and a path's " (deleted)" suffix dropped). libmount takes the format from
+/// the first line: when that is no mountinfo line, the text yields no entries.
 [[nodiscard]] std::vector<MountEntry> parse_mountinfo(std::string_view text);
-/// The swap areas of /proc/swaps that are devices (not files), unescaped.
+/// The swap areas of /proc/swaps that are devices (not files), unescaped, read by libmount;
+/// none unless the text starts with the kernel's header line ("Filename<tab>...").
 [[nodiscard]] std::vector<std::string> parse_swaps(std::string_view text);
 
 struct Use {
@@ -31,7 +34,9 @@ struct Use {
 };
 
 /// Every use of the members. `exclusive_probe`: also open each member's node with O_EXCL
-/// (only for real block devices; EBUSY means someone holds it).
+/// (only for real block devices; EBUSY means someone holds it). Fails when <proc>/self/mountinfo
+/// cannot be read or lists no mount (no table the kernel wrote); a missing <proc>/swaps is a
+/// kernel without swap.
 Result<std::vector<Use>> find_uses(const std::vector<Member>& members,
                                    const system::SysRoots& roots, bool exclusive_probe = true);
 

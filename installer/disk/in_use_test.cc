@@ -1,9 +1,12 @@
 #include "installer/disk/in_use.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "installer/disk/members.h"
 #include "installer/disk/test_tree.h"
+#include "util/read_file.h"
 
 namespace zk::installer::disk {
 namespace {
@@ -40,6 +43,18 @@ TEST(Mountinfo, ParsesDevnumMountPointAndSource) {
   EXPECT_EQ(m[2].source, "/dev/sdb2");
 }
 
+TEST(Mountinfo, ReadsEveryLineOfThisSystemsTable) {
+  // The real table of the kernel these tests run on: one entry for each line, "/" among them.
+  auto text = util::read_file("/proc/self/mountinfo", 16 << 20);
+  ASSERT_TRUE(text) << text.error().describe();
+  size_t lines = 0;
+  for (char c : *text) lines += c == '\n';
+  auto m = parse_mountinfo(*text);
+  EXPECT_EQ(m.size(), lines);
+  EXPECT_TRUE(
+      std::any_of(m.begin(), m.end(), [](const MountEntry& e) { return e.mount_point == "/"; }));
+}
+
 TEST(Swaps, KeepsPartitionsOnly) {
   auto s = parse_swaps(
       "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
@@ -47,6 +62,25 @@ TEST(Swaps, KeepsPartitionsOnly) {
       "/swap\\040file                           file\t\t1048572\t\t0\t\t-3\n");
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0], "/dev/sda2");
+}
+
+TEST(Mountinfo, AnEmptySourceIsEmpty) {
+  // What `mount -t tmpfs "" /mnt` shows: two blanks where the source would be.
+  auto m = parse_mountinfo("42 22 0:50 / /mnt/empty rw,relatime - tmpfs  rw,size=4k\n");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].mount_point, "/mnt/empty");
+  EXPECT_EQ(m[0].source, "");
+}
+
+TEST(Mountinfo, TheFirstLineDecidesTheFormat) {
+  // libmount reads a text whose first line is no mountinfo line as another table.
+  EXPECT_TRUE(parse_mountinfo("garbage\n37 22 8:1 / /boot rw - ext4 /dev/sda1 rw\n").empty());
+  EXPECT_TRUE(parse_mountinfo("/dev/sda1 /boot ext4 rw 0 0\n").empty());
+}
+
+TEST(Swaps, NothingWithoutTheKernelsHeader) {
+  EXPECT_TRUE(
+      parse_swaps("/dev/sda2                               partition\t1000\t0\t-2\n").empty());
 }
 
 TEST(Members, DiskAndKernelPartitionsByNumber) {
@@ -162,6 +196,19 @@ TEST(InUse, APathOfAMultipathMapPointsAtTheMap) {
   EXPECT_EQ((*uses)[0].what, "is held by dm-0 (multipath map mpatha)");
   EXPECT_NE((*uses)[0].advice.find("/mapper/mpatha instead"), std::string::npos)
       << (*uses)[0].advice;
+}
+
+TEST(InUse, AMountinfoWithoutMountsIsAnError) {
+  TestTree t;
+  t.add_disk("sda", "8:0", "sd", 2097152);
+  auto m = disk_members(sd(t, "sda"), t.roots());
+  ASSERT_TRUE(m);
+  for (const char* text : {"", "garbage\n40 22 8:0 / /boot rw - ext4 /dev/sda rw\n"}) {
+    t.write("proc/self/mountinfo", text);
+    auto uses = find_uses(*m, t.roots());
+    ASSERT_FALSE(uses) << '"' << text << '"';
+    EXPECT_NE(uses.error().message.find("no mountinfo table"), std::string::npos);
+  }
 }
 
 TEST(InUse, MissingMountinfoIsAnError) {

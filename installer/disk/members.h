@@ -19,16 +19,11 @@ struct Member {
   std::optional<unsigned> partition;  ///< the partition number; nullopt for the disk itself
 };
 
-/// The disk first, then its partitions by number. An image file has no members (nothing of
-/// the kernel's can be using it through a device node). Fails when the disk is not in sysfs.
+/// The disk first, then its partitions by number (blockdev::partitions, or for a device-mapper
+/// map blockdev::kpartx_partitions). An image file has no members (nothing of the kernel's can
+/// be using it through a device node). Fails when the disk is not in sysfs or an attribute of
+/// one of its partitions is missing or out of range.
 Result<std::vector<Member>> disk_members(const system::BlockDevice& disk,
                                          const system::SysRoots& roots = {});
-
-/// The sysfs attribute `<sys>/class/block/<name>/<attr>`, trimmed; empty when missing.
-[[nodiscard]] std::string block_attr(const system::SysRoots& roots, const std::string& name,
-                                     const std::string& attr);
-
-/// The entries of a sysfs directory such as holders/ or slaves/ (no dot entries), sorted.
-[[nodiscard]] std::vector<std::string> list_dir(const std::string& path);
 
 }  // namespace zk::installer::disk

@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <thread>
 
-#include "installer/disk/members.h"
+#include "blockdev/partitions.h"
 #include "util/strings.h"
 
 namespace zk::installer::disk {
@@ -25,13 +25,12 @@ Result<std::string> wait_for_partition(const system::BlockDevice& disk, unsigned
       return node;  // kpartx made it from the table we wrote
     } else {
       const std::string part = node.substr(node.rfind('/') + 1);
-      auto s = util::parse_u64(block_attr(roots, part, "start"));
-      auto n = util::parse_u64(block_attr(roots, part, "size"));
-      if (s && n && *s * 512 == start && *n * 512 == size) return node;
-      seen = s && n ? util::format("the kernel has %s at byte %llu with %llu bytes", part.c_str(),
-                                   static_cast<unsigned long long>(*s * 512),
-                                   static_cast<unsigned long long>(*n * 512))
-                    : "sysfs does not describe " + part;
+      auto p = blockdev::read_partition(roots, part);
+      if (p && p->start == start && p->size == size) return node;
+      seen = p ? util::format("the kernel has %s at byte %llu with %llu bytes", part.c_str(),
+                              static_cast<unsigned long long>(p->start),
+                              static_cast<unsigned long long>(p->size))
+               : "sysfs does not describe " + part + " (" + p.error().describe() + ")";
     }
     if (std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

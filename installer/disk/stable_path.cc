@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <optional>
 
-#include "installer/disk/members.h"
+#include "blockdev/text_file.h"
 
 namespace zk::installer::disk {
 namespace {
@@ -39,7 +39,7 @@ int rank(const std::string& name) {
 std::optional<std::string> best_link(const std::string& dir, const std::string& target) {
   std::optional<std::string> best;
   int best_rank = 0;
-  for (const auto& name : list_dir(dir)) {  // sorted: the first of a rank wins
+  for (const auto& name : blockdev::list_dir(dir)) {  // sorted: the first of a rank wins
     if (is_partition_link(name)) continue;
     const std::string path = dir + "/" + name;
     auto r = real(path);

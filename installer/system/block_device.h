@@ -1,26 +1,21 @@
 #pragma once
 /// What a path names: a disk image file, a whole disk, or a partition of one, with what sysfs
-/// says about the disk (size, sector sizes, driver, model, zfcp attributes).
+/// says about the disk (size, sector sizes, driver, model, zfcp attributes), read through
+/// blockdev/, the one reader of the block-device layout.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "blockdev/disk.h"
+#include "blockdev/sys_roots.h"
 #include "util/error.h"
 
 namespace zk::installer::system {
 
-struct SysRoots {
-  std::string sys = "/sys";
-  std::string dev = "/dev";
-  std::string proc = "/proc";
-};
-
-struct ZfcpAttributes {
-  std::string hba_id;  ///< FCP device bus id, 0.0.1700
-  std::string wwpn;
-  std::string fcp_lun;
-};
+/// /sys, /dev and /proc (blockdev::SysRoots: tests point them at a tree of their own).
+using SysRoots = blockdev::SysRoots;
+using ZfcpAttributes = blockdev::ZfcpAttributes;
 
 struct BlockDevice {
   std::string given;                  ///< as the user named it

@@ -1,4 +1,4 @@
-#include "installer/disk/test_tree.h"
+#include "blockdev/test_tree.h"
 
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace zk::installer::disk::testing {
+namespace zk::blockdev::testing {
 
 namespace fs = std::filesystem;
 
@@ -115,4 +115,4 @@ bool TestTree::make_node(const std::string& name, unsigned major, unsigned minor
   return ::mknod(p.c_str(), S_IFBLK | 0600, ::makedev(major, minor)) == 0;
 }
 
-}  // namespace zk::installer::disk::testing
+}  // namespace zk::blockdev::testing
