@@ -144,8 +144,12 @@ int host_mode(int argc, char** argv) {
     if (!vmcore.empty() || !disk_path.empty())
       return usage_error("--system-root does not combine with --vmcore or --disk");
     dumper::InitOptions io;
-    io.roots = {system_root + "/sys", system_root + "/proc", system_root + "/dev",
-                system_root + "/sys/kernel/debug", system_root + "/etc"};
+    // By name: SystemRoots extends blockdev::SysRoots, whose members come in another order.
+    io.roots.sys = system_root + "/sys";
+    io.roots.dev = system_root + "/dev";
+    io.roots.proc = system_root + "/proc";
+    io.roots.debugfs = system_root + "/sys/kernel/debug";
+    io.roots.etc = system_root + "/etc";
     io.real_system = false;
     return dumper::run_init(io);
   }

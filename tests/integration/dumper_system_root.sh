@@ -40,6 +40,7 @@ build_tree() {
   put "$blk/device/hba_id" 0.0.1700
   put "$blk/device/wwpn" 0x5005076303004104
   put "$blk/device/fcp_lun" 0x4011400000000000
+  put "$blk/sda1/dev" 8:1
   put "$blk/sda1/partition" 1
   put "$blk/sda1/start" $((part_start / 512))
   put "$blk/sda1/size" $((part_size / 512))
