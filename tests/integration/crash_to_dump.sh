@@ -9,9 +9,11 @@
 #   3. the capture kernel runs our dumper as /init: it finds the disk by its zipl dump record,
 #      writes /proc/vmcore to the partition with progress on the console and powers off;
 #   4. host, real tools only (s390x binaries under qemu-user): zgetdump -i accepts the dump
-#      (kernel release, memory), zgetdump copies it out as ELF, makedumpfile --dump-dmesg
-#      recovers the crashed kernel's log (marker, sysrq crash), crash's bt shows the panic
-#      through sysrq_handle_crash, zfcpdump-install check reports the dump (exit 10);
+#      (kernel release, memory), readelf shows the dumper's integrity record among its notes and
+#      makedumpfile --dump-dmesg reads the dump on the partition with it, zgetdump copies it out
+#      as ELF, makedumpfile --dump-dmesg recovers the crashed kernel's log (marker, sysrq crash),
+#      crash's bt shows the panic through sysrq_handle_crash, zfcpdump-install check --verify
+#      reports the dump and checks every digest of its record (exit 10);
 #   5. guest again (Debian's kernel): the real zgetdump -d accepts the dump tool natively.
 # It prints the dump's size, the dumper's own throughput line and the wall time of each phase.
 #
@@ -248,6 +250,16 @@ expect zgetdump-i.txt 'Dump format\.+: elf$' "zgetdump -i"
 expect zgetdump-i.txt "UTS kernel release\\.+: $release\$" "zgetdump -i: the test kernel's release"
 expect zgetdump-i.txt "Dump memory range\\.+: $dump_mb MB\$" "zgetdump -i: the guest's memory without the crashkernel"
 expect zgetdump-i.txt 'CPU count \(online\)\.+: 1$' "zgetdump -i"
+# The dumper's integrity record is a note in the dump's PT_NOTE (docs/on-disk-format.md):
+# visible to readelf, and makedumpfile reads the sparse ELF with it straight from the partition.
+LC_ALL=C readelf -nW part.bin > notes.txt 2>&1 || fail_log notes.txt "readelf cannot read the dump's notes"
+expect notes.txt 'ZFCPDUMPKIT[[:space:]]+0x[0-9a-f]+[[:space:]]+Unknown note type: \(0x5a4b0001\)' "the integrity record"
+expect notes.txt '^ +VMCOREINFO ' "the vmcore's notes beside the record"
+rm -f dmesg-part.txt
+run_logged makedumpfile-part.log makedumpfile_s390x --dump-dmesg part.bin dmesg-part.txt \
+  || fail_log makedumpfile-part.log "makedumpfile --dump-dmesg failed on the dump with the record"
+grep -qF -- "$marker" dmesg-part.txt || fail_log dmesg-part.txt "the marker is not in the log read from the partition"
+say "readelf shows the ZFCPDUMPKIT record; makedumpfile --dump-dmesg reads the partition's dump with it"
 
 # ---------------------------------------------------------------------------------------------
 step "host: zgetdump copies the dump out as an ELF file"
@@ -288,8 +300,9 @@ say "bt: panic <- sysrq_handle_crash <- __handle_sysrq <- write_sysrq_trigger"
 # ---------------------------------------------------------------------------------------------
 step "host: zfcpdump-install check on the disk image"
 check_status=0
-run_logged check.txt "$host_install" check --memory "${dump_mb}M" disk.img || check_status=$?
-((check_status == 10)) || fail_log check.txt "zfcpdump-install check exited $check_status, not 10 (a valid dump)"
+run_logged check.txt "$host_install" check --verify --memory "${dump_mb}M" disk.img || check_status=$?
+((check_status == 10)) || fail_log check.txt "zfcpdump-install check --verify exited $check_status, not 10 (a valid dump)"
+[[ $(field check.txt verify) == ok ]] || fail_log check.txt "check --verify: the integrity record does not match the dump"
 [[ $(field check.txt dump_tool) == valid ]] || fail_log check.txt "check: the dump tool is not valid"
 [[ $(field check.txt checksum_ok) == yes ]] || fail_log check.txt "check: the checksum does not match"
 [[ $(field check.txt dump_area) == dump ]] || fail_log check.txt "check: the dump area holds no dump"
@@ -297,6 +310,7 @@ run_logged check.txt "$host_install" check --memory "${dump_mb}M" disk.img || ch
 [[ $(field check.txt dump_kernel) == "$release" ]] || fail_log check.txt "check: not a dump of $release"
 [[ $(field check.txt block_size) == "$sector" ]] || fail_log check.txt "check: block size is not $sector"
 say "exit 10: a valid dump, $(field check.txt dump_memory) bytes of memory ($(field check.txt dump_bytes) bytes on disk), kernel $(field check.txt dump_kernel)"
+say "its integrity record: dumper $(field check.txt dump_dumper_version), $(field check.txt dump_chunks) chunks, every digest verified"
 
 # ---------------------------------------------------------------------------------------------
 step "guest (Debian's kernel): the real zgetdump -d on /dev/sda, natively"
