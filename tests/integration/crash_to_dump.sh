@@ -9,11 +9,12 @@
 #   3. the capture kernel runs our dumper as /init: it finds the disk by its zipl dump record,
 #      writes /proc/vmcore to the partition with progress on the console and powers off;
 #   4. host, real tools only (s390x binaries under qemu-user): zgetdump -i accepts the dump
-#      (kernel release, memory), readelf shows the dumper's integrity record among its notes and
-#      makedumpfile --dump-dmesg reads the dump on the partition with it, zgetdump copies it out
-#      as ELF, makedumpfile --dump-dmesg recovers the crashed kernel's log (marker, sysrq crash),
-#      crash's bt shows the panic through sysrq_handle_crash, zfcpdump-install check --verify
-#      reports the dump and checks every digest of its record (exit 10);
+#      (kernel release, memory), readelf shows the dumper's integrity record among its notes,
+#      makedumpfile --dump-dmesg and crash (sys, log) read the dump on the partition with it,
+#      zgetdump copies it out as ELF, makedumpfile --dump-dmesg recovers the crashed kernel's
+#      log (marker, sysrq crash), crash's bt shows the panic through sysrq_handle_crash,
+#      zfcpdump-install check --verify reports the dump and checks every digest of its record
+#      (exit 10);
 #   5. guest again (Debian's kernel): the real zgetdump -d accepts the dump tool natively.
 # It prints the dump's size, the dumper's own throughput line and the wall time of each phase.
 #
@@ -158,7 +159,7 @@ if [[ -n $work ]]; then
   mkdir -p "$work"
   work=$(realpath "$work")
   # Only what this script writes there, so that a rerun starts clean.
-  rm -rf "${work:?}"/{stage,disk.img,part.bin,dump.elf,crash.cmd,events,*.log,*.txt}
+  rm -rf "${work:?}"/{stage,disk.img,part.bin,dump.elf,crash.cmd,crash-part.cmd,events,*.log,*.txt}
 else
   it_tmpdir
   work=$IT_TMP
@@ -260,6 +261,14 @@ run_logged makedumpfile-part.log makedumpfile_s390x --dump-dmesg part.bin dmesg-
   || fail_log makedumpfile-part.log "makedumpfile --dump-dmesg failed on the dump with the record"
 grep -qF -- "$marker" dmesg-part.txt || fail_log dmesg-part.txt "the marker is not in the log read from the partition"
 say "readelf shows the ZFCPDUMPKIT record; makedumpfile --dump-dmesg reads the partition's dump with it"
+say "crash on the partition's dump with the record (sys, log): half a minute or more under qemu-user"
+printf 'sys\nlog\nquit\n' > crash-part.cmd
+run_logged crash-part.txt crash_s390x -s "$vmlinux" part.bin < crash-part.cmd \
+  || fail_log crash-part.txt "crash failed on the partition's dump with the record"
+expect crash-part.txt "RELEASE: $release\$" "crash sys on the partition's dump"
+expect crash-part.txt 'PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "crash sys on the partition's dump"
+grep -qF -- "$marker" crash-part.txt || fail_log crash-part.txt "crash log: the marker is not in the partition's dump"
+say "crash sys and log read the partition's dump with the record"
 
 # ---------------------------------------------------------------------------------------------
 step "host: zgetdump copies the dump out as an ELF file"
