@@ -166,7 +166,7 @@ Result<void> SparseWriter::prepare_headers() {
   // The integrity record's size is fixed now, from the most data the dump can hold: all of
   // memory, and up to a page of padding behind each data run (one PT_LOAD each) and the last.
   const uint64_t max_data = info_.memory_size + (phdrs + 1) * page_;
-  const uint64_t chunk_size = ondisk::integrity_chunk_size(max_data);
+  const uint64_t chunk_size = ondisk::integrity_chunk_size(info_.memory_size, max_data);
   record_max_chunks_ = static_cast<uint32_t>(ondisk::integrity_chunk_count(max_data, chunk_size));
   record_at_ = round_up(notes_end_, 4);
   header_size_ = round_up(record_at_ + ondisk::integrity_note_size(record_max_chunks_), page_);

@@ -22,7 +22,7 @@
 ///
 /// Memory: a read and a staging buffer of half `buffer_size` each, and the header area (the
 /// program headers up to the cap, the vmcore's notes and the record: 16 bytes a chunk, at most
-/// 8192 chunks), whatever the memory size.
+/// 8320 chunks), whatever the memory size.
 
 #include <cstdint>
 

@@ -55,10 +55,11 @@ Result<void> validate(const IntegrityRecord& r) {
 
 }  // namespace
 
-uint64_t integrity_chunk_size(uint64_t max_data_bytes) {
+uint64_t integrity_chunk_size(uint64_t memory_bytes, uint64_t max_data_bytes) {
   uint64_t size = kIntegrityMinChunkSize;
   while (size < kIntegrityMaxChunkSize &&
-         integrity_chunk_count(max_data_bytes, size) > kIntegrityMaxChunks)
+         (integrity_chunk_count(memory_bytes, size) > kIntegrityMemoryChunks ||
+          integrity_chunk_count(max_data_bytes, size) > kIntegrityMaxChunks))
     size <<= 1;
   return size;
 }

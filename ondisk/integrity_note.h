@@ -6,8 +6,9 @@
 /// memory) and a digest of the header area. Every integer is big-endian, as the rest of an
 /// s390x core; the encoding is the same whichever machine writes or reads it.
 ///
-/// Its size is known before the dump starts: the chunk size is chosen from the most data the
-/// dump can hold, so that the chunk count never exceeds kIntegrityMaxChunks.
+/// Its size is known before the dump starts: the chunk size is chosen from the memory size (at
+/// most kIntegrityMemoryChunks chunks of memory) and the most data the dump can hold (memory and
+/// the padding behind data runs: at most kIntegrityMaxChunks chunks in all).
 
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +26,12 @@ inline constexpr std::string_view kIntegrityNoteName = "ZFCPDUMPKIT";
 /// Not 1, 2, 3 or 0x3xx: zgetdump and crash pick notes by type alone, whatever the owner.
 inline constexpr uint32_t kIntegrityNoteType = 0x5a4b0001;
 inline constexpr uint32_t kIntegrityFormatVersion = 1;
-inline constexpr uint32_t kIntegrityMaxChunks = 8192;
+/// Chunks that memory alone may take: 1 TiB of memory in 128 MiB chunks.
+inline constexpr uint32_t kIntegrityMemoryChunks = 8192;
+/// Chunks a record may hold: memory, and the padding of up to a page behind each data run
+/// (some MiB for the PT_LOAD cap), so that a memory size that is a power of two keeps its
+/// chunk size.
+inline constexpr uint32_t kIntegrityMaxChunks = kIntegrityMemoryChunks + 128;
 inline constexpr uint64_t kIntegrityMinChunkSize = 1u << 20;
 inline constexpr uint64_t kIntegrityMaxChunkSize = uint64_t{1} << 51;  ///< 8192 of them cover 2^64
 /// The header area a record may describe: the program headers, the vmcore's notes and the
@@ -64,9 +70,10 @@ struct IntegrityRecord {
   std::vector<IntegrityChunk> chunks;
 };
 
-/// The chunk size for a data area of at most `max_data_bytes`: the smallest power of two, at
-/// least kIntegrityMinChunkSize, that cuts it into at most kIntegrityMaxChunks chunks.
-[[nodiscard]] uint64_t integrity_chunk_size(uint64_t max_data_bytes);
+/// The chunk size for `memory_bytes` of memory and a data area of at most `max_data_bytes`: the
+/// smallest power of two, at least kIntegrityMinChunkSize, that cuts memory into at most
+/// kIntegrityMemoryChunks chunks and the data area into at most kIntegrityMaxChunks.
+[[nodiscard]] uint64_t integrity_chunk_size(uint64_t memory_bytes, uint64_t max_data_bytes);
 
 /// Chunks of `chunk_size` that `data_bytes` take (the last one may be short).
 [[nodiscard]] uint64_t integrity_chunk_count(uint64_t data_bytes, uint64_t chunk_size);

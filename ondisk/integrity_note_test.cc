@@ -78,15 +78,20 @@ TEST(IntegrityNote, TheNoteHeaderAndFieldsAreBigEndianAtFixedOffsets) {
 }
 
 TEST(IntegrityNote, ChunkSizeKeepsTheCountWithinTheMaximum) {
-  EXPECT_EQ(integrity_chunk_size(0), kIntegrityMinChunkSize);
-  EXPECT_EQ(integrity_chunk_size(512ull << 20), kIntegrityMinChunkSize);
-  EXPECT_EQ(integrity_chunk_size(8ull << 30), kIntegrityMinChunkSize);  // 8192 chunks
-  EXPECT_EQ(integrity_chunk_size((8ull << 30) + 1), 2 * kIntegrityMinChunkSize);
-  EXPECT_EQ(integrity_chunk_size(1ull << 40), 128ull << 20);                   // 1 TiB
-  EXPECT_EQ(integrity_chunk_size((1ull << 40) + (4ull << 20)), 256ull << 20);  // and padding
-  for (uint64_t max : {uint64_t{1}, uint64_t{123456789}, uint64_t{3} << 40, UINT64_MAX / 3}) {
-    const uint64_t size = integrity_chunk_size(max);
-    EXPECT_LE(integrity_chunk_count(max, size), kIntegrityMaxChunks) << max;
+  const uint64_t pad = 4ull << 20;  // a page behind each of 1000 data runs
+  EXPECT_EQ(integrity_chunk_size(0, 0), kIntegrityMinChunkSize);
+  EXPECT_EQ(integrity_chunk_size(512ull << 20, (512ull << 20) + pad), kIntegrityMinChunkSize);
+  EXPECT_EQ(integrity_chunk_size(8ull << 30, (8ull << 30) + pad), kIntegrityMinChunkSize);
+  EXPECT_EQ(integrity_chunk_size((8ull << 30) + 1, (8ull << 30) + pad), 2 * kIntegrityMinChunkSize);
+  EXPECT_EQ(integrity_chunk_size(1ull << 40, (1ull << 40) + pad), 128ull << 20);  // 1 TiB
+  // Padding beyond the slack doubles the chunk size rather than the count.
+  EXPECT_EQ(integrity_chunk_size(8ull << 30, (8ull << 30) + (200ull << 20)), 2ull << 20);
+  for (uint64_t mem : {uint64_t{1}, uint64_t{123456789}, uint64_t{3} << 40, UINT64_MAX / 3}) {
+    for (uint64_t max : {mem, mem + pad, mem + (uint64_t{1} << 30)}) {
+      const uint64_t size = integrity_chunk_size(mem, max);
+      EXPECT_LE(integrity_chunk_count(mem, size), kIntegrityMemoryChunks) << mem;
+      EXPECT_LE(integrity_chunk_count(max, size), kIntegrityMaxChunks) << max;
+    }
   }
 }
 
