@@ -6,17 +6,23 @@
 # (s390x, under qemu-user) still reads the dump with the record, `-i` and a copy-out equal to
 # the source core, and the host's readelf shows the note; a full copy, which has no record
 # (like a dump by an older dumper), still checks fine and says so; a partial dump says partial.
-# Usage: integrity_on_real_zipl_disk.sh SECTOR DUMPER INSTALL MAKE_VMCORE CHECK_COPY
+# Usage: integrity_on_real_zipl_disk.sh FLAVOUR SECTOR DUMPER INSTALL MAKE_VMCORE CHECK_COPY
+#   FLAVOUR: host (DUMPER runs natively) or s390x (DUMPER is the static s390x build under
+#   qemu-s390x-static: the record written big-endian by s390x code, read by the x86 installer).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-sector=$1
-dumper=$(realpath "$2") install=$(realpath "$3") make_vmcore=$(realpath "$4") check_copy=$(realpath "$5")
+flavour=$1 sector=$2
+dumper=$(realpath "$3") install=$(realpath "$4") make_vmcore=$(realpath "$5") check_copy=$(realpath "$6")
 it_require qemu-user sysroot "$dumper" "$install" "$make_vmcore" "$check_copy"
 command -v jq >/dev/null || it_fail "jq is missing (run scripts/setup)"
 command -v readelf >/dev/null || it_fail "readelf is missing (binutils)"
 it_tmpdir
 cd "$IT_TMP"
+
+run_dumper() {
+  if [[ $flavour == s390x ]]; then qemu-s390x-static "$dumper" "$@"; else "$dumper" "$@"; fi
+}
 
 fresh_disk() {
   gl_fixture "zipl-$sector" disk.img
@@ -59,7 +65,7 @@ flip() {
   gl_be_put disk.img "$at" 1 $((byte ^ 4))
 }
 
-it_step "a sparse dump with its integrity record ($sector-byte sectors)"
+it_step "a sparse dump with its integrity record ($flavour dumper, $sector-byte sectors)"
 fresh_disk
 "$make_vmcore" --output core --range 0:12M --range 0x2000000:8M --cpus 3 \
   --os-release 6.1.0-zk-it --vmcoreinfo-in-memory
@@ -67,7 +73,7 @@ fresh_disk
 dd if=/dev/zero of=core bs=1M count=4 seek=$(( $(offset_of $((4 << 20)) core) )) \
   oflag=seek_bytes conv=notrunc status=none
 before=$(date +%s)
-out=$("$dumper" --vmcore core --disk disk.img --progress 60)
+out=$(run_dumper --vmcore core --disk disk.img --progress 60)
 after=$(date +%s)
 printf '%s\n' "$out"
 it_expect_in "$out" '^Dump successful: 20 MB of memory .*, 16 MB on the disk' "dumper result"
@@ -75,7 +81,7 @@ it_expect_in "$out" '^Integrity record: 16 chunk digests \(1 MB chunks\)' "dumpe
 check_json 10
 field '"\(.dump_area) \(.dump_record) \(.dump_partial)"' "dump present false" "check: the record"
 field .dump_memory_total $((20 << 20)) "check: memory of the dumped system"
-field .dump_dumper_version "$("$dumper" --version | cut -d' ' -f2)" "check: the dumper's version"
+field .dump_dumper_version "$(run_dumper --version | cut -d' ' -f2)" "check: the dumper's version"
 field "(.dump_bytes < $((17 << 20)) and .dump_bytes > $((16 << 20)))" true "check: bytes on the disk"
 field "(.dump_ratio * 1000 | floor)" $(( $(jq .dump_bytes <<<"$json") * 1000 / (20 << 20) )) "check: the ratio"
 started=$(date -u -d "$(jq -r .dump_started <<<"$json")" +%s)
@@ -137,7 +143,7 @@ it_ok "a flipped header bit is found; the restored dump verifies again"
 
 it_step "a dump without a record (a full copy, as from an older dumper) still checks fine"
 fresh_disk
-"$dumper" --vmcore core --disk disk.img --sparse 0 >/dev/null
+run_dumper --vmcore core --disk disk.img --sparse 0 >/dev/null
 check_json 10 --verify
 field '"\(.dump_area) \(.dump_record) \(.verify)"' "dump absent no integrity record" "check --verify: no record"
 field "(.dump_partial | type)" null "check: partial is not claimed without a record"
@@ -148,11 +154,11 @@ it_ok "no record: check says so and exits 10"
 it_step "a partial dump says partial in its record, and verifies"
 fresh_disk
 "$make_vmcore" --output toolarge --memory $((dump_size / 1048576 + 1))M
-out=$("$dumper" --vmcore toolarge --disk disk.img 2>&1) || { printf '%s\n' "$out"; it_fail "the partial dump failed"; }
+out=$(run_dumper --vmcore toolarge --disk disk.img 2>&1) || { printf '%s\n' "$out"; it_fail "the partial dump failed"; }
 it_expect_in "$out" '^Dump successful \(PARTIAL' "partial result"
 check_json 10 --verify
 field '"\(.dump_partial) \(.verify)"' "true ok" "check --verify: partial dump"
 jq -e '.warnings[] | select(startswith("partial dump"))' <<<"$json" >/dev/null \
   || { printf '%s\n' "$json"; it_fail "check does not warn of the partial dump"; }
 it_ok "partial: said, and every digest of what fit matches"
-echo; echo "PASS: the integrity record on a real-zipl disk with $sector-byte sectors"
+echo; echo "PASS: the integrity record ($flavour dumper) on a real-zipl disk with $sector-byte sectors"
