@@ -41,8 +41,7 @@ const cli::CommandSpec& check_spec() {
           {"memory", 0, "SIZE", "compare the dump size with SIZE instead of this system's memory"},
           {"root", 0, "DIR", "the installed layout and registry are below DIR (default /)"},
           {"verify", 0, "",
-           "read the whole dump and check every digest of its integrity record (exit status 14 "
-           "names the first bad chunk)"},
+           "read the whole dump and check its integrity record's digests (14: a mismatch)"},
       },
       1,
       1,
