@@ -333,5 +333,35 @@ TEST(SparseWriter, PartialDumpSaysSoInItsRecordAndDigestsWhatFits) {
   expect_digests_match(fx, rec, note_at);
 }
 
+TEST(SparseWriter, ACoreWithoutNotesGetsAPtNoteForTheRecordAlone) {
+  Fixture fx({{0, 2 << 20}});
+  // Rewrite the core as one without notes: its own ELF header, one PT_LOAD, the same memory.
+  auto head = testsupport::peek(fx.core_path, 0, ondisk::kElf64HeaderSize);
+  auto memory = testsupport::peek(fx.core_path, fx.info.loads[0].offset, 2 << 20);
+  std::vector<std::byte> core(4096 + memory.size());
+  ASSERT_TRUE(ondisk::encode_core_headers(head, {{PT_LOAD, 4096, 0, 0, 2 << 20, 2 << 20}}, core));
+  std::memcpy(core.data() + 4096, memory.data(), memory.size());
+  {
+    std::FILE* out = std::fopen(fx.core_path.c_str(), "wb");
+    ASSERT_TRUE(out && std::fwrite(core.data(), 1, core.size(), out) == core.size());
+    std::fclose(out);
+  }
+  auto f = util::PosixFile::open(fx.core_path, util::OpenMode::kRead);
+  auto info = ondisk::read_vmcore(**f);
+  ASSERT_TRUE(info) << info.error().describe();
+  ASSERT_TRUE(info->note_segments.empty());
+  fx.info = *info;
+  auto stats = fx.dump();
+  ASSERT_TRUE(stats) << stats.error().describe();
+  auto d = fx.dumped();
+  ASSERT_EQ(d.note_segments.size(), 1u);  // the record's own
+  auto found = record_of(fx, d);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->second, d.note_segments[0].first);
+  EXPECT_EQ(found->first.chunks.size(), 2u);
+  expect_digests_match(fx, found->first, found->second);
+  fx.expect_same_memory(d);
+}
+
 }  // namespace
 }  // namespace zk::dumper
