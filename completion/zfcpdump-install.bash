@@ -9,7 +9,7 @@ _zfcpdump_install_options() {
     ramdisk) echo "--output -o --compress --dumper --dumper-param --kernel-config --list $common" ;;
     build) echo "--kernel --kernel-config --kernel-source --config-fragment --compress --dumper --dumper-param --hsa-size --root --zfcpdump-dir $common" ;;
     disk) echo "--dry-run -n --yes -y --force -f --allow-small --label --partition --size --dump-area --memory --sector-size --zipl --write-dumpconf --root $common" ;;
-    check) echo "--memory --root $common" ;;
+    check) echo "--memory --root --verify $common" ;;
     hook) echo "--kernel-config --dumper --hsa-size --zipl --root $common" ;;
   esac
 }

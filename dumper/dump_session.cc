@@ -100,6 +100,8 @@ Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& 
     if (stats->partial)
       c.say("Warning: partial dump: %llu of %llu MB of memory are in the dump",
             static_cast<ull>(stats->memory >> 20), static_cast<ull>(info->memory_size >> 20));
+    c.say("Integrity record: %u chunk digests (%llu MB chunks) and a digest of the headers",
+          stats->record_chunks, static_cast<ull>(stats->chunk_size >> 20));
   } else {
     c.say("Dump successful: %llu MB in %.1f s (%.1f MB/s)", static_cast<ull>(stats->bytes >> 20),
           stats->seconds, rate);

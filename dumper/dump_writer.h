@@ -33,7 +33,9 @@ struct DumpStats {
   uint64_t memory = 0;    ///< bytes of memory the dump describes
   unsigned segments = 0;  ///< PT_LOAD program headers (sparse dumps)
   bool sparse = false;
-  bool partial = false;  ///< the dump area ran out: the dump holds a prefix of memory
+  bool partial = false;        ///< the dump area ran out: the dump holds a prefix of memory
+  unsigned record_chunks = 0;  ///< chunk digests in the integrity record (sparse dumps)
+  uint64_t chunk_size = 0;     ///< of those chunks
 };
 
 /// Writes `bytes` at `offset` of `disk` whatever the alignment: for direct I/O the blocks at

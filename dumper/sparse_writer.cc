@@ -8,8 +8,13 @@
 #include <optional>
 #include <vector>
 
+#include "dumper/identity.h"
 #include "dumper/segment_budget.h"
+#include "ondisk/bytes.h"
 #include "ondisk/dump_superblock.h"
+#include "ondisk/dumper_identity.h"
+#include "ondisk/integrity_digest.h"
+#include "ondisk/integrity_note.h"
 #include "util/aligned_buffer.h"
 #include "util/strings.h"
 
@@ -41,6 +46,12 @@ double now_seconds() {
 }
 
 uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+
+uint64_t utc_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec > 0 ? static_cast<uint64_t>(ts.tv_sec) : 0;
+}
 
 /// A contiguous stretch of memory: one PT_LOAD of the vmcore, or the part of one below or
 /// above the HSA size.
@@ -103,6 +114,7 @@ class SparseWriter {
   Result<void> close_run();
   void clip_to_written();
   Result<void> write_headers();
+  Result<void> write_record(std::vector<ondisk::CoreSegment>& segments);
 
   util::File& vmcore_;
   const ondisk::VmcoreInfo& info_;
@@ -119,12 +131,18 @@ class SparseWriter {
   size_t page_ = 4096;  ///< padding unit of data runs: whole direct-I/O blocks
   uint64_t header_size_ = 0;
   uint64_t notes_at_ = 0;
+  uint64_t notes_end_ = 0;  ///< end of the vmcore's notes in the header area
+  uint64_t record_at_ = 0;  ///< the integrity record's note, behind the vmcore's notes
+  uint32_t record_max_chunks_ = 0;
+  std::optional<ondisk::ChunkDigester> digests_;  ///< of every byte of data handed to the disk
+  uint64_t start_time_ = 0;
   std::optional<util::AlignedBuffer> read_, stage_, block_, header_;
   uint64_t stage_off_ = 0;  ///< dump-area offset of stage_[0]
   size_t fill_ = 0;
   uint64_t written_end_ = 0;  ///< dump-area offset up to which data is on the disk
   bool stop_ = false;
   bool partial_ = false;
+  unsigned chunks_ = 0;    ///< in the integrity record
   uint64_t progress_ = 0;  ///< bytes of memory processed
 
   std::vector<ondisk::CoreSegment> loads_;
@@ -144,7 +162,14 @@ Result<void> SparseWriter::prepare_headers() {
   const uint64_t phdrs =
       info_.note_segments.size() + std::max<size_t>(o_.max_loads, pieces_.size());
   notes_at_ = round_up(ondisk::kElf64HeaderSize + phdrs * ondisk::kElf64PhdrSize, 8);
-  header_size_ = round_up(notes_at_ + notes, page_);
+  notes_end_ = notes_at_ + notes;
+  // The integrity record's size is fixed now, from the most data the dump can hold: all of
+  // memory, and up to a page of padding behind each data run (one PT_LOAD each) and the last.
+  const uint64_t max_data = info_.memory_size + (phdrs + 1) * page_;
+  const uint64_t chunk_size = ondisk::integrity_chunk_size(info_.memory_size, max_data);
+  record_max_chunks_ = static_cast<uint32_t>(ondisk::integrity_chunk_count(max_data, chunk_size));
+  record_at_ = round_up(notes_end_, 4);
+  header_size_ = round_up(record_at_ + ondisk::integrity_note_size(record_max_chunks_), page_);
   if (header_size_ + page_ > area_)
     return fail(
         util::format("the dump area (%llu bytes) cannot hold the headers of a sparse dump "
@@ -152,6 +177,7 @@ Result<void> SparseWriter::prepare_headers() {
                      static_cast<ull>(area_), static_cast<ull>(header_size_)));
   header_.emplace(static_cast<size_t>(header_size_), page_);
   if (header_->empty()) return fail_errno(ENOMEM, "allocating the header area");
+  digests_.emplace(chunk_size, record_max_chunks_);
   // Read everything the headers need now, so that a bad vmcore is refused before any write.
   if (auto r = util::read_exact(vmcore_, header_->span().first(ondisk::kElf64HeaderSize), 0); !r)
     return std::unexpected(r.error().wrap("reading the vmcore's ELF header"));
@@ -175,6 +201,7 @@ Result<void> SparseWriter::flush(bool final) {
     stop_ = true;
   }
   if (n > 0) {
+    if (auto r = digests_->add(stage_->span().first(n)); !r) return r;  // the integrity record
     if (auto r = util::write_all(disk_, stage_->span().first(n), base_ + stage_off_); !r)
       return std::unexpected(r.error().wrap("writing the dump"));
     disk_.drop_written(base_ + stage_off_, n);
@@ -302,12 +329,19 @@ Result<void> SparseWriter::write_headers() {
     segments.push_back({PT_NOTE, at, 0, 0, size, 0});
     at += size;
   }
+  if (auto r = write_record(segments); !r) return r;
   segments.insert(segments.end(), loads_.begin(), loads_.end());
   auto head = header_->span().first(static_cast<size_t>(notes_at_));
   // Keep the vmcore's own ELF header (bytes 0..63) as the source of identification.
   std::byte source[ondisk::kElf64HeaderSize];
   std::memcpy(source, head.data(), sizeof source);
   if (auto r = ondisk::encode_core_headers(source, segments, head); !r) return r;
+  // Last: the digest of the whole header area, with its own field still zero.
+  const uint64_t headers_digest = ondisk::integrity_digest(header_->span());
+  ondisk::store_be<uint64_t>(header_->span(),
+                             static_cast<size_t>(record_at_) + ondisk::kIntegrityNoteHeaderSize +
+                                 ondisk::kIntegrityHeadersDigestAt,
+                             headers_digest);
   trace(2, util::format("writing the headers: %zu PT_LOADs, %llu bytes", loads_.size(),
                         static_cast<ull>(header_size_)));
   if (header_size_ > page_) {
@@ -317,6 +351,40 @@ Result<void> SparseWriter::write_headers() {
   }
   if (auto r = util::write_all(disk_, header_->span().first(page_), base_); !r)
     return std::unexpected(r.error().wrap("writing the first page"));
+  return {};
+}
+
+Result<void> SparseWriter::write_record(std::vector<ondisk::CoreSegment>& segments) {
+  ondisk::IntegrityRecord rec;
+  rec.partial = partial_;
+  rec.dumper_version =
+      std::string(std::string_view(kDumperIdentity).substr(ondisk::kDumperIdentityPrefix.size()));
+  rec.start_time = start_time_;
+  rec.end_time = std::max(utc_seconds(), start_time_);
+  rec.memory_size = info_.memory_size;
+  for (const auto& s : loads_) rec.memory_dumped += s.memsz;
+  rec.page_size = info_.page_size >= 512 && info_.page_size <= (1u << 20)
+                      ? static_cast<uint32_t>(info_.page_size)
+                      : 4096;  // s390x's page size, when VMCOREINFO does not say
+  rec.data_offset = header_size_;
+  rec.data_bytes = written_end_ - header_size_;
+  rec.chunk_size = digests_->chunk_size();
+  const auto digests = digests_->finish();
+  const auto paddrs =
+      ondisk::integrity_chunk_addresses(loads_, rec.data_offset, rec.chunk_size, digests.size());
+  for (size_t k = 0; k < digests.size(); ++k) rec.chunks.push_back({paddrs[k], digests[k]});
+  const size_t size = ondisk::integrity_note_size(static_cast<uint32_t>(digests.size()));
+  auto note = header_->span().subspan(static_cast<size_t>(record_at_), size);
+  if (auto r = ondisk::encode_integrity_note(rec, note); !r)
+    return std::unexpected(r.error().wrap("writing the integrity record"));
+  // The record joins the vmcore's last PT_NOTE: crash takes the first program header for the
+  // only PT_NOTE and makedumpfile keeps the last one it sees, so a second one would hide notes.
+  const uint64_t end = record_at_ + size;
+  if (segments.empty()) segments.push_back({PT_NOTE, record_at_, 0, 0, size, 0});
+  else segments.back().filesz = end - segments.back().offset;
+  chunks_ = static_cast<unsigned>(digests.size());
+  trace(2, util::format("integrity record: %zu chunks of %llu bytes", digests.size(),
+                        static_cast<ull>(rec.chunk_size)));
   return {};
 }
 
@@ -348,6 +416,7 @@ Result<DumpStats> SparseWriter::run() {
   if (!target_.checksum_matches())
     trace(1, "The previous dump was interrupted (busy marker, stale checksum): overwriting it");
   const double t0 = now_seconds();
+  start_time_ = utc_seconds();
 
   auto steps = [&]() -> Result<void> {
     std::byte marker[sizeof ondisk::kBusyMarker];
@@ -388,6 +457,8 @@ Result<DumpStats> SparseWriter::run() {
   stats.sparse = true;
   stats.partial = partial_;
   stats.segments = static_cast<unsigned>(loads_.size());
+  stats.record_chunks = chunks_;
+  stats.chunk_size = digests_->chunk_size();
   for (const auto& s : loads_) stats.memory += s.memsz;
   return stats;
 }

@@ -5,7 +5,8 @@
 /// readers handle (docs/on-disk-format.md, "The dump in the dump area").
 ///
 /// Layout of the dump area: [0, H) the header area (ELF header, program headers up to the cap,
-/// the vmcore's notes), reserved at the start and written last, its first page last of all;
+/// the vmcore's notes and behind them, in the same PT_NOTE, the integrity record: ondisk/
+/// integrity_note.h), reserved at the start and written last, its first page last of all;
 /// [H, ...) the data, in the order it was read. The protocol of the full copy stays: busy marker
 /// and checksum first, memory below the HSA size first and then the HSA released, the first
 /// page last, the checksum again (also after a failure), fsync. Until the first page is written
@@ -16,8 +17,12 @@
 /// as a valid partial dump: the headers describe the prefix of memory that was written, and
 /// nothing is written outside the dump area.
 ///
+/// The record's digests are taken of every buffer as it is handed to the disk, so they cover
+/// exactly the bytes written, padding included; a partial dump's record digests what fit.
+///
 /// Memory: a read and a staging buffer of half `buffer_size` each, and the header area (the
-/// program headers up to the cap and the vmcore's notes), whatever the memory size.
+/// program headers up to the cap, the vmcore's notes and the record: 16 bytes a chunk, at most
+/// 8320 chunks), whatever the memory size.
 
 #include <cstdint>
 

@@ -4,11 +4,16 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <optional>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "ondisk/bytes.h"
 #include "ondisk/dump_superblock.h"
+#include "ondisk/integrity_digest.h"
+#include "ondisk/integrity_note.h"
 #include "tests/support/recording_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
@@ -226,6 +231,126 @@ TEST(SparseWriter, ProtocolOrderWithHsa) {
   auto d = fx.dumped();
   fx.expect_same_memory(d);
   EXPECT_EQ(d.memory_size, fx.info.memory_size);
+}
+
+/// The integrity record of the dump in `fx` (after dumped()), and where its note lies.
+std::optional<std::pair<ondisk::IntegrityRecord, uint64_t>> record_of(Fixture& fx,
+                                                                      const ondisk::VmcoreInfo& d) {
+  auto f = util::PosixFile::open(fx.area_path, util::OpenMode::kRead);
+  auto notes = ondisk::read_vmcore_notes(**f, d);
+  EXPECT_TRUE(notes) << notes.error().describe();
+  if (!notes) return std::nullopt;
+  for (const auto& n : *notes) {
+    if (n.owner != ondisk::kIntegrityNoteName || n.type != ondisk::kIntegrityNoteType) continue;
+    auto r = ondisk::decode_integrity_record(n.desc);
+    EXPECT_TRUE(r) << r.error().describe();
+    if (!r) return std::nullopt;
+    return std::pair(*r, n.file_offset);
+  }
+  ADD_FAILURE() << "the dump has no integrity record";
+  return std::nullopt;
+}
+
+/// Every digest of the record matches the dump area's bytes, computed here chunk by chunk in
+/// one piece each (not through the ChunkDigester the dumper uses).
+void expect_digests_match(Fixture& fx, const ondisk::IntegrityRecord& rec, uint64_t note_at) {
+  auto header = testsupport::peek(fx.area_path, 0, rec.data_offset);
+  const size_t field =
+      note_at + ondisk::kIntegrityNoteHeaderSize + ondisk::kIntegrityHeadersDigestAt;
+  ondisk::store_be<uint64_t>(header, field, 0);
+  EXPECT_EQ(ondisk::integrity_digest(header), rec.headers_digest);
+  for (size_t k = 0; k < rec.chunks.size(); ++k) {
+    const uint64_t at = k * rec.chunk_size;
+    const uint64_t n = std::min(rec.chunk_size, rec.data_bytes - at);
+    auto bytes = testsupport::peek(fx.area_path, rec.data_offset + at, n);
+    EXPECT_EQ(ondisk::integrity_digest(bytes), rec.chunks[k].digest) << "chunk " << k;
+  }
+}
+
+TEST(SparseWriter, TheIntegrityRecordDigestsEveryByteWritten) {
+  Fixture fx({{0, 3 << 20}, {16 << 20, 4 << 20}});
+  fx.zero(1 << 20, 1 << 20);
+  const auto before = static_cast<uint64_t>(std::time(nullptr));
+  auto stats = fx.dump();
+  ASSERT_TRUE(stats) << stats.error().describe();
+  const auto after = static_cast<uint64_t>(std::time(nullptr));
+  auto d = fx.dumped();
+  auto found = record_of(fx, d);
+  ASSERT_TRUE(found);
+  const auto& [rec, note_at] = *found;
+  EXPECT_TRUE(rec.sparse);
+  EXPECT_FALSE(rec.partial);
+  EXPECT_FALSE(rec.dumper_version.empty());
+  EXPECT_LE(before, rec.start_time);
+  EXPECT_LE(rec.start_time, rec.end_time);
+  EXPECT_LE(rec.end_time, after);
+  EXPECT_EQ(rec.memory_size, fx.info.memory_size);
+  EXPECT_EQ(rec.memory_dumped, stats->memory);
+  EXPECT_EQ(rec.page_size, 4096u);
+  EXPECT_EQ(rec.data_offset + rec.data_bytes, stats->bytes);
+  EXPECT_EQ(rec.chunk_size, ondisk::kIntegrityMinChunkSize);
+  EXPECT_EQ(rec.chunks.size(), stats->record_chunks);
+  ASSERT_EQ(rec.chunks.size(), 6u);  // 6 MiB of data and a little padding, in 1 MiB chunks
+  // Chunk 0 starts with memory 0; the 1 MiB zero run is left out, so chunk 1 starts at 2 MiB.
+  EXPECT_EQ(rec.chunks[0].paddr, 0u);
+  EXPECT_EQ(rec.chunks[1].paddr, 2u << 20);
+  EXPECT_EQ(rec.chunks[2].paddr, 16u << 20);
+  // The note lies in the header area, inside the dump's only PT_NOTE, after the vmcore's notes.
+  ASSERT_EQ(d.note_segments.size(), 1u);
+  const auto [pt_note_at, pt_note_size] = d.note_segments[0];
+  EXPECT_LE(pt_note_at, note_at);
+  EXPECT_EQ(note_at + ondisk::integrity_note_size(6), pt_note_at + pt_note_size);
+  EXPECT_LE(pt_note_at + pt_note_size, rec.data_offset);
+  EXPECT_EQ(d.cpu_count, fx.info.cpu_count);  // the vmcore's notes are all still read
+  EXPECT_EQ(d.os_release, fx.info.os_release);
+  expect_digests_match(fx, rec, note_at);
+}
+
+TEST(SparseWriter, PartialDumpSaysSoInItsRecordAndDigestsWhatFits) {
+  Fixture fx({{0, 80 << 20}});  // larger than the 62 MiB dump area
+  auto stats = fx.dump();
+  ASSERT_TRUE(stats) << stats.error().describe();
+  ASSERT_TRUE(stats->partial);
+  auto d = fx.dumped();
+  auto found = record_of(fx, d);
+  ASSERT_TRUE(found);
+  const auto& [rec, note_at] = *found;
+  EXPECT_TRUE(rec.partial);
+  EXPECT_EQ(rec.memory_size, fx.info.memory_size);
+  EXPECT_EQ(rec.memory_dumped, stats->memory);
+  EXPECT_EQ(rec.data_offset + rec.data_bytes, stats->bytes);
+  EXPECT_LE(stats->bytes, fx.made.superblock.dump_size);
+  expect_digests_match(fx, rec, note_at);
+}
+
+TEST(SparseWriter, ACoreWithoutNotesGetsAPtNoteForTheRecordAlone) {
+  Fixture fx({{0, 2 << 20}});
+  // Rewrite the core as one without notes: its own ELF header, one PT_LOAD, the same memory.
+  auto head = testsupport::peek(fx.core_path, 0, ondisk::kElf64HeaderSize);
+  auto memory = testsupport::peek(fx.core_path, fx.info.loads[0].offset, 2 << 20);
+  std::vector<std::byte> core(4096 + memory.size());
+  ASSERT_TRUE(ondisk::encode_core_headers(head, {{PT_LOAD, 4096, 0, 0, 2 << 20, 2 << 20}}, core));
+  std::memcpy(core.data() + 4096, memory.data(), memory.size());
+  {
+    std::FILE* out = std::fopen(fx.core_path.c_str(), "wb");
+    ASSERT_TRUE(out && std::fwrite(core.data(), 1, core.size(), out) == core.size());
+    std::fclose(out);
+  }
+  auto f = util::PosixFile::open(fx.core_path, util::OpenMode::kRead);
+  auto info = ondisk::read_vmcore(**f);
+  ASSERT_TRUE(info) << info.error().describe();
+  ASSERT_TRUE(info->note_segments.empty());
+  fx.info = *info;
+  auto stats = fx.dump();
+  ASSERT_TRUE(stats) << stats.error().describe();
+  auto d = fx.dumped();
+  ASSERT_EQ(d.note_segments.size(), 1u);  // the record's own
+  auto found = record_of(fx, d);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->second, d.note_segments[0].first);
+  EXPECT_EQ(found->first.chunks.size(), 2u);
+  expect_digests_match(fx, found->first, found->second);
+  fx.expect_same_memory(d);
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 ///     real-zipl fixtures, unpacked) its first 4 KiB verbatim and the whole disk as a sparse
 ///     description (fuzz/buffer_file.h: every non-zero 512-byte block at its real offset);
 ///   manifest, registry: rendered by render_manifest / render_registry;
+///   integrity_note: descriptors of integrity records from encode_integrity_note (a whole and a
+///     partial dump, one without data);
 ///   kernel_image: for each kernel:NAME=IMAGE (Debian's vmlinuz, the test kernel's bzImage), the
 ///     places check_kernel_image_bytes reads, at their real offsets, as a sparse image of a few
 ///     KB (NAME.sparse), and the image's first 4 KiB verbatim (NAME-head.img).
@@ -32,6 +34,7 @@
 #include "ondisk/checksum.h"
 #include "ondisk/dump_disk.h"
 #include "ondisk/dump_superblock.h"
+#include "ondisk/integrity_note.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
@@ -293,6 +296,33 @@ int main(int argc, char** argv) try {
             32496640, std::string(64, 'b')});
   r.upsert({"/dev/sdb", 2, 4096, 1 << 20, 1 << 19, ""});
   write_all(dir + "/fuzz_registry/rendered.disks", installer::state::render_registry(r));
+
+  // Integrity records as a dumper writes them: the descriptor, after the note's header.
+  auto record = [&](const std::string& name, uint64_t data_bytes, bool partial) {
+    ondisk::IntegrityRecord rec;
+    rec.partial = partial;
+    rec.dumper_version = "0.1.0";
+    rec.start_time = 1764800000;
+    rec.end_time = 1764800042;
+    rec.memory_size = 64ull << 20;
+    rec.memory_dumped = partial ? 40ull << 20 : rec.memory_size;
+    rec.page_size = 4096;
+    rec.data_offset = 73728;
+    rec.data_bytes = data_bytes;
+    rec.chunk_size = ondisk::kIntegrityMinChunkSize;
+    rec.headers_digest = 0x0123456789abcdefull;
+    const uint64_t count = ondisk::integrity_chunk_count(data_bytes, rec.chunk_size);
+    for (uint64_t k = 0; k < count; ++k)
+      rec.chunks.push_back({k * rec.chunk_size, 0x9e3779b97f4a7c15ull * (k + 1)});
+    std::string note(ondisk::integrity_note_size(static_cast<uint32_t>(count)), '\0');
+    auto bytes = std::as_writable_bytes(std::span(note));
+    if (!ondisk::encode_integrity_note(rec, bytes))
+      throw std::runtime_error("cannot encode the integrity record seed " + name);
+    write_all(dir + "/fuzz_integrity_note/" + name, note.substr(ondisk::kIntegrityNoteHeaderSize));
+  };
+  record("whole.desc", (5ull << 20) + 4096, false);
+  record("partial.desc", 40ull << 20, true);
+  record("no-data.desc", 0, false);
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "zk-fuzz-make-seeds: %s\n", e.what());

@@ -1,13 +1,17 @@
 // zfcpdump-install check DEVICE: what a dump disk holds, without changing it.
+#include <time.h>
+
 #include <optional>
 
 #include "installer/commands/command.h"
+#include "installer/disk/dump_integrity.h"
 #include "installer/disk/verify.h"
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
 #include "installer/system/block_device.h"
 #include "installer/system/memory.h"
 #include "ondisk/dump_area.h"
+#include "util/file_window.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
 
@@ -19,6 +23,7 @@ inline constexpr int kCheckDump = 10;        ///< a valid dump is on the disk
 inline constexpr int kCheckIncomplete = 11;  ///< an interrupted dump (busy marker)
 inline constexpr int kCheckStale = 12;       ///< the dump tool is older than the layout
 inline constexpr int kCheckDamaged = 13;     ///< an ELF core in the area that does not validate
+inline constexpr int kCheckCorrupt = 14;     ///< --verify: the dump's bytes differ from its record
 inline constexpr int kCheckNoTool = 20;      ///< no valid dump tool (or the partition was reused)
 
 const cli::CommandSpec& check_spec() {
@@ -28,17 +33,112 @@ const cli::CommandSpec& check_spec() {
       "Reports on a dump disk without changing it: whether it holds a valid SCSI dump tool\n"
       "(the judgement zgetdump -d makes), whether that tool is current with the installed\n"
       "layout, its maximum dump size against the memory of this system, and what the dump\n"
-      "area holds: nothing, an interrupted dump, or a dump (size, CPUs, kernel release).\n"
-      "DEVICE is the whole disk or one of its partitions, or a disk image file.",
+      "area holds: nothing, an interrupted dump, or a dump (kernel release, CPUs, memory,\n"
+      "bytes on the disk and their ratio, partial or not, and the dump's integrity record:\n"
+      "the dumper's version, start and end time). DEVICE is the whole disk or one of its\n"
+      "partitions, or a disk image file.",
       {
           {"memory", 0, "SIZE", "compare the dump size with SIZE instead of this system's memory"},
           {"root", 0, "DIR", "the installed layout and registry are below DIR (default /)"},
+          {"verify", 0, "",
+           "read the whole dump and check its integrity record's digests (14: a mismatch)"},
       },
       1,
       1,
   };
   return spec;
 }
+
+namespace {
+
+using ull = unsigned long long;
+
+std::string utc_text(uint64_t seconds) {
+  const time_t t = static_cast<time_t>(seconds);
+  tm parts{};
+  char text[32] = "?";
+  if (gmtime_r(&t, &parts)) strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
+  return text;
+}
+
+/// What the dump in the area holds beyond its headers: bytes on the disk against memory, the
+/// integrity record, and with --verify every digest. Returns check's status for the dump.
+int report_dump(cli::Report& r, util::File& area, const ondisk::VmcoreInfo& dump, bool verify) {
+  auto found = disk::read_integrity_record(area, dump);
+  const disk::FoundRecord* rec = found && *found ? &**found : nullptr;
+  // Bytes on the disk: what the dumper wrote (the record knows), else the end of the furthest
+  // segment. Memory: of the dumped system (the record knows), else what the dump describes.
+  const uint64_t bytes = rec ? rec->record.data_offset + rec->record.data_bytes : dump.data_end;
+  const uint64_t memory = rec ? rec->record.memory_size : dump.memory_size;
+  r.field("dump_bytes", bytes);
+  r.field("dump_memory", dump.memory_size);
+  r.field("dump_cpus", uint64_t{dump.cpu_count});
+  r.field("dump_kernel", dump.os_release);
+  if (memory > 0) {
+    const double ratio = static_cast<double>(bytes) / static_cast<double>(memory);
+    if (r.json()) r.field_json("dump_ratio", cli::Json(ratio));
+    else r.field("dump_ratio", util::format("%.3f of memory on the disk", ratio));
+  }
+  if (!found) {
+    r.field("dump_record", std::string("invalid"));
+    r.warn("the dump's integrity record is not valid: " + found.error().describe());
+    if (!verify) return kCheckDump;
+    r.field("verify", std::string("failed"));
+    r.error("cannot verify the dump: its integrity record is not valid");
+    return kCheckCorrupt;
+  }
+  if (!rec) {
+    r.field("dump_record", std::string("absent"));
+    if (verify) {
+      r.field("verify", std::string("no integrity record"));
+      r.warn(
+          "no integrity record (a full copy, or a dump by an older dumper): nothing to verify "
+          "beyond the headers");
+    }
+    return kCheckDump;
+  }
+  const auto& rc = rec->record;
+  r.field("dump_record", std::string("present"));
+  r.field("dump_memory_total", rc.memory_size);
+  r.field("dump_partial", rc.partial);
+  r.field("dump_dumper_version", rc.dumper_version);
+  r.field("dump_started", utc_text(rc.start_time));
+  r.field("dump_ended", utc_text(rc.end_time));
+  r.field("dump_chunks", uint64_t{rc.chunks.size()});
+  r.field("dump_chunk_size", rc.chunk_size);
+  if (rc.partial)
+    r.warn(util::format("partial dump: the dump area was full after %s of %s of memory",
+                        util::human_size(rc.memory_dumped).c_str(),
+                        util::human_size(rc.memory_size).c_str()));
+  if (!verify) return kCheckDump;
+
+  auto v = disk::verify_integrity(area, *rec);
+  if (!v) {
+    r.error("verifying the dump: " + v.error().describe());
+    return kExitFailure;
+  }
+  r.field("verify", std::string(v->ok() ? "ok" : "failed"));
+  r.field("verify_headers", std::string(v->headers_ok ? "ok" : "bad"));
+  r.field("verify_chunks", v->chunks);
+  r.field("verify_bad_chunks", v->bad_chunks);
+  if (!v->headers_ok)
+    r.error(
+        "the dump's header area (ELF header, program headers, notes) does not match its digest");
+  if (v->first_bad) {
+    r.field("verify_first_bad_address",
+            util::format("0x%llx", static_cast<ull>(v->first_bad->paddr)));
+    r.field("verify_first_bad_offset", v->first_bad->offset);
+    r.error(util::format(
+        "%llu of %llu chunks do not match their digests; the first holds memory from physical "
+        "address 0x%llx (chunk %zu of %s at byte %llu of the dump area)",
+        static_cast<ull>(v->bad_chunks), static_cast<ull>(v->chunks),
+        static_cast<ull>(v->first_bad->paddr), v->first_bad->index,
+        util::human_size(rc.chunk_size).c_str(), static_cast<ull>(v->first_bad->offset)));
+  }
+  return v->ok() ? kCheckDump : kCheckCorrupt;
+}
+
+}  // namespace
 
 int run_check(Context& ctx) {
   auto& r = ctx.report;
@@ -126,13 +226,15 @@ int run_check(Context& ctx) {
   }
   r.field("dump_area", std::string(ondisk::dump_area_kind_name(area->kind)));
   switch (area->kind) {
-    case ondisk::DumpAreaKind::kDump:
-      r.field("dump_bytes", area->dump->data_end);  // the area is larger than the dump
-      r.field("dump_memory", area->dump->memory_size);
-      r.field("dump_cpus", uint64_t{area->dump->cpu_count});
-      r.field("dump_kernel", area->dump->os_release);
-      status = kCheckDump;
+    case ondisk::DumpAreaKind::kDump: {
+      util::FileWindow window(disk, sb.part_start + sb.dump_offset, sb.dump_size);
+      status = report_dump(r, window, *area->dump, ctx.args.has("verify"));
+      if (status == kExitFailure || status == kCheckCorrupt) {
+        r.finish(false);
+        return status;
+      }
       break;
+    }
     case ondisk::DumpAreaKind::kBusy:
       r.warn("the dump area holds an interrupted dump (busy marker)");
       status = kCheckIncomplete;

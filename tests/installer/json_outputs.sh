@@ -158,7 +158,48 @@ field .disk "$tmp/dump$fffd.img" "check: a device name that is not UTF-8, replac
 field .dump_kernel "6.1.0-zk${fffd}test" "check: a kernel release that is not UTF-8, replaced"
 field '"\(.dump_area) \(.dump_cpus) \(.dump_memory)"' "dump 3 8388608" "check: what the dump holds"
 field .dump_bytes "$(size core)" "check: the dump's size is the core's"
+field .dump_record absent "check: a full copy carries no integrity record"
+holds '.dump_ratio == (.dump_bytes / .dump_memory)' "check: the ratio of a full copy"
+run 10 check --root "$root" --memory 16M --verify "dump$ff.img"
+field .verify "no integrity record" "check --verify: a dump without a record"
+holds '.warnings | any(contains("no integrity record"))' "check --verify: says there is no record"
 ok "check --json: a dump disk, no dump tool, a dump with a kernel release that is not UTF-8"
+
+# A sparse dump (the default) and its integrity record.
+cp disk.img sparse.img
+before=$(date +%s)
+"$dumper_built" --vmcore core --disk sparse.img >dumper.log 2>&1 ||
+  { cat dumper.log >&2; fail "the dumper's host mode, sparse"; }
+after=$(date +%s)
+run 10 check --root "$root" --memory 16M --verify sparse.img
+field '"\(.dump_record) \(.dump_partial) \(.dump_memory_total) \(.verify) \(.verify_headers)"' \
+  "present false 8388608 ok ok" "check --verify: a sparse dump's record"
+field .dump_dumper_version "$("$dumper_built" --version | cut -d' ' -f2)" "check: the dumper's version"
+holds '.dump_ratio == (.dump_bytes / .dump_memory_total) and .dump_ratio > 1' \
+  "check: the ratio (no zeros: the headers make the dump larger than memory)"
+holds ".verify_chunks == .dump_chunks and .dump_chunks == 8 and .verify_bad_chunks == 0" \
+  "check --verify: every chunk (8 MiB in 1 MiB chunks)"
+holds "(.dump_started | fromdate) >= $before and (.dump_ended | fromdate) <= $after" \
+  "check: start and end within the dumper's run"
+# One flipped bit near the end of the data: the last chunk, named by its address and offset.
+part_start=$(python3 -c '
+import struct, sys
+f = open(sys.argv[1], "rb"); f.seek(0x78); sb, = struct.unpack(">Q", f.read(8))
+f.seek(sb + 0x10); print(struct.unpack(">Q", f.read(8))[0])' sparse.img)
+bad=$(( $(jq .dump_bytes <<<"$out") - 4096 - 100 ))
+python3 -c '
+import sys
+f = open(sys.argv[1], "r+b"); at = int(sys.argv[2]); f.seek(at); b = f.read(1)[0]
+f.seek(at); f.write(bytes([b ^ 1]))' sparse.img $((part_start + bad))
+run 14 check --root "$root" --memory 16M --verify sparse.img
+field '"\(.ok) \(.verify) \(.verify_headers) \(.verify_bad_chunks)"' "false failed ok 1" "check --verify: a flipped bit"
+holds ".verify_first_bad_offset <= $bad and $bad < .verify_first_bad_offset + .dump_chunk_size" \
+  "check --verify: the bad chunk holds the flipped byte"
+holds '.verify_first_bad_address | test("^0x[0-9a-f]+$")' "check --verify: the address in hex"
+# shellcheck disable=SC2016  # $a is jq's variable
+holds '.verify_first_bad_address as $a | .errors | any(contains("physical address " + $a))' \
+  "check --verify: the error names the address"
+ok "check --json: a sparse dump's integrity record, verified, and a flipped bit found"
 
 # --- hook ----------------------------------------------------------------------------------------
 hook=(--root "$root" --dumper dumper --zipl "$fake")

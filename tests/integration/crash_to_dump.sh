@@ -10,10 +10,12 @@
 #      writes /proc/vmcore to the partition (a sparse ELF core) with progress on the console
 #      and powers off;
 #   4. host, real tools only (s390x binaries under qemu-user): zgetdump -i accepts the dump
-#      (kernel release, memory), zgetdump copies it out as ELF, makedumpfile --dump-dmesg
-#      recovers the crashed kernel's log (marker, sysrq crash) and crash's bt shows the panic
+#      (kernel release, memory) and readelf shows the dumper's integrity record among its
+#      notes; zgetdump copies the dump out as ELF; makedumpfile --dump-dmesg recovers the
+#      crashed kernel's log (marker, sysrq crash) and crash (sys, bt, log) shows the panic
 #      through sysrq_handle_crash, each from the copy-out AND from the sparse ELF read straight
-#      from the partition; zfcpdump-install check reports the dump (exit 10);
+#      from the partition; zfcpdump-install check --verify reports the dump and checks every
+#      digest of its record (exit 10);
 #   5. guest again (Debian's kernel): the real zgetdump -d accepts the dump tool natively.
 # It prints the dump's size, the dumper's own throughput line and the wall time of each phase.
 #
@@ -262,6 +264,12 @@ expect zgetdump-i.txt 'Dump format\.+: elf$' "zgetdump -i"
 expect zgetdump-i.txt "UTS kernel release\\.+: $release\$" "zgetdump -i: the test kernel's release"
 expect zgetdump-i.txt "Dump memory range\\.+: $dump_mb MB\$" "zgetdump -i: the guest's memory without the crashkernel"
 expect zgetdump-i.txt 'CPU count \(online\)\.+: 1$' "zgetdump -i"
+# The dumper's integrity record is a note in the dump's PT_NOTE (docs/on-disk-format.md),
+# visible to readelf; makedumpfile and crash read the partition's dump with it (steps below).
+LC_ALL=C readelf -nW part.bin > notes.txt 2>&1 || fail_log notes.txt "readelf cannot read the dump's notes"
+expect notes.txt 'ZFCPDUMPKIT[[:space:]]+0x[0-9a-f]+[[:space:]]+Unknown note type: \(0x5a4b0001\)' "the integrity record"
+expect notes.txt '^ +VMCOREINFO ' "the vmcore's notes beside the record"
+say "readelf shows the ZFCPDUMPKIT record beside the vmcore's notes"
 
 # ---------------------------------------------------------------------------------------------
 step "host: zgetdump copies the dump out as an ELF file"
@@ -293,10 +301,11 @@ cmp -s dmesg.txt dmesg-partition.txt || fail "the logs recovered from the copy-o
 say "$(wc -l < dmesg.txt) lines, the same from both; the marker and the sysrq crash are in it"
 
 # ---------------------------------------------------------------------------------------------
-step "host: crash (s390x, with the test kernel's vmlinux) opens the dump: sys, bt (copy-out and partition)"
+step "host: crash (s390x, with the test kernel's vmlinux) opens the dump: sys, bt, log (copy-out and partition)"
 say "crash runs under qemu-user: half a minute or more, twice"
-printf 'sys\nbt\nquit\n' > crash.cmd
-# crash_on CORE LOG: crash's sys and bt of CORE show this kernel's panic through the sysrq handler.
+printf 'sys\nbt\nlog\nquit\n' > crash.cmd
+# crash_on CORE LOG: crash's sys and bt of CORE show this kernel's panic through the sysrq
+# handler, its log this run's marker.
 crash_on() {
   run_logged "$2" crash_s390x -s "$vmlinux" "$1" < crash.cmd || fail_log "$2" "crash failed on $1"
   expect "$2" "RELEASE: $release\$" "crash sys ($1)"
@@ -305,6 +314,7 @@ crash_on() {
   expect "$2" '#[0-9]+ \[[0-9a-f]+\] panic at ' "crash bt: panic ($1)"
   expect "$2" '#[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash at ' "crash bt: the sysrq crash handler ($1)"
   expect "$2" '#[0-9]+ \[[0-9a-f]+\] write_sysrq_trigger at ' "crash bt: the write to /proc/sysrq-trigger ($1)"
+  grep -qF -- "$marker" "$2" || fail_log "$2" "crash log: the marker of this run is not in $1"
 }
 crash_on dump.elf crash.txt
 crash_on part.bin crash-partition.txt
@@ -314,8 +324,9 @@ say "bt: panic <- sysrq_handle_crash <- __handle_sysrq <- write_sysrq_trigger"
 # ---------------------------------------------------------------------------------------------
 step "host: zfcpdump-install check on the disk image"
 check_status=0
-run_logged check.txt "$host_install" check --memory "${dump_mb}M" disk.img || check_status=$?
-((check_status == 10)) || fail_log check.txt "zfcpdump-install check exited $check_status, not 10 (a valid dump)"
+run_logged check.txt "$host_install" check --verify --memory "${dump_mb}M" disk.img || check_status=$?
+((check_status == 10)) || fail_log check.txt "zfcpdump-install check --verify exited $check_status, not 10 (a valid dump)"
+[[ $(field check.txt verify) == ok ]] || fail_log check.txt "check --verify: the integrity record does not match the dump"
 [[ $(field check.txt dump_tool) == valid ]] || fail_log check.txt "check: the dump tool is not valid"
 [[ $(field check.txt checksum_ok) == yes ]] || fail_log check.txt "check: the checksum does not match"
 [[ $(field check.txt dump_area) == dump ]] || fail_log check.txt "check: the dump area holds no dump"
@@ -323,6 +334,7 @@ run_logged check.txt "$host_install" check --memory "${dump_mb}M" disk.img || ch
 [[ $(field check.txt dump_kernel) == "$release" ]] || fail_log check.txt "check: not a dump of $release"
 [[ $(field check.txt block_size) == "$sector" ]] || fail_log check.txt "check: block size is not $sector"
 say "exit 10: a valid dump, $(field check.txt dump_memory) bytes of memory ($(field check.txt dump_bytes) bytes on disk), kernel $(field check.txt dump_kernel)"
+say "its integrity record: dumper $(field check.txt dump_dumper_version), $(field check.txt dump_chunks) chunks, every digest verified"
 
 # ---------------------------------------------------------------------------------------------
 step "guest (Debian's kernel): the real zgetdump -d on /dev/sda, natively"

@@ -1,0 +1,101 @@
+#pragma once
+/// The integrity record of a sparse dump (docs/on-disk-format.md, "The integrity record"): an
+/// ELF note of our own, "ZFCPDUMPKIT", in the dump's one PT_NOTE segment, after the vmcore's
+/// notes. It says who wrote the dump and when, what memory it holds, and carries a digest of
+/// every chunk of the data area (named by the physical address of the chunk's first byte of
+/// memory) and a digest of the header area. Every integer is big-endian, as the rest of an
+/// s390x core; the encoding is the same whichever machine writes or reads it.
+///
+/// Its size is known before the dump starts: the chunk size is chosen from the memory size (at
+/// most kIntegrityMemoryChunks chunks of memory) and the most data the dump can hold (memory and
+/// the padding behind data runs: at most kIntegrityMaxChunks chunks in all).
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ondisk/vmcore.h"
+#include "util/error.h"
+
+namespace zk::ondisk {
+
+inline constexpr std::string_view kIntegrityNoteName = "ZFCPDUMPKIT";
+/// Not 1, 2, 3 or 0x3xx: zgetdump and crash pick notes by type alone, whatever the owner.
+inline constexpr uint32_t kIntegrityNoteType = 0x5a4b0001;
+inline constexpr uint32_t kIntegrityFormatVersion = 1;
+/// Chunks that memory alone may take: 1 TiB of memory in 128 MiB chunks.
+inline constexpr uint32_t kIntegrityMemoryChunks = 8192;
+/// Chunks a record may hold: memory, and the padding of up to a page behind each data run
+/// (some MiB for the PT_LOAD cap), so that a memory size that is a power of two keeps its
+/// chunk size.
+inline constexpr uint32_t kIntegrityMaxChunks = kIntegrityMemoryChunks + 128;
+inline constexpr uint64_t kIntegrityMinChunkSize = 1u << 20;
+inline constexpr uint64_t kIntegrityMaxChunkSize = uint64_t{1} << 51;  ///< 8192 of them cover 2^64
+/// The header area a record may describe: the program headers, the vmcore's notes and the
+/// record itself are far smaller.
+inline constexpr uint64_t kIntegrityMaxHeaderArea = 64u << 20;
+inline constexpr size_t kIntegrityVersionField = 64;  ///< the dumper's version, NUL-padded
+
+inline constexpr size_t kIntegrityNoteHeaderSize = 12 + 12;  ///< Nhdr and the padded name
+inline constexpr size_t kIntegrityDescFixedSize = 0x90;
+inline constexpr size_t kIntegrityChunkEntrySize = 16;  ///< physical address, digest
+/// Where the headers digest lies in the descriptor; taken as zero when the headers are digested.
+inline constexpr size_t kIntegrityHeadersDigestAt = 0x88;
+
+inline constexpr uint32_t kIntegrityFlagSparse = 1u << 0;
+inline constexpr uint32_t kIntegrityFlagPartial = 1u << 1;
+
+struct IntegrityChunk {
+  uint64_t paddr = 0;  ///< physical address of the chunk's first byte of memory
+  uint64_t digest = 0;
+};
+
+struct IntegrityRecord {
+  uint32_t format_version = kIntegrityFormatVersion;
+  bool sparse = true;
+  bool partial = false;         ///< the dump area ran out: a prefix of memory is in the dump
+  std::string dumper_version;   ///< printable ASCII, 1 to kIntegrityVersionField characters
+  uint64_t start_time = 0;      ///< UTC seconds since the epoch
+  uint64_t end_time = 0;        ///< when the data was written, before the headers
+  uint64_t memory_size = 0;     ///< memory of the dumped system (the vmcore's PT_LOADs)
+  uint64_t memory_dumped = 0;   ///< memory the dump's PT_LOADs describe
+  uint32_t page_size = 0;       ///< the dumped system's page size
+  uint64_t data_offset = 0;     ///< the data area starts here, where the header area ends
+  uint64_t data_bytes = 0;      ///< bytes of the data area that the chunks cover
+  uint64_t chunk_size = 0;      ///< a power of two
+  uint64_t headers_digest = 0;  ///< of [0, data_offset) with this field as zero
+  std::vector<IntegrityChunk> chunks;
+};
+
+/// The chunk size for `memory_bytes` of memory and a data area of at most `max_data_bytes`: the
+/// smallest power of two, at least kIntegrityMinChunkSize, that cuts memory into at most
+/// kIntegrityMemoryChunks chunks and the data area into at most kIntegrityMaxChunks.
+[[nodiscard]] uint64_t integrity_chunk_size(uint64_t memory_bytes, uint64_t max_data_bytes);
+
+/// Chunks of `chunk_size` that `data_bytes` take (the last one may be short).
+[[nodiscard]] uint64_t integrity_chunk_count(uint64_t data_bytes, uint64_t chunk_size);
+
+/// The physical address of each chunk's first byte of memory: chunk k starts at file offset
+/// `data_offset + k * chunk_size`; the address is that of the first byte at or after it that a
+/// PT_LOAD with file data in `loads` (in file order) holds, or, for a chunk of padding alone,
+/// the address after the last such byte before it (0 when there is none).
+[[nodiscard]] std::vector<uint64_t> integrity_chunk_addresses(const std::vector<CoreSegment>& loads,
+                                                              uint64_t data_offset,
+                                                              uint64_t chunk_size, uint64_t count);
+
+/// Bytes of the whole note (header, name, descriptor) with `chunks` chunk entries.
+[[nodiscard]] size_t integrity_note_size(uint32_t chunks);
+
+/// Encodes `record` as a whole ELF note into `out`, which must be integrity_note_size() bytes.
+/// Fails on a record the decoder would refuse.
+Result<void> encode_integrity_note(const IntegrityRecord& record, std::span<std::byte> out);
+
+/// Decodes a note's descriptor (owner and type already matched). Strict: the size must be what
+/// the chunk count says, the count what the data size and chunk size say; sizes, times, flags
+/// and the version text are checked. Fails with what is wrong.
+Result<IntegrityRecord> decode_integrity_record(std::span<const std::byte> desc);
+
+}  // namespace zk::ondisk
