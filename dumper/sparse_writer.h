@@ -16,7 +16,11 @@
 /// as a valid partial dump: the headers describe the prefix of memory that was written, and
 /// nothing is written outside the dump area.
 ///
-/// Memory: a read and a staging buffer of half `buffer_size` each, and the header area (the
+/// Reading and zero-testing overlap with the writes (dumper/write_pipeline.h): the data is
+/// staged in the pipeline's buffers, which writer threads write out while the next memory is
+/// read; the HSA release and the header area wait for the writes before them.
+///
+/// Memory: the pipeline's buffers, a read buffer of one pipeline slot, and the header area (the
 /// program headers up to the cap and the vmcore's notes), whatever the memory size.
 
 #include <cstdint>
@@ -30,9 +34,9 @@ struct SparseOptions {
   /// PT_LOAD cap. The stock readers were measured to work with up to 2001 (no limit found);
   /// 1000 keeps a margin and bounds the header area at 56 KB of program headers.
   unsigned max_loads = 1000;
-  uint64_t hsa_size = 0;  ///< memory below this is copied first, then the HSA released
-  size_t buffer_size = 1u << 20;
-  uint64_t min_zero_run = 16u << 10;    ///< initial threshold of SegmentBudget
+  uint64_t hsa_size = 0;              ///< memory below this is copied first, then the HSA released
+  PipelineShape pipeline;             ///< the copy's buffers and writer threads
+  uint64_t min_zero_run = 16u << 10;  ///< initial threshold of SegmentBudget
   uint64_t max_notes_bytes = 1u << 20;  ///< the vmcore's notes must fit the header area
 };
 
