@@ -151,6 +151,13 @@ bool backed(const std::vector<MemoryRange>& sorted, uint64_t paddr, uint64_t siz
   return paddr >= end;
 }
 
+/// ELF-64 header fields (<elf.h>) the hostile claims set.
+constexpr size_t kEPhoff = 32, kEShoff = 40, kEPhnum = 56, kEShentsize = 58, kEShnum = 60;
+constexpr size_t kPFilesz = 32, kPMemsz = 40;  // within a program header
+constexpr size_t kShdrSize = 64, kShInfo = 44;
+constexpr size_t kNNamesz = 0, kNDescsz = 4;  // within a note header
+constexpr uint32_t kHostileNoteSize = 0xfffffff0;
+
 Result<void> check_spec(const VmcoreSpec& spec) {
   if (spec.page_size < 8 || (spec.page_size & (spec.page_size - 1)) != 0)
     return fail(util::format("page size %llu is not a power of two of at least 8",
@@ -212,7 +219,62 @@ VmcoreLayout lay_out(const VmcoreSpec& spec, uint64_t notes_size) {
     place(spec.kernel_image_paddr, kKernelImageVaddr, spec.kernel_image_size, true);
   for (const auto& r : spec.memory) place(r.paddr, r.paddr, r.size, false);
   layout.file_size = cursor;
+  if (spec.hostile == HostileClaim::kNoteInside && spec.hostile_value <= kHostileMaxFileSize)
+    layout.file_size = std::max(layout.file_size, layout.notes_offset + spec.hostile_value);
   return layout;
+}
+
+/// Whether the layout has room for the spec's hostile claim.
+Result<void> check_claim(const VmcoreSpec& spec, const VmcoreLayout& layout) {
+  switch (spec.hostile) {
+    case HostileClaim::kPnXnum:
+      if (layout.headers_size > kHostileShdrOffset ||
+          layout.notes_offset < kHostileShdrOffset + kShdrSize)
+        return fail(util::format(
+            "PN_XNUM claim: section header at 0x%llx needs page-aligned notes and at most %llu "
+            "bytes of program headers",
+            static_cast<ull>(kHostileShdrOffset), static_cast<ull>(kHostileShdrOffset)));
+      return {};
+    case HostileClaim::kNoteInside:
+      if (spec.hostile_value > kHostileMaxFileSize)
+        return fail(util::format("notes claim inside the file: %llu bytes (at most %llu)",
+                                 static_cast<ull>(spec.hostile_value),
+                                 static_cast<ull>(kHostileMaxFileSize)));
+      return {};
+    default: return {};
+  }
+}
+
+/// Sets the fields of the spec's hostile claim in the headers and notes; returns the bytes to
+/// write at kHostileShdrOffset (empty unless kPnXnum).
+std::vector<std::byte> make_claim(const VmcoreSpec& spec, std::span<std::byte> headers,
+                                  std::span<std::byte> notes) {
+  const size_t note_phdr = kEhdrSize;  // the PT_NOTE comes first
+  switch (spec.hostile) {
+    case HostileClaim::kNone: break;
+    case HostileClaim::kPnXnum: {
+      store_be<uint16_t>(headers, kEPhnum, PN_XNUM);
+      store_be<uint64_t>(headers, kEShoff, kHostileShdrOffset);
+      store_be<uint16_t>(headers, kEShentsize, static_cast<uint16_t>(kShdrSize));
+      store_be<uint16_t>(headers, kEShnum, 0);
+      auto shdr = zeros(kShdrSize);
+      store_be<uint32_t>(shdr, kShInfo, 0xffffffffu);
+      return shdr;
+    }
+    case HostileClaim::kPhnum0xfffe: store_be<uint16_t>(headers, kEPhnum, 0xfffe); break;
+    case HostileClaim::kPhoff:
+      store_be<uint16_t>(headers, kEPhnum, kHostilePhnum);
+      store_be<uint64_t>(headers, kEPhoff, spec.hostile_value);
+      break;
+    case HostileClaim::kNoteBeyond:
+    case HostileClaim::kNoteInside:
+      store_be<uint64_t>(headers, note_phdr + kPFilesz, spec.hostile_value);
+      store_be<uint64_t>(headers, note_phdr + kPMemsz, spec.hostile_value);
+      break;
+    case HostileClaim::kNamesz: store_be<uint32_t>(notes, kNNamesz, kHostileNoteSize); break;
+    case HostileClaim::kDescsz: store_be<uint32_t>(notes, kNDescsz, kHostileNoteSize); break;
+  }
+  return {};
 }
 
 std::vector<std::byte> build_headers(const VmcoreLayout& layout, uint64_t page_size, bool aligned) {
@@ -522,15 +584,18 @@ PageRun PageRunCursor::next() {
 Result<VmcoreLayout> plan_vmcore(const VmcoreSpec& spec) {
   if (auto r = check_spec(spec); !r) return std::unexpected(r.error());
   auto layout = lay_out(spec, build_notes(spec).size());
+  if (auto r = check_claim(spec, layout); !r) return std::unexpected(r.error());
   layout.zero_bytes = zero_bytes_of(spec, layout);
   return layout;
 }
 
 Result<void> write_vmcore(const std::string& path, const VmcoreSpec& spec) {
   if (auto r = check_spec(spec); !r) return std::unexpected(r.error().wrap("vmcore spec"));
-  const auto notes = build_notes(spec);
+  auto notes = build_notes(spec);
   const auto layout = lay_out(spec, notes.size());
-  const auto headers = build_headers(layout, spec.page_size, spec.page_align_data);
+  if (auto r = check_claim(spec, layout); !r) return std::unexpected(r.error().wrap("vmcore spec"));
+  auto headers = build_headers(layout, spec.page_size, spec.page_align_data);
+  const auto shdr = make_claim(spec, headers, notes);
 
   util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid()) return fail_errno(errno, "create " + path);
@@ -540,6 +605,7 @@ Result<void> write_vmcore(const std::string& path, const VmcoreSpec& spec) {
                                           static_cast<ull>(layout.file_size)));
   if (auto r = write_all(fd.get(), headers, 0, path); !r) return r;
   if (auto r = write_all(fd.get(), notes, layout.notes_offset, path); !r) return r;
+  if (auto r = write_all(fd.get(), shdr, kHostileShdrOffset, path); !r) return r;
 
   MemoryImage memory(spec);
   ZeroMap zero_map(spec);

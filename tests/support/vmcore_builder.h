@@ -39,6 +39,37 @@ enum class DataFill {
   kRepeating,
 };
 
+/// A claim the core's headers make that no kernel makes, for tests of the readers' bounds
+/// (VmcoreSpec::hostile). Each sets only the fields it names, big-endian as on s390x; every
+/// other byte is what the core holds without it.
+enum class HostileClaim {
+  kNone,
+  /// e_phnum PN_XNUM (0xffff), ELF's escape for large counts: e_shoff kHostileShdrOffset,
+  /// e_shentsize 64, e_shnum 0, and section header 0 there (in the zero padding before the
+  /// notes) all zero but sh_info, which claims 2^32 - 1 program headers (224 GiB of them).
+  kPnXnum,
+  /// e_phnum 0xfffe, the largest plain count.
+  kPhnum0xfffe,
+  /// e_phnum kHostilePhnum and e_phoff hostile_value (e.g. 1 TiB, or 2^64 - 64 so that the
+  /// table's end wraps around).
+  kPhoff,
+  /// The PT_NOTE's p_filesz and p_memsz are hostile_value; the file keeps its size.
+  kNoteBeyond,
+  /// The same, and the file is extended (a hole, at most kHostileMaxFileSize) so that the
+  /// notes segment lies inside it: the claim alone, not the end of the file, must stop a reader.
+  kNoteInside,
+  /// The first note's namesz, or its descsz, claims 0xfffffff0 bytes.
+  kNamesz,
+  kDescsz,
+};
+/// e_phnum of HostileClaim::kPhoff: the most program headers ondisk's reader accepts, so that
+/// the offset is what it must refuse.
+inline constexpr uint16_t kHostilePhnum = 16384;
+/// Where HostileClaim::kPnXnum puts its section header.
+inline constexpr uint64_t kHostileShdrOffset = 0x800;
+/// The largest file HostileClaim::kNoteInside makes (sparse).
+inline constexpr uint64_t kHostileMaxFileSize = 1ull << 40;
+
 /// VmcoreSpec::zero_ppm of a core whose pages are all zero.
 inline constexpr uint32_t kAllPagesZeroPpm = 1000000;
 
@@ -77,6 +108,9 @@ struct VmcoreSpec {
   uint32_t zero_ppm = 0;
   ZeroRuns zero_runs = ZeroRuns::kMixed;
   DataFill fill = DataFill::kRandom;
+  /// A claim no kernel makes, with its value where it takes one (kPhoff, kNote*).
+  HostileClaim hostile = HostileClaim::kNone;
+  uint64_t hostile_value = 0;
 };
 
 /// Virtual address of the kernel-image PT_LOAD: an address in the high kernel virtual area (not
@@ -115,7 +149,8 @@ struct VmcoreLayout {
 };
 
 /// Checks the spec (non-empty, non-overlapping, non-wrapping ranges; a power-of-two page size;
-/// kernel image and overlays backed by memory; at most 4096 CPUs) and lays the core out.
+/// kernel image and overlays backed by memory; at most 4096 CPUs; room for the hostile claim)
+/// and lays the core out.
 Result<VmcoreLayout> plan_vmcore(const VmcoreSpec& spec);
 
 /// Writes the core described by `spec` to `path` (created or truncated).

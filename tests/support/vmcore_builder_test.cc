@@ -582,5 +582,117 @@ TEST(VmcoreBuilderZeroPages, OneTebibyteMostlyZeroIsSmallOnDisk) {
   EXPECT_EQ(b.layout.zero_bytes, zero_pages * 4096);
 }
 
+// Hostile claims: the fields named, nothing else, and the project's reader refuses each.
+
+struct Claimed {
+  TempDir dir;
+  std::string path = dir.file("core");
+  std::vector<std::byte> plain, hostile;  // the first 8 KiB: headers and notes
+};
+
+/// Writes the default core with and without `claim`; ondisk's reader must refuse the hostile
+/// one with `reason` in its message.
+void claim(HostileClaim what, uint64_t value, const std::string& reason, Claimed& out) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 1 << 20}};
+  ASSERT_TRUE(write_vmcore(out.path, spec));
+  out.plain = read_at(out.path, 0, 8192);
+  spec.hostile = what;
+  spec.hostile_value = value;
+  auto written = write_vmcore(out.path, spec);
+  ASSERT_TRUE(written) << written.error().describe();
+  out.hostile = read_at(out.path, 0, 8192);
+  auto f = util::PosixFile::open(out.path, util::OpenMode::kRead);
+  ASSERT_TRUE(f);
+  auto info = ondisk::read_vmcore(**f);
+  ASSERT_FALSE(info) << "accepted: " << reason;
+  EXPECT_NE(info.error().message.find(reason), std::string::npos) << info.error().describe();
+}
+
+/// The offsets where two byte strings differ.
+std::vector<size_t> changed(const Claimed& c) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i < c.plain.size(); ++i)
+    if (c.plain[i] != c.hostile[i]) at.push_back(i);
+  return at;
+}
+
+TEST(VmcoreBuilderHostile, PnXnumClaimsFourBillionHeaders) {
+  Claimed c;
+  ASSERT_NO_FATAL_FAILURE(claim(HostileClaim::kPnXnum, 0, "PN_XNUM", c));
+  EXPECT_EQ(load_be<uint16_t>(c.hostile, 56), 0xffffu);
+  EXPECT_EQ(load_be<uint64_t>(c.hostile, 40), kHostileShdrOffset);
+  EXPECT_EQ(load_be<uint16_t>(c.hostile, 58), 64u);
+  EXPECT_EQ(load_be<uint16_t>(c.hostile, 60), 0u);
+  EXPECT_EQ(load_be<uint32_t>(c.hostile, kHostileShdrOffset + 44), 0xffffffffu);
+  for (size_t at : changed(c))  // e_phnum, e_shoff, e_shentsize and sh_info only
+    EXPECT_TRUE((at >= 40 && at < 48) || (at >= 56 && at < 60) ||
+                (at >= kHostileShdrOffset + 44 && at < kHostileShdrOffset + 48))
+        << at;
+}
+
+TEST(VmcoreBuilderHostile, CountsAndOffsets) {
+  {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(claim(HostileClaim::kPhnum0xfffe, 0, "65534 program headers", c));
+    EXPECT_EQ(changed(c), (std::vector<size_t>{56, 57}));
+    EXPECT_EQ(load_be<uint16_t>(c.hostile, 56), 0xfffeu);
+  }
+  for (uint64_t offset : {1ull << 40, 0xffffffffffffffc0ull}) {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(
+        claim(HostileClaim::kPhoff, offset, "lie beyond the end of the file", c));
+    EXPECT_EQ(load_be<uint64_t>(c.hostile, 32), offset);
+    EXPECT_EQ(load_be<uint16_t>(c.hostile, 56), kHostilePhnum);
+    for (size_t at : changed(c)) EXPECT_TRUE((at >= 32 && at < 40) || at == 56 || at == 57) << at;
+  }
+}
+
+TEST(VmcoreBuilderHostile, NotesBeyondAndInsideTheFile) {
+  {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(
+        claim(HostileClaim::kNoteBeyond, 2ull << 30, "lies beyond the end of the file", c));
+    EXPECT_EQ(load_be<uint64_t>(c.hostile, 64 + 32), 2ull << 30);
+    EXPECT_EQ(load_be<uint64_t>(c.hostile, 64 + 40), 2ull << 30);
+    for (size_t at : changed(c)) EXPECT_TRUE(at >= 64 + 32 && at < 64 + 48) << at;
+    EXPECT_LT(std::filesystem::file_size(c.path), 2ull << 30);
+  }
+  Claimed c;
+  ASSERT_NO_FATAL_FAILURE(claim(HostileClaim::kNoteInside, 2ull << 30, "notes take more than", c));
+  const uint64_t notes_offset = load_be<uint64_t>(c.hostile, 64 + 8);
+  EXPECT_EQ(std::filesystem::file_size(c.path), notes_offset + (2ull << 30));
+  struct stat st{};
+  ASSERT_EQ(::stat(c.path.c_str(), &st), 0);
+  EXPECT_LT(static_cast<uint64_t>(st.st_blocks) * 512, 80ull << 20) << "not sparse";
+}
+
+TEST(VmcoreBuilderHostile, NoteSizesOfFourGigabytes) {
+  for (auto what : {HostileClaim::kNamesz, HostileClaim::kDescsz}) {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(claim(what, 0, "truncated or malformed", c));
+    const size_t field = 4096 + (what == HostileClaim::kNamesz ? 0 : 4);  // the first note
+    EXPECT_EQ(load_be<uint32_t>(c.hostile, field), 0xfffffff0u);
+    for (size_t at : changed(c)) EXPECT_TRUE(at >= field && at < field + 4) << at;
+  }
+}
+
+TEST(VmcoreBuilderHostile, RefusedWithoutRoomForTheClaim) {
+  VmcoreSpec spec;
+  spec.hostile = HostileClaim::kPnXnum;
+  spec.page_align_data = false;  // the notes would sit where the section header goes
+  EXPECT_FALSE(plan_vmcore(spec));
+  spec.page_align_data = true;
+  spec.memory.clear();
+  for (uint64_t i = 0; i < 40; ++i) spec.memory.push_back({i << 20, 4096});  // 41 headers
+  EXPECT_FALSE(plan_vmcore(spec));
+  spec = {};
+  spec.hostile = HostileClaim::kNoteInside;
+  spec.hostile_value = kHostileMaxFileSize + 1;
+  TempDir dir;
+  EXPECT_FALSE(write_vmcore(dir.file("core"), spec));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("core")));
+}
+
 }  // namespace
 }  // namespace zk::testsupport

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "tests/support/vmcore_builder.h"
 #include "util/strings.h"
@@ -37,6 +38,17 @@ constexpr const char* kUsage =
     "      --vmcoreinfo-in-memory  also put VMCOREINFO and init_uts_ns into memory, where\n"
     "                           zgetdump looks for them (memory then differs from the pattern\n"
     "                           in a few bytes below 64 KiB)\n"
+    "      --hostile CLAIM      headers that make a claim no kernel makes, for tests of the\n"
+    "                           readers' bounds (only the fields named change):\n"
+    "                             pn-xnum        e_phnum PN_XNUM, section header 0 claiming\n"
+    "                                            2^32-1 program headers\n"
+    "                             phnum-fffe     e_phnum 0xfffe\n"
+    "                             phoff=OFFSET   16384 program headers at OFFSET (e.g. 1T,\n"
+    "                                            0xffffffffffffffc0)\n"
+    "                             note-beyond=SIZE  a PT_NOTE of SIZE bytes, the file as is\n"
+    "                             note-inside=SIZE  the same in a file extended (sparse) to\n"
+    "                                            hold it, e.g. 2G (at most 1T)\n"
+    "                             namesz, descsz the first note's namesz or descsz 0xfffffff0\n"
     "  -v, --verbose            print the layout and the bytes in zero pages\n"
     "  -h, --help               this text\n"
     "\n"
@@ -76,6 +88,35 @@ std::optional<uint64_t> parse_paddr(std::string_view text) {
   return zk::util::parse_size(text);
 }
 
+/// "phoff=1T" and the like: the --hostile claim and its value.
+std::optional<std::pair<zk::testsupport::HostileClaim, uint64_t>> parse_claim(
+    std::string_view text) {
+  using zk::testsupport::HostileClaim;
+  const auto eq = text.find('=');
+  const auto name = text.substr(0, eq);
+  const auto value = eq == text.npos ? std::nullopt : parse_paddr(text.substr(eq + 1));
+  struct Known {
+    std::string_view name;
+    HostileClaim claim;
+    bool takes_value;
+  };
+  static constexpr Known kKnown[] = {
+      {"pn-xnum", HostileClaim::kPnXnum, false},
+      {"phnum-fffe", HostileClaim::kPhnum0xfffe, false},
+      {"phoff", HostileClaim::kPhoff, true},
+      {"note-beyond", HostileClaim::kNoteBeyond, true},
+      {"note-inside", HostileClaim::kNoteInside, true},
+      {"namesz", HostileClaim::kNamesz, false},
+      {"descsz", HostileClaim::kDescsz, false},
+  };
+  for (const auto& k : kKnown) {
+    if (k.name != name) continue;
+    if (k.takes_value != (eq != text.npos) || (k.takes_value && !value)) return std::nullopt;
+    return std::pair{k.claim, value.value_or(0)};
+  }
+  return std::nullopt;
+}
+
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "zk-make-vmcore: %s\n(zk-make-vmcore --help for usage)\n", message.c_str());
   return 2;
@@ -95,7 +136,16 @@ void print_layout(const std::string& path, const zk::testsupport::VmcoreLayout& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  enum { kOsRelease = 256, kSeed, kKernelImage, kUnaligned, kVmcoreinfoInMemory, kZeroRuns, kFill };
+  enum {
+    kOsRelease = 256,
+    kSeed,
+    kKernelImage,
+    kUnaligned,
+    kVmcoreinfoInMemory,
+    kZeroRuns,
+    kFill,
+    kHostile
+  };
   static const option long_options[] = {
       {"output", required_argument, nullptr, 'o'},
       {"cpus", required_argument, nullptr, 'c'},
@@ -109,6 +159,7 @@ int main(int argc, char** argv) {
       {"zero-percent", required_argument, nullptr, 'z'},
       {"zero-runs", required_argument, nullptr, kZeroRuns},
       {"fill", required_argument, nullptr, kFill},
+      {"hostile", required_argument, nullptr, kHostile},
       {"verbose", no_argument, nullptr, 'v'},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0},
@@ -189,6 +240,15 @@ int main(int argc, char** argv) {
         else
           return usage_error("--fill: expected random or pattern, got '" + std::string(arg) + "'");
         break;
+      case kHostile: {
+        const auto claim = parse_claim(arg);
+        if (!claim)
+          return usage_error("--hostile: unknown claim or bad value '" + std::string(arg) +
+                             "' (see --help)");
+        spec.hostile = claim->first;
+        spec.hostile_value = claim->second;
+        break;
+      }
       case 'v': verbose = true; break;
       case 'h': std::fputs(kUsage, stdout); return 0;
       default: return usage_error("unknown option");
