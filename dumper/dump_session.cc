@@ -81,10 +81,10 @@ Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& 
     SparseOptions so;
     so.max_loads = o.max_loads;
     so.hsa_size = hsa;
-    so.buffer_size = o.buffer_size;
+    so.pipeline = {o.buffer_size, o.writers};
     stats = write_sparse_dump(**vmcore, *info, **disk, found.dump, hooks, so);
   } else {
-    stats = write_dump(**vmcore, plan, **disk, found.dump, hooks, o.buffer_size);
+    stats = write_dump(**vmcore, plan, **disk, found.dump, hooks, {o.buffer_size, o.writers});
   }
   release();  // when no PT_LOAD lay in the HSA, or the copy stopped before
   if (!stats) return std::unexpected(stats.error());

@@ -20,7 +20,8 @@ struct SessionOptions {
   std::optional<Zcore> zcore;      ///< HSA handling; nullopt: none (kdump, host mode)
   uint64_t hsa_size_override = 0;  ///< host mode's --hsa-size (plans as if there were an HSA)
   double progress_interval_s = 10;
-  size_t buffer_size = 1u << 20;
+  size_t buffer_size = PipelineShape{}.buffer_bytes;  ///< all copy buffers together
+  unsigned writers = PipelineShape{}.writers;         ///< writer threads (0: none, no overlap)
   /// Sparse dump (zero runs take no disk space, partial when the area runs out); false: the full
   /// copy of every byte of the vmcore (zfcpdump.sparse=0, host mode's --sparse 0).
   bool sparse = true;

@@ -61,7 +61,7 @@ Error after_failed_dump(util::File& disk, const ondisk::DumpDisk& target,
 
 Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::File& disk,
                              const ondisk::DumpDisk& target, const DumpHooks& hooks,
-                             size_t buffer_size) {
+                             PipelineShape shape) {
   const auto& sb = target.superblock;
   auto trace = [&](int level, const std::string& text) {
     if (hooks.trace) hooks.trace(level, text.c_str());
@@ -80,19 +80,32 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
                      static_cast<ull>(plan.total_bytes), util::human_size(plan.total_bytes).c_str(),
                      static_cast<ull>(sb.dump_size), util::human_size(sb.dump_size).c_str()));
   const size_t align = std::max<size_t>(disk.direct_io_alignment(), 512);
-  if (buffer_size == 0 || buffer_size % align != 0)
-    return fail(
-        util::format("internal: buffer size %zu is not a multiple of %zu", buffer_size, align));
-  util::AlignedBuffer buffer(buffer_size, std::max<size_t>(align, 4096));
-  // Scratch for partial blocks: the superblock and the last, partial block of the dump.
+  // Scratch for partial blocks: the busy marker and the superblock's checksum.
   util::AlignedBuffer block(std::max<size_t>(2 * align, 8192), std::max<size_t>(align, 4096));
-  if (buffer.empty() || block.empty()) return fail_errno(ENOMEM, "allocating the copy buffer");
+  if (block.empty()) return fail_errno(ENOMEM, "allocating the copy buffer");
+  auto started = WritePipeline::start(disk, shape, align);
+  if (!started) return std::unexpected(started.error());
+  WritePipeline& pipeline = **started;
 
   const uint64_t base = sb.part_start + sb.dump_offset;
   if (!target.checksum_matches())
     trace(1, "The previous dump was interrupted (busy marker, stale checksum): overwriting it");
+  trace(3, util::format("copy buffers: %u of %zu bytes, %u writer threads", pipeline.writers() + 2,
+                        pipeline.slot_size(), pipeline.writers()));
   const double t0 = now_seconds();
   uint64_t done = 0;
+
+  // The hand-off of the vmcore's bytes to the disk: every data write of the full copy.
+  auto hand_off = [&](std::span<const std::byte> bytes, uint64_t area_offset) -> Result<void> {
+    // Only the very end of the dump can be a partial block; its read-modify-write must not race
+    // another write of the same block.
+    const bool partial_block = bytes.size() % align != 0;
+    if (partial_block)
+      if (auto r = pipeline.drain(); !r) return r;
+    if (auto r = pipeline.submit(bytes, base + area_offset); !r) return r;
+    if (partial_block) return pipeline.drain();
+    return {};
+  };
 
   auto copy_range = [&](const CopyRange& r) -> Result<void> {
     trace(4, util::format("copy vmcore [0x%llx, +0x%llx) to disk offset 0x%llx%s",
@@ -101,21 +114,13 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
     uint64_t off = r.offset;
     const uint64_t end = r.offset + r.length;
     while (off < end) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer.size(), end - off));
-      auto chunk = buffer.span().first(n);
+      auto buffer = pipeline.acquire();
+      if (!buffer) return std::unexpected(buffer.error());
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer->size(), end - off));
+      auto chunk = buffer->first(n);
       if (auto rd = util::read_exact(vmcore, chunk, off); !rd)
         return std::unexpected(rd.error().wrap("reading the vmcore"));
-      // Whole blocks go straight out; only the very end of the dump can be a partial block.
-      const size_t whole = n / align * align;
-      if (whole > 0) {
-        if (auto wr = util::write_all(disk, chunk.first(whole), base + off); !wr)
-          return std::unexpected(wr.error().wrap("writing the dump"));
-      }
-      if (whole < n) {
-        if (auto wr = write_patch(disk, base + off + whole, chunk.subspan(whole), block); !wr)
-          return std::unexpected(wr.error().wrap("writing the dump"));
-      }
-      disk.drop_written(base + off, n);
+      if (auto wr = hand_off(chunk, off); !wr) return wr;
       off += n;
       done += n;
       if (hooks.progress) hooks.progress(done, plan.total_bytes);
@@ -132,12 +137,19 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
     if (auto r = update_checksum(disk, target, block); !r)
       return std::unexpected(r.error().wrap("updating the checksum"));
     for (size_t i = 0; i < plan.ranges.size(); ++i) {
+      // The last range is the first page: it goes out after everything else is on the disk.
+      if (i + 1 == plan.ranges.size())
+        if (auto r = pipeline.drain(); !r) return r;
       if (auto r = copy_range(plan.ranges[i]); !r) return r;
-      if (i + 1 == plan.hsa_ranges && hooks.release_hsa) {
-        trace(2, "HSA ranges written; releasing the HSA");
-        hooks.release_hsa();
+      if (i + 1 == plan.hsa_ranges) {
+        if (auto r = pipeline.drain(); !r) return r;  // the HSA's memory on the disk first
+        if (hooks.release_hsa) {
+          trace(2, "HSA ranges written; releasing the HSA");
+          hooks.release_hsa();
+        }
       }
     }
+    if (auto r = pipeline.drain(); !r) return r;
     if (auto r = update_checksum(disk, target, block); !r)
       return std::unexpected(r.error().wrap("updating the checksum"));
     if (auto r = disk.sync(); !r) return r;
@@ -145,7 +157,8 @@ Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::Fil
   };
 
   if (auto r = run(); !r) {
-    return std::unexpected(after_failed_dump(disk, target, block, r.error()));
+    // No write of the copy is in flight when the checksum is updated.
+    return std::unexpected(after_failed_dump(disk, target, block, pipeline.stop(r.error())));
   }
   DumpStats stats;
   stats.bytes = done;

@@ -4,13 +4,18 @@
 /// copy plan, then the first page, then the checksum again (also after a failure, so the dump
 /// tool stays usable and the disk reads as "incomplete dump", never as a good one), then fsync.
 ///
-/// Memory: one aligned buffer of `buffer_size` bytes plus one block for partial writes; nothing
+/// The copy overlaps reading the vmcore with writing the disk (dumper/write_pipeline.h): the
+/// reads fill a ring of buffers that writer threads write out, several writes in flight; the
+/// protocol's steps wait for the writes before them (drain) where the order matters.
+///
+/// Memory: the pipeline's `buffer_bytes` plus a block per writer for partial writes; nothing
 /// grows with the size of the dump.
 
 #include <cstdint>
 #include <functional>
 
 #include "dumper/copy_plan.h"
+#include "dumper/write_pipeline.h"
 #include "ondisk/dump_disk.h"
 #include "util/aligned_buffer.h"
 #include "util/error.h"
@@ -56,10 +61,10 @@ Error after_failed_dump(util::File& disk, const ondisk::DumpDisk& target,
 
 /// Copies `vmcore` (of `plan.total_bytes` bytes) into the dump area of `target` on `disk`.
 /// Preconditions checked here, before the first write: the partition is still the dump tool's
-/// (DumpDisk::usable_for_dump), and the vmcore fits the dump area. `buffer_size` is a multiple of
-/// the disk's direct-I/O alignment (1 MiB by default).
+/// (DumpDisk::usable_for_dump), and the vmcore fits the dump area. `shape`: the buffers and
+/// writer threads of the copy (0 writers: every write in the calling thread).
 Result<DumpStats> write_dump(util::File& vmcore, const CopyPlan& plan, util::File& disk,
                              const ondisk::DumpDisk& target, const DumpHooks& hooks,
-                             size_t buffer_size = 1u << 20);
+                             PipelineShape shape = {});
 
 }  // namespace zk::dumper

@@ -46,10 +46,10 @@ struct Fixture {
     target = *d;
   }
   Result<DumpStats> dump(util::File& disk, uint64_t hsa, DumpHooks hooks = {},
-                         size_t buffer = 256 << 10) {
+                         PipelineShape shape = {6 * (64 << 10), 4}) {
     auto core = util::PosixFile::open(core_path, util::OpenMode::kRead);
     const auto plan = plan_copy(info.file_size, info.loads, hsa);
-    return write_dump(**core, plan, disk, target, hooks, buffer);
+    return write_dump(**core, plan, disk, target, hooks, shape);
   }
   void expect_consistent_checksum() {
     EXPECT_TRUE(testsupport::checksum_matches_first_page(disk_path, made));

@@ -15,6 +15,7 @@
 #include "dumper/dump_session.h"
 #include "dumper/identity.h"
 #include "dumper/init_mode.h"
+#include "dumper/write_pipeline.h"
 #include "ondisk/partition_table.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
@@ -42,7 +43,9 @@ constexpr const char kUsage[] =
     "  --hsa-size SIZE        plan the copy as if the first SIZE bytes were in an HSA\n"
     "  --zcore DIR            a directory standing in for debugfs zcore (hsa, reipl)\n"
     "  --progress SECONDS     progress line interval (default 10)\n"
-    "  --buffer-size SIZE     copy buffer size (default 1M, a multiple of 4K)\n"
+    "  --buffer-size SIZE     all copy buffers together (default 2M, a multiple of 4K)\n"
+    "  --writers N            writer threads, writes in flight (default 4; 0: read and write\n"
+    "                         in turn, no overlap)\n"
     "  --sparse N             1 (default): leave zero memory out of the file (sparse ELF,\n"
     "                         partial when the dump area runs out); 0: copy every byte\n"
     "  --debug N              verbosity 1 to 6, like dump_debug=N (default 1)\n"
@@ -105,7 +108,7 @@ int host_mode(int argc, char** argv) {
       return 0;
     } else if (a == "--vmcore" || a == "--disk" || a == "--zcore" || a == "--system-root" ||
                a == "--hsa-size" || a == "--progress" || a == "--debug" || a == "--buffer-size" ||
-               a == "--sparse") {
+               a == "--sparse" || a == "--writers") {
       const char* v = value(argv[i]);
       if (!v) return usage_error("option %s needs a value", argv[i]);
       if (a == "--vmcore") vmcore = v;
@@ -121,6 +124,12 @@ int host_mode(int argc, char** argv) {
         if (!s || *s == 0 || *s % 4096 || *s > (64u << 20))
           return usage_error("invalid --buffer-size '%s' (a multiple of 4K up to 64M)", v);
         so.buffer_size = static_cast<size_t>(*s);
+      } else if (a == "--writers") {
+        auto s = util::parse_u64(v);
+        if (!s || *s > dumper::WritePipeline::kMaxWriters)
+          return usage_error("invalid --writers '%s' (0 to %u)", v,
+                             dumper::WritePipeline::kMaxWriters);
+        so.writers = static_cast<unsigned>(*s);
       } else if (a == "--sparse") {
         if (std::string_view(v) != "0" && std::string_view(v) != "1")
           return usage_error("invalid --sparse '%s' (0 or 1)", v);

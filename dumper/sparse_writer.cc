@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "dumper/identity.h"
 #include "dumper/segment_budget.h"
+#include "dumper/write_pipeline.h"
 #include "ondisk/bytes.h"
 #include "ondisk/dump_superblock.h"
 #include "ondisk/dumper_identity.h"
@@ -107,6 +109,9 @@ class SparseWriter {
   }
   uint64_t cursor() const { return stage_off_ + fill_; }
   Result<void> prepare_headers();
+  /// The hand-off of data to the disk: every byte of the data area goes out through here, in
+  /// the order of the dump area, `bytes` from the pipeline's buffer at `area_offset`.
+  Result<void> hand_off(std::span<const std::byte> bytes, uint64_t area_offset);
   Result<void> copy_piece(const Piece& p);
   Result<void> end_zero_run(const Piece& p, uint64_t start, uint64_t length, bool at_end);
   Result<void> append(const std::byte* bytes, uint64_t n);  ///< nullptr: zeros
@@ -136,8 +141,10 @@ class SparseWriter {
   uint32_t record_max_chunks_ = 0;
   std::optional<ondisk::ChunkDigester> digests_;  ///< of every byte of data handed to the disk
   uint64_t start_time_ = 0;
-  std::optional<util::AlignedBuffer> read_, stage_, block_, header_;
-  uint64_t stage_off_ = 0;  ///< dump-area offset of stage_[0]
+  std::optional<util::AlignedBuffer> read_, block_, header_;
+  std::unique_ptr<WritePipeline> pipeline_;
+  std::span<std::byte> stage_;  ///< the pipeline's buffer being filled
+  uint64_t stage_off_ = 0;      ///< dump-area offset of stage_[0]
   size_t fill_ = 0;
   uint64_t written_end_ = 0;  ///< dump-area offset up to which data is on the disk
   bool stop_ = false;
@@ -190,25 +197,35 @@ Result<void> SparseWriter::prepare_headers() {
   return {};
 }
 
+Result<void> SparseWriter::hand_off(std::span<const std::byte> bytes, uint64_t area_offset) {
+  // The integrity record digests every byte as it goes to the disk, in disk order (this runs on
+  // the reader's thread, before the buffer is queued).
+  if (auto r = digests_->add(bytes); !r) return r;
+  return pipeline_->submit(bytes, base_ + area_offset);
+}
+
 Result<void> SparseWriter::flush(bool final) {
   size_t n = final ? static_cast<size_t>(round_up(fill_, align_)) : fill_ / align_ * align_;
   if (n == 0 || stop_) return {};
-  if (n > fill_) std::memset(stage_->data() + fill_, 0, n - fill_);
+  if (n > fill_) std::memset(stage_.data() + fill_, 0, n - fill_);
   if (stage_off_ + n > area_) {
     // The dump area ends here: what fits goes out, the rest of memory is left out.
     n = static_cast<size_t>((area_ - stage_off_) / align_ * align_);
     partial_ = true;
     stop_ = true;
   }
-  if (n > 0) {
-    if (auto r = digests_->add(stage_->span().first(n)); !r) return r;  // the integrity record
-    if (auto r = util::write_all(disk_, stage_->span().first(n), base_ + stage_off_); !r)
-      return std::unexpected(r.error().wrap("writing the dump"));
-    disk_.drop_written(base_ + stage_off_, n);
-  }
+  if (n > 0)
+    if (auto r = hand_off(stage_.first(n), stage_off_); !r) return r;
   written_end_ = stage_off_ + n;
   if (stop_) return {};
-  std::memmove(stage_->data(), stage_->data() + n, fill_ - n);
+  // The partial block behind what went out starts the next buffer. The buffer just handed off
+  // is only read by its writer, and comes back from acquire() only once written, so its bytes
+  // are still there (and may be the very bytes acquire() hands back: memmove).
+  const std::byte* rest = stage_.data() + n;
+  auto next = pipeline_->acquire();
+  if (!next) return std::unexpected(next.error());
+  std::memmove(next->data(), rest, fill_ - n);
+  stage_ = *next;
   fill_ -= n;
   stage_off_ += n;
   return {};
@@ -216,16 +233,16 @@ Result<void> SparseWriter::flush(bool final) {
 
 Result<void> SparseWriter::append(const std::byte* bytes, uint64_t n) {
   while (n > 0 && !stop_) {
-    const size_t k = static_cast<size_t>(std::min<uint64_t>(n, stage_->size() - fill_));
+    const size_t k = static_cast<size_t>(std::min<uint64_t>(n, stage_.size() - fill_));
     if (bytes) {
-      std::memcpy(stage_->data() + fill_, bytes, k);
+      std::memcpy(stage_.data() + fill_, bytes, k);
       bytes += k;
     } else {
-      std::memset(stage_->data() + fill_, 0, k);
+      std::memset(stage_.data() + fill_, 0, k);
     }
     fill_ += k;
     n -= k;
-    if (fill_ == stage_->size())
+    if (fill_ == stage_.size())
       if (auto r = flush(false); !r) return r;
   }
   return {};
@@ -399,22 +416,20 @@ Result<DumpStats> SparseWriter::run() {
   area_ = sb.dump_size;
   align_ = std::max<size_t>(disk_.direct_io_alignment(), 512);
   page_ = std::max<size_t>(align_, 4096);
-  if (o_.buffer_size == 0 || o_.buffer_size % page_ != 0)
-    return fail(
-        util::format("internal: buffer size %zu is not a multiple of %zu", o_.buffer_size, page_));
-  // The read and the staging buffer share `buffer_size`, so a sparse dump needs no more
-  // memory than the full copy.
-  const size_t half = std::max<size_t>(page_, o_.buffer_size / 2 / page_ * page_);
-  read_.emplace(half, page_);
-  stage_.emplace(half, page_);
+  // Buffers of whole pages: every data run starts on a page boundary.
+  auto started = WritePipeline::start(disk_, o_.pipeline, page_);
+  if (!started) return std::unexpected(started.error());
+  pipeline_ = std::move(*started);
+  read_.emplace(pipeline_->slot_size(), page_);
   block_.emplace(std::max<size_t>(2 * align_, 8192), page_);
-  if (read_->empty() || stage_->empty() || block_->empty())
-    return fail_errno(ENOMEM, "allocating the copy buffers");
+  if (read_->empty() || block_->empty()) return fail_errno(ENOMEM, "allocating the copy buffers");
   if (auto r = prepare_headers(); !r) return std::unexpected(r.error());
   stage_off_ = header_size_;
   written_end_ = header_size_;
   if (!target_.checksum_matches())
     trace(1, "The previous dump was interrupted (busy marker, stale checksum): overwriting it");
+  trace(3, util::format("copy buffers: %u of %zu bytes, %u writer threads",
+                        pipeline_->writers() + 2, pipeline_->slot_size(), pipeline_->writers()));
   const double t0 = now_seconds();
   start_time_ = utc_seconds();
 
@@ -426,16 +441,21 @@ Result<DumpStats> SparseWriter::run() {
       return std::unexpected(r.error().wrap("writing the busy marker"));
     if (auto r = update_checksum(disk_, target_, *block_); !r)
       return std::unexpected(r.error().wrap("updating the checksum"));
+    auto first = pipeline_->acquire();
+    if (!first) return std::unexpected(first.error());
+    stage_ = *first;
     for (size_t i = 0; i < pieces_.size() && !stop_; ++i) {
       if (auto r = copy_piece(pieces_[i]); !r) return r;
       const bool last_hsa = pieces_[i].hsa && (i + 1 == pieces_.size() || !pieces_[i + 1].hsa);
       if (last_hsa) {
         if (auto r = flush(false); !r) return r;  // HSA memory on the disk before the release
+        if (auto r = pipeline_->drain(); !r) return r;
         trace(2, "HSA ranges written; releasing the HSA");
         if (hooks_.release_hsa) hooks_.release_hsa();
       }
     }
     if (auto r = flush(true); !r) return r;
+    if (auto r = pipeline_->drain(); !r) return r;  // the data on the disk before the headers
     if (partial_) {
       trace(1,
             util::format("the dump area is full after %llu of %llu bytes of memory: partial dump",
@@ -449,7 +469,8 @@ Result<DumpStats> SparseWriter::run() {
   };
 
   if (auto r = steps(); !r) {
-    return std::unexpected(after_failed_dump(disk_, target_, *block_, r.error()));
+    // No write of the data is in flight when the checksum is updated.
+    return std::unexpected(after_failed_dump(disk_, target_, *block_, pipeline_->stop(r.error())));
   }
   DumpStats stats;
   stats.bytes = written_end_;

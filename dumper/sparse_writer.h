@@ -17,10 +17,14 @@
 /// as a valid partial dump: the headers describe the prefix of memory that was written, and
 /// nothing is written outside the dump area.
 ///
+/// Reading and zero-testing overlap with the writes (dumper/write_pipeline.h): the data is
+/// staged in the pipeline's buffers, which writer threads write out while the next memory is
+/// read; the HSA release and the header area wait for the writes before them.
+///
 /// The record's digests are taken of every buffer as it is handed to the disk, so they cover
 /// exactly the bytes written, padding included; a partial dump's record digests what fit.
 ///
-/// Memory: a read and a staging buffer of half `buffer_size` each, and the header area (the
+/// Memory: the pipeline's buffers, a read buffer of one pipeline slot, and the header area (the
 /// program headers up to the cap, the vmcore's notes and the record: 16 bytes a chunk, at most
 /// 8320 chunks), whatever the memory size.
 
@@ -36,9 +40,9 @@ struct SparseOptions {
   /// ondisk::read_vmcore reads up to 16384: 4000 keeps a margin to both and bounds the header
   /// area at 224 KB of program headers (docs/on-disk-format.md, "The dump in the dump area").
   unsigned max_loads = 4000;
-  uint64_t hsa_size = 0;  ///< memory below this is copied first, then the HSA released
-  size_t buffer_size = 1u << 20;
-  uint64_t min_zero_run = 16u << 10;    ///< initial threshold of SegmentBudget
+  uint64_t hsa_size = 0;              ///< memory below this is copied first, then the HSA released
+  PipelineShape pipeline;             ///< the copy's buffers and writer threads
+  uint64_t min_zero_run = 16u << 10;  ///< initial threshold of SegmentBudget
   uint64_t max_notes_bytes = 1u << 20;  ///< the vmcore's notes must fit the header area
 };
 

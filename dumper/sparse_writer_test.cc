@@ -80,7 +80,7 @@ struct Fixture {
     ADD_FAILURE() << "no PT_LOAD holds 0x" << std::hex << paddr;
   }
   Result<DumpStats> dump(util::File& disk, SparseOptions o = {}, DumpHooks hooks = {}) {
-    o.buffer_size = 256 << 10;
+    o.pipeline.buffer_bytes = 6 * (64 << 10);  // six slots of 64 KiB: many hand-offs
     auto core = util::PosixFile::open(core_path, util::OpenMode::kRead);
     return write_sparse_dump(**core, info, disk, target, hooks, o);
   }

@@ -5,18 +5,19 @@
 # suite runs the built zfcpdump-dumper (host mode) and zfcpdump-install check on crafted copies
 # of real artefacts and measures each run with GNU time: peak RSS and wall-clock seconds.
 #
-# The inputs start from a core made by zk-make-vmcore and the disk the real zipl -d prepared
-# (tests/fixtures/zipl-512.img.xz); single fields are then overwritten in place, big-endian as
-# on s390x, so every other byte stays what the real tools made:
+# The inputs are cores made by zk-make-vmcore and the disk the real zipl -d prepared
+# (tests/fixtures/zipl-512.img.xz). The hostile cores come from zk-make-vmcore --hostile, which
+# sets only the fields of the claim (big-endian as on s390x) in the good core; the superblocks
+# get single fields overwritten in place, so every other byte stays what the real tools made:
 #   - vmcores (dumper): e_phnum PN_XNUM with section header 0 claiming 2^32-1 program headers,
 #     e_phnum 0xfffe, the maximum count at offsets beyond the file (one wrapping around 2^64), a
-#     PT_NOTE of 2 GiB beyond the file and one inside a sparse 3 GiB file, and notes whose
-#     namesz or descsz claim almost 4 GiB inside a normal segment;
+#     PT_NOTE of 2 GiB beyond the file and one inside a file extended (sparse) to hold it, and
+#     notes whose namesz or descsz claim almost 4 GiB inside a normal segment;
 #   - dump superblocks (dumper and check): a 1 TiB checksum area, a checksum area at 2^64 - 4 KiB,
 #     a 4 TiB dump area, a 4 TiB partition;
-#   - dumps on the disk (check): the vmcore claims above written into the dump area of a disk the
-#     dumper filled, with the superblock checksum brought in step so the claims are what check
-#     reads.
+#   - dumps on the disk (check): the hostile cores above written into the dump area of a disk
+#     the dumper filled, with the superblock checksum brought in step so the claims are what
+#     check reads.
 # Each run must fail (check on a damaged dump: exit 13), say what is wrong, stay
 # below the RSS and time bounds and, for the dumper, leave the disk byte-identical.
 #
@@ -42,65 +43,21 @@ it_tmpdir
 cd "$IT_TMP"
 mkdir root  # check's --root: no installed layout, no registry
 
-# The fields written, from the ELF-64 specification (<elf.h>) and on-disk-format.md.
-E_PHOFF=0x20 E_SHOFF=0x28 E_PHNUM=0x38 E_SHENTSIZE=0x3a E_SHNUM=0x3c
-PHDR_SIZE=56 P_OFFSET=0x08 P_FILESZ=0x20 P_MEMSZ=0x28 PT_NOTE=4
-SH_INFO=0x2c
-N_NAMESZ=0 N_DESCSZ=4
+# The superblock fields written, from docs/on-disk-format.md.
 SB_PART_SIZE=0x18 SB_DUMP_SIZE=0x28 SB_CSUM_OFFSET=0x30 SB_CSUM_SIZE=0x38 SB_CSUM=0x40
-# Where the crafted PN_XNUM core gets its section header 0: inside the zero padding between the
-# program headers and the notes, which zk-make-vmcore page-aligns.
-SHDR_AT=0x800
 
-# note_phdr FILE BASE: the absolute offset of the first PT_NOTE program header of the ELF core
-# that starts at BASE in FILE.
-note_phdr() {
-  local file=$1 base=$2 phoff phnum i at
-  phoff=$(gl_be "$file" $((base + E_PHOFF)) 8)
-  phnum=$(gl_be "$file" $((base + E_PHNUM)) 2)
-  for ((i = 0; i < phnum; i++)); do
-    at=$((base + phoff + i * PHDR_SIZE))
-    if (($(gl_be "$file" "$at" 4) == PT_NOTE)); then echo "$at"; return; fi
-  done
-  it_fail "$file: no PT_NOTE program header in the core at $base"
-}
+# The good core every run starts from, and its hostile variants: each case's claim for
+# zk-make-vmcore --hostile (see its --help).
+core_args=(--memory 16M --cpus 2)
+declare -A core_claim=(
+  [pn-xnum]=pn-xnum [phnum-fffe]=phnum-fffe
+  [phoff-1t]=phoff=$((1 << 40)) [phoff-wrap]=phoff=0xffffffffffffffc0
+  [note-2g-beyond]=note-beyond=$((2 << 30)) [note-inside]=note-inside=$((2 << 30))
+  [namesz]=namesz [descsz]=descsz
+)
 
-# craft_core VARIANT FILE BASE [ARG]: overwrites the ELF core at byte BASE of FILE (a core
-# file, or a disk whose dump area holds a dump) so that its headers make the claim VARIANT.
-craft_core() {
-  local variant=$1 file=$2 base=$3 ph note
-  case $variant in
-    pn-xnum)
-      # ELF's escape for more than 0xfffe headers: e_phnum PN_XNUM, the count in sh_info of
-      # section header 0. The reader refuses PN_XNUM itself; the claim is still made in full
-      # so that a reader honouring it would be asked for 2^32 - 1 headers (224 GiB).
-      [[ $(od -An -tx1 -v -j $((base + SHDR_AT)) -N 64 "$file" | tr -d ' 0\n') == '' ]] \
-        || it_fail "$file: the bytes at $SHDR_AT of the core are not padding"
-      gl_be_put "$file" $((base + SHDR_AT + SH_INFO)) 4 0xffffffff
-      gl_be_put "$file" $((base + E_SHOFF)) 8 "$SHDR_AT"
-      gl_be_put "$file" $((base + E_SHENTSIZE)) 2 64
-      gl_be_put "$file" $((base + E_SHNUM)) 2 0
-      gl_be_put "$file" $((base + E_PHNUM)) 2 0xffff
-      ;;
-    phnum-fffe) gl_be_put "$file" $((base + E_PHNUM)) 2 0xfffe ;;
-    phoff)  # the largest count the reader allows, its table at offset ARG
-      gl_be_put "$file" $((base + E_PHNUM)) 2 16384
-      gl_be_put "$file" $((base + E_PHOFF)) 8 "$4"
-      ;;
-    note-filesz)  # the PT_NOTE segment claims ARG bytes
-      ph=$(note_phdr "$file" "$base")
-      gl_be_put "$file" $((ph + P_FILESZ)) 8 "$4"
-      gl_be_put "$file" $((ph + P_MEMSZ)) 8 "$4"
-      ;;
-    namesz | descsz)  # the first note claims 4 GiB - 16 bytes of name or descriptor
-      ph=$(note_phdr "$file" "$base")
-      note=$((base + $(gl_be "$file" $((ph + P_OFFSET)) 8)))
-      if [[ $variant == namesz ]]; then gl_be_put "$file" $((note + N_NAMESZ)) 4 0xfffffff0
-      else gl_be_put "$file" $((note + N_DESCSZ)) 4 0xfffffff0; fi
-      ;;
-    *) it_fail "craft_core: unknown variant $variant" ;;
-  esac
-}
+# hostile_core CASE FILE: the good core, making CASE's claim.
+hostile_core() { "$make_vmcore" --output "$2" "${core_args[@]}" --hostile "${core_claim[$1]}"; }
 
 # fix_csum IMG: recompute the superblock's checksum over its checksum area, as the dumper does
 # after writing a dump, so that a crafted dump is judged as a dump and not as a reused partition.
@@ -153,7 +110,7 @@ check_says() {
 }
 
 it_step "the real artefacts and the baselines: good runs of the same programs"
-"$make_vmcore" --output core --memory 16M --cpus 2
+"$make_vmcore" --output core "${core_args[@]}"
 gl_fixture zipl-512 fresh.img
 read -r part_start _ dump_size < <(gl_check_zipl_disk fresh.img 512)
 sb=$(gl_be fresh.img $((0x78)) 8)
@@ -175,12 +132,7 @@ it_expect_in "$out" 'dump_area: +dump' "baseline check on the dump"
 printf 'baseline check (the same disk holding the dump): RSS %s KiB, %s s\n' "$rss" "$secs"
 printf 'bounds: RSS below %s KiB, below %s s\n' "$rss_bound" "$time_bound"
 
-# The vmcore claims, each on a fresh copy of the good core, against the fresh disk.
-# ARG of craft_core for each; the inside-the-file note claim needs a file that large (sparse).
-declare -A core_arg=(
-  [phoff-1t]=$((1 << 40)) [phoff-wrap]=0xffffffffffffffc0
-  [note-2g-beyond]=$((2 << 30)) [note-inside]=$((2 << 30))
-)
+# The vmcore claims against the fresh disk, and the reason each must be refused for.
 declare -A core_says=(
   [pn-xnum]='PN_XNUM'
   [phnum-fffe]='65534 program headers \(at most'
@@ -192,14 +144,12 @@ declare -A core_says=(
   [descsz]='note at offset [0-9]+: truncated or malformed'
 )
 cases=(pn-xnum phnum-fffe phoff-1t phoff-wrap note-2g-beyond note-inside namesz descsz)
-variant_of() { case $1 in phoff-*) echo phoff ;; note-*) echo note-filesz ;; *) echo "$1" ;; esac; }
 
 it_step "zfcpdump-dumper on vmcores whose headers claim huge counts and sizes"
 for c in "${cases[@]}"; do
-  cp core "core.$c"
-  craft_core "$(variant_of "$c")" "core.$c" 0 ${core_arg[$c]:+"${core_arg[$c]}"}
-  # A 2 GiB segment that does lie in the file: the claim alone, not the file's end, must stop it.
-  [[ $c == note-inside ]] && truncate -s 3G "core.$c"
+  # note-inside: a 2 GiB segment that does lie in the file; the claim alone, not the file's
+  # end, must stop it.
+  hostile_core "$c" "core.$c"
   dumper_refuses "vmcore $c (dumper)" "core.$c" fresh.img "${core_says[$c]}"
 done
 it_ok "the dumper refuses every crafted vmcore, in bounded memory and time"
@@ -231,12 +181,13 @@ it_step "zfcpdump-install check on dumps whose headers claim huge counts and siz
 # The dump area is the "file" check reads the core from, so "beyond the file" is beyond the
 # dump area, and a segment inside it can be at most as large as the area: 16 MiB of notes,
 # twice the reader's limit, from the notes' offset still lie inside this 31 MiB area.
-core_arg[note-inside]=$((16 << 20))
-notes_at=$(gl_be core $(($(note_phdr core 0) + P_OFFSET)) 8)
-((notes_at + (16 << 20) <= dump_size)) || it_fail "the dump area ($dump_size bytes) is too small for 16 MiB of notes"
+core_claim[note-inside]=note-inside=$((16 << 20))
 for c in "${cases[@]}"; do
   cp dumped.img "dump.$c"
-  craft_core "$(variant_of "$c")" "dump.$c" "$dump_start" ${core_arg[$c]:+"${core_arg[$c]}"}
+  hostile_core "$c" "hostile.$c"
+  size=$(stat -c %s "hostile.$c")
+  ((size <= dump_size)) || it_fail "the dump area ($dump_size bytes) is too small for hostile.$c ($size bytes)"
+  dd if="hostile.$c" of="dump.$c" bs=1M seek="$dump_start" oflag=seek_bytes conv=notrunc status=none
   fix_csum "dump.$c"
   # A core in the dump area that does not validate is a damaged dump: check's status 13.
   check_says "dump $c (check)" "dump.$c" 13 "holds no valid dump: .*(${core_says[$c]})"

@@ -1,12 +1,22 @@
 #include "tests/support/faulty_file.h"
 
 #include <cerrno>
+#include <mutex>
+#include <utility>
 
 #include "util/strings.h"
 
 namespace zk::testsupport {
+namespace {
+
+/// The dumper writes from threads of its own: the count of calls and the short write's
+/// follow-up are shared between them (the I/O itself is not serialized).
+std::mutex fault_mutex;
+
+}  // namespace
 
 Fault FaultyFile::next() {
+  std::lock_guard lock(fault_mutex);
   const uint64_t n = plan_.calls++;
   if (plan_.fault != Fault::kNone && n == plan_.fail_at) {
     plan_.fired = true;
@@ -28,8 +38,13 @@ Result<size_t> FaultyFile::read_at(std::span<std::byte> buf, uint64_t offset) {
 
 Result<size_t> FaultyFile::write_at(std::span<const std::byte> buf, uint64_t offset) {
   const Fault f = next();
-  if (enospc_next_write_) {
-    enospc_next_write_ = false;
+  bool enospc_now;
+  {
+    std::lock_guard lock(fault_mutex);
+    enospc_now = std::exchange(enospc_next_write_, false);
+    if (f == Fault::kShortWrite) enospc_next_write_ = true;
+  }
+  if (enospc_now) {
     return fail_errno(ENOSPC,
                       util::format("write %s at offset %llu (injected, after a short "
                                    "write)",
@@ -49,10 +64,11 @@ Result<size_t> FaultyFile::write_at(std::span<const std::byte> buf, uint64_t off
       const size_t align = base_.direct_io_alignment();
       half -= half % align;
       if (half == 0) {
+        std::lock_guard lock(fault_mutex);
+        enospc_next_write_ = false;
         return fail_errno(ENOSPC, util::format("write %s at offset %llu (injected)", name().c_str(),
                                                static_cast<unsigned long long>(offset)));
       }
-      enospc_next_write_ = true;
       return base_.write_at(buf.first(half), offset);
     }
   }

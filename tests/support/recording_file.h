@@ -3,6 +3,7 @@
 /// every write, so that tests can check the order in which a dump writes the disk.
 
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string>
 #include <utility>
@@ -19,18 +20,23 @@ class RecordingFile final : public util::File {
     return base_.read_at(b, o);
   }
   Result<size_t> write_at(std::span<const std::byte> b, uint64_t o) override {
-    writes.push_back({o, b.size()});
+    {
+      std::lock_guard lock(mutex_);  // the dumper writes from several threads
+      writes.push_back({o, b.size()});
+    }
     return base_.write_at(b, o);
   }
   Result<void> sync() override { return base_.sync(); }
   uint64_t size() const override { return base_.size(); }
   const std::string& name() const override { return base_.name(); }
   size_t direct_io_alignment() const override { return base_.direct_io_alignment(); }
-  /// (offset, length) of each write, in order.
+  /// (offset, length) of each write, in the order the writes started. Read it while no write is
+  /// in flight.
   std::vector<std::pair<uint64_t, size_t>> writes;
 
  private:
   util::File& base_;
+  std::mutex mutex_;
 };
 
 }  // namespace zk::testsupport

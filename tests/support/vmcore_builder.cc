@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -24,6 +25,11 @@ constexpr uint64_t kEhdrSize = 64;
 constexpr uint64_t kPhdrSize = 56;
 constexpr unsigned kMaxCpus = 4096;
 constexpr size_t kIoChunk = size_t{1} << 20;
+/// DataFill::kRepeating repeats this many bytes through each page.
+constexpr uint64_t kRepeatedLine = 64;
+/// Mixed into the seed for the zero runs, so that they do not follow the memory pattern.
+constexpr uint64_t kZeroRunSalt = 0x7a65726f2d72756eull;  // "zero-run"
+__extension__ typedef unsigned __int128 u128;
 // Sizes of the s390x (64-bit) note descriptors, from the kernel's ELF core structures.
 constexpr size_t kPrstatusSize = 336;
 constexpr size_t kPrpsinfoSize = 136;
@@ -145,6 +151,13 @@ bool backed(const std::vector<MemoryRange>& sorted, uint64_t paddr, uint64_t siz
   return paddr >= end;
 }
 
+/// ELF-64 header fields (<elf.h>) the hostile claims set.
+constexpr size_t kEPhoff = 32, kEShoff = 40, kEPhnum = 56, kEShentsize = 58, kEShnum = 60;
+constexpr size_t kPFilesz = 32, kPMemsz = 40;  // within a program header
+constexpr size_t kShdrSize = 64, kShInfo = 44;
+constexpr size_t kNNamesz = 0, kNDescsz = 4;  // within a note header
+constexpr uint32_t kHostileNoteSize = 0xfffffff0;
+
 Result<void> check_spec(const VmcoreSpec& spec) {
   if (spec.page_size < 8 || (spec.page_size & (spec.page_size - 1)) != 0)
     return fail(util::format("page size %llu is not a power of two of at least 8",
@@ -153,6 +166,11 @@ Result<void> check_spec(const VmcoreSpec& spec) {
   if (spec.os_release.find_first_of("\n") != std::string::npos || spec.os_release.empty() ||
       spec.os_release.size() >= kUtsFieldSize)
     return fail("os release must be 1 to 64 characters on one line");
+  if (spec.zero_ppm > kAllPagesZeroPpm)
+    return fail(util::format("zero pages: %u ppm is more than all pages", spec.zero_ppm));
+  // Two words per page at least: pattern_word never repeats, so no data page is all zero.
+  if (spec.zero_ppm && spec.page_size < 16)
+    return fail("zero pages need a page size of at least 16 bytes");
   if (spec.memory.empty()) return fail("no memory ranges");
   auto sorted = spec.memory;
   std::sort(sorted.begin(), sorted.end(),
@@ -201,7 +219,62 @@ VmcoreLayout lay_out(const VmcoreSpec& spec, uint64_t notes_size) {
     place(spec.kernel_image_paddr, kKernelImageVaddr, spec.kernel_image_size, true);
   for (const auto& r : spec.memory) place(r.paddr, r.paddr, r.size, false);
   layout.file_size = cursor;
+  if (spec.hostile == HostileClaim::kNoteInside && spec.hostile_value <= kHostileMaxFileSize)
+    layout.file_size = std::max(layout.file_size, layout.notes_offset + spec.hostile_value);
   return layout;
+}
+
+/// Whether the layout has room for the spec's hostile claim.
+Result<void> check_claim(const VmcoreSpec& spec, const VmcoreLayout& layout) {
+  switch (spec.hostile) {
+    case HostileClaim::kPnXnum:
+      if (layout.headers_size > kHostileShdrOffset ||
+          layout.notes_offset < kHostileShdrOffset + kShdrSize)
+        return fail(util::format(
+            "PN_XNUM claim: section header at 0x%llx needs page-aligned notes and at most %llu "
+            "bytes of program headers",
+            static_cast<ull>(kHostileShdrOffset), static_cast<ull>(kHostileShdrOffset)));
+      return {};
+    case HostileClaim::kNoteInside:
+      if (spec.hostile_value > kHostileMaxFileSize)
+        return fail(util::format("notes claim inside the file: %llu bytes (at most %llu)",
+                                 static_cast<ull>(spec.hostile_value),
+                                 static_cast<ull>(kHostileMaxFileSize)));
+      return {};
+    default: return {};
+  }
+}
+
+/// Sets the fields of the spec's hostile claim in the headers and notes; returns the bytes to
+/// write at kHostileShdrOffset (empty unless kPnXnum).
+std::vector<std::byte> make_claim(const VmcoreSpec& spec, std::span<std::byte> headers,
+                                  std::span<std::byte> notes) {
+  const size_t note_phdr = kEhdrSize;  // the PT_NOTE comes first
+  switch (spec.hostile) {
+    case HostileClaim::kNone: break;
+    case HostileClaim::kPnXnum: {
+      store_be<uint16_t>(headers, kEPhnum, PN_XNUM);
+      store_be<uint64_t>(headers, kEShoff, kHostileShdrOffset);
+      store_be<uint16_t>(headers, kEShentsize, static_cast<uint16_t>(kShdrSize));
+      store_be<uint16_t>(headers, kEShnum, 0);
+      auto shdr = zeros(kShdrSize);
+      store_be<uint32_t>(shdr, kShInfo, 0xffffffffu);
+      return shdr;
+    }
+    case HostileClaim::kPhnum0xfffe: store_be<uint16_t>(headers, kEPhnum, 0xfffe); break;
+    case HostileClaim::kPhoff:
+      store_be<uint16_t>(headers, kEPhnum, kHostilePhnum);
+      store_be<uint64_t>(headers, kEPhoff, spec.hostile_value);
+      break;
+    case HostileClaim::kNoteBeyond:
+    case HostileClaim::kNoteInside:
+      store_be<uint64_t>(headers, note_phdr + kPFilesz, spec.hostile_value);
+      store_be<uint64_t>(headers, note_phdr + kPMemsz, spec.hostile_value);
+      break;
+    case HostileClaim::kNamesz: store_be<uint32_t>(notes, kNNamesz, kHostileNoteSize); break;
+    case HostileClaim::kDescsz: store_be<uint32_t>(notes, kNDescsz, kHostileNoteSize); break;
+  }
+  return {};
 }
 
 std::vector<std::byte> build_headers(const VmcoreLayout& layout, uint64_t page_size, bool aligned) {
@@ -240,13 +313,74 @@ std::vector<std::byte> build_headers(const VmcoreLayout& layout, uint64_t page_s
   return h;
 }
 
-/// Physical memory as the core holds it: the pattern, then the overlays on top.
+/// splitmix64's step: the pseudo-random stream that draws zero-run lengths.
+uint64_t next_random(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+/// Which memory is in zero pages, for addresses visited mostly in ascending order: keeps one
+/// PageRunCursor and restarts it only when asked about an address behind it.
+class ZeroMap {
+ public:
+  explicit ZeroMap(const VmcoreSpec& spec) : spec_(spec) {}
+
+  /// Whether the memory at `paddr` lies in a zero page, and how many bytes from `paddr` (at
+  /// least 1) stay so. Addresses outside every range count as data (the caller never writes
+  /// them).
+  struct Stretch {
+    bool zero = false;
+    uint64_t bytes = 0;
+  };
+  Stretch at(uint64_t paddr) {
+    const uint64_t to_top = std::max<uint64_t>(1, ~0ull - paddr);
+    if (spec_.zero_ppm == 0) return {false, to_top};
+    size_t index = spec_.memory.size();
+    uint64_t next_start = ~0ull;
+    for (size_t i = 0; i < spec_.memory.size(); ++i) {
+      const auto& r = spec_.memory[i];
+      if (paddr >= r.paddr && paddr - r.paddr < r.size) index = i;
+      else if (r.paddr > paddr) next_start = std::min(next_start, r.paddr);
+    }
+    if (index == spec_.memory.size()) return {false, std::max<uint64_t>(1, next_start - paddr)};
+    const auto& range = spec_.memory[index];
+    const uint64_t page = paddr / spec_.page_size;
+    if (!cursor_ || index != range_index_ || page < run_.first_page) {
+      cursor_.emplace(spec_, range);
+      range_index_ = index;
+      run_ = cursor_->next();
+    }
+    while (page - run_.first_page >= run_.pages) run_ = cursor_->next();
+    // Inclusive last bytes, which cannot overflow even for memory at the top of the space.
+    const uint64_t range_last = range.paddr + (range.size - 1);
+    const uint64_t run_last =
+        (run_.first_page + run_.pages - 1) * spec_.page_size + (spec_.page_size - 1);
+    return {run_.zero, std::min(range_last, run_last) - paddr + 1};
+  }
+
+ private:
+  const VmcoreSpec& spec_;
+  std::optional<PageRunCursor> cursor_;
+  size_t range_index_ = 0;
+  PageRun run_;
+};
+
+/// Physical memory as the core holds it: spec.fill's bytes, zero pages, the overlays on top.
 class MemoryImage {
  public:
   explicit MemoryImage(const VmcoreSpec& spec)
-      : seed_(spec.seed), overlays_(memory_overlays(spec)) {}
-  void fill(uint64_t paddr, std::span<std::byte> out) const {
-    fill_pattern(paddr, seed_, out);
+      : spec_(spec), zero_map_(spec), overlays_(memory_overlays(spec)) {}
+  void fill(uint64_t paddr, std::span<std::byte> out) {
+    for (size_t i = 0; i < out.size();) {
+      const auto stretch = zero_map_.at(paddr + i);
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(stretch.bytes, out.size() - i));
+      const auto piece = out.subspan(i, n);
+      if (stretch.zero) std::fill(piece.begin(), piece.end(), std::byte{0});
+      else fill_data(paddr + i, piece);
+      i += n;
+    }
     const uint64_t end = paddr + out.size();
     for (const auto& o : overlays_) {
       const uint64_t from = std::max(paddr, o.paddr);
@@ -256,9 +390,40 @@ class MemoryImage {
   }
 
  private:
-  uint64_t seed_;
+  void fill_data(uint64_t paddr, std::span<std::byte> out) const {
+    if (spec_.fill == DataFill::kRandom) return fill_pattern(paddr, spec_.seed, out);
+    // kRepeating: the byte at an address is the kRandom byte at the same offset within the
+    // first line of its page; page sizes are powers of two, so lines never straddle pages.
+    const uint64_t line = std::min(kRepeatedLine, spec_.page_size);
+    for (size_t i = 0; i < out.size();) {
+      const uint64_t a = paddr + i;
+      const uint64_t in_line = a & (line - 1);
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(line - in_line, out.size() - i));
+      fill_pattern((a & ~(spec_.page_size - 1)) + in_line, spec_.seed, out.subspan(i, n));
+      i += n;
+    }
+  }
+
+  const VmcoreSpec& spec_;
+  ZeroMap zero_map_;
   std::vector<MemoryOverlay> overlays_;
 };
+
+/// Bytes of the loads' data that lie in zero pages.
+uint64_t zero_bytes_of(const VmcoreSpec& spec, const VmcoreLayout& layout) {
+  if (spec.zero_ppm == 0) return 0;
+  ZeroMap map(spec);
+  uint64_t total = 0;
+  for (const auto& load : layout.loads) {
+    for (uint64_t done = 0; done < load.size;) {
+      const auto stretch = map.at(load.paddr + done);
+      const uint64_t n = std::min(stretch.bytes, load.size - done);
+      if (stretch.zero) total += n;
+      done += n;
+    }
+  }
+  return total;
+}
 
 Result<void> write_all(int fd, std::span<const std::byte> bytes, uint64_t offset,
                        const std::string& path) {
@@ -354,16 +519,83 @@ void fill_memory(const VmcoreSpec& spec, uint64_t paddr, std::span<std::byte> ou
   MemoryImage(spec).fill(paddr, out);
 }
 
+PageRunCursor::PageRunCursor(const VmcoreSpec& spec, const MemoryRange& range)
+    : page_size_(spec.page_size),
+      zero_ppm_(spec.zero_ppm),
+      zero_runs_(spec.zero_runs),
+      rng_(pattern_word(range.paddr, spec.seed ^ kZeroRunSalt)) {
+  next_page_ = range.paddr / page_size_;
+  end_page_ = range.size == 0 ? next_page_ : (range.paddr + (range.size - 1)) / page_size_ + 1;
+  const uint64_t overlay_pages =
+      spec.vmcoreinfo_in_memory ? (kOverlayMemoryEnd + page_size_ - 1) / page_size_ : 0;
+  domain_page_ = std::clamp(overlay_pages, next_page_, end_page_);
+  const uint64_t pages = end_page_ - domain_page_;
+  zero_target_ =
+      static_cast<uint64_t>((u128{pages} * zero_ppm_ + kAllPagesZeroPpm / 2) / kAllPagesZeroPpm);
+  data_target_ = pages - zero_target_;
+}
+
+uint64_t PageRunCursor::draw_zero_run() {
+  ZeroRuns kind = zero_runs_;
+  if (kind == ZeroRuns::kMixed) {
+    constexpr ZeroRuns kKinds[] = {ZeroRuns::kShort, ZeroRuns::kTens, ZeroRuns::kLong};
+    kind = kKinds[next_random(rng_) % 3];
+  }
+  const uint64_t r = next_random(rng_);
+  switch (kind) {
+    case ZeroRuns::kShort: return 1 + r % 9;
+    case ZeroRuns::kTens: return 10 + r % 90;
+    default: return 1000 + r % 4000;
+  }
+}
+
+PageRun PageRunCursor::next() {
+  if (next_page_ < domain_page_) {  // the overlays' pages
+    const PageRun run{next_page_, domain_page_ - next_page_, false};
+    next_page_ = domain_page_;
+    return run;
+  }
+  while (next_page_ < end_page_) {
+    const bool zero = zero_next_;
+    zero_next_ = !zero_next_;
+    uint64_t pages = 0;
+    if (zero) {
+      pages = std::min(draw_zero_run(), zero_target_ - zeros_done_);
+      zeros_done_ += pages;
+    } else {
+      // As many data pages as keep data : zeros at the asked ratio (all that is left once the
+      // zero pages are placed); none when the data is ahead, and the zero runs then merge.
+      pages = data_target_ - data_done_;
+      if (zeros_done_ < zero_target_) {
+        const auto ideal = static_cast<uint64_t>(
+            (u128{zeros_done_} * (kAllPagesZeroPpm - zero_ppm_) + zero_ppm_ / 2) / zero_ppm_);
+        pages = std::min(pages, ideal > data_done_ ? ideal - data_done_ : 0);
+      }
+      data_done_ += pages;
+    }
+    if (pages == 0) continue;
+    const PageRun run{next_page_, pages, zero};
+    next_page_ += pages;
+    return run;
+  }
+  return {end_page_, 0, false};
+}
+
 Result<VmcoreLayout> plan_vmcore(const VmcoreSpec& spec) {
   if (auto r = check_spec(spec); !r) return std::unexpected(r.error());
-  return lay_out(spec, build_notes(spec).size());
+  auto layout = lay_out(spec, build_notes(spec).size());
+  if (auto r = check_claim(spec, layout); !r) return std::unexpected(r.error());
+  layout.zero_bytes = zero_bytes_of(spec, layout);
+  return layout;
 }
 
 Result<void> write_vmcore(const std::string& path, const VmcoreSpec& spec) {
   if (auto r = check_spec(spec); !r) return std::unexpected(r.error().wrap("vmcore spec"));
-  const auto notes = build_notes(spec);
+  auto notes = build_notes(spec);
   const auto layout = lay_out(spec, notes.size());
-  const auto headers = build_headers(layout, spec.page_size, spec.page_align_data);
+  if (auto r = check_claim(spec, layout); !r) return std::unexpected(r.error().wrap("vmcore spec"));
+  auto headers = build_headers(layout, spec.page_size, spec.page_align_data);
+  const auto shdr = make_claim(spec, headers, notes);
 
   util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.valid()) return fail_errno(errno, "create " + path);
@@ -373,16 +605,24 @@ Result<void> write_vmcore(const std::string& path, const VmcoreSpec& spec) {
                                           static_cast<ull>(layout.file_size)));
   if (auto r = write_all(fd.get(), headers, 0, path); !r) return r;
   if (auto r = write_all(fd.get(), notes, layout.notes_offset, path); !r) return r;
+  if (auto r = write_all(fd.get(), shdr, kHostileShdrOffset, path); !r) return r;
 
-  const MemoryImage memory(spec);
+  MemoryImage memory(spec);
+  ZeroMap zero_map(spec);
   std::vector<std::byte> buf(kIoChunk);
   for (const auto& load : layout.loads) {
     for (uint64_t done = 0; done < load.size;) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, load.size - done));
-      const std::span<std::byte> chunk(buf.data(), n);
-      memory.fill(load.paddr + done, chunk);
-      if (auto r = write_all(fd.get(), chunk, load.offset + done, path); !r) return r;
-      done += n;
+      const auto stretch = zero_map.at(load.paddr + done);
+      const uint64_t end = done + std::min(stretch.bytes, load.size - done);
+      // Zero pages are skipped: the file was sized above, so they stay holes.
+      for (; !stretch.zero && done < end;) {
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, end - done));
+        const std::span<std::byte> chunk(buf.data(), n);
+        memory.fill(load.paddr + done, chunk);
+        if (auto r = write_all(fd.get(), chunk, load.offset + done, path); !r) return r;
+        done += n;
+      }
+      done = end;
     }
   }
   if (::close(fd.release()) != 0) return fail_errno(errno, "close " + path);

@@ -1,6 +1,9 @@
 #include "tests/support/vmcore_builder.h"
 
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +16,7 @@
 #include "ondisk/bytes.h"
 #include "ondisk/vmcore.h"
 #include "tests/support/temp_dir.h"
+#include "util/fd.h"
 #include "util/posix_file.h"
 
 namespace zk::testsupport {
@@ -315,6 +319,13 @@ TEST(VmcoreBuilder, RefusesImpossibleSpecs) {
   s = {};
   s.os_release = "6.1\nPAGESIZE=1";
   refused(s, "newline in the release");
+  s = {};
+  s.zero_ppm = kAllPagesZeroPpm + 1;
+  refused(s, "more zero pages than pages");
+  s = {};
+  s.page_size = 8;
+  s.zero_ppm = 1;
+  refused(s, "zero pages of one word");
 }
 
 TEST(VmcoreBuilder, WriteErrorsSayWhatAndWhy) {
@@ -324,6 +335,363 @@ TEST(VmcoreBuilder, WriteErrorsSayWhatAndWhy) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().errnum, ENOENT);
   EXPECT_NE(r.error().message.find(path), std::string::npos);
+}
+
+// Zero pages: the share asked, runs of the lengths asked, holes in a sparse file.
+
+/// The runs of `range` as the cursor gives them.
+std::vector<PageRun> runs_of(const VmcoreSpec& spec, const MemoryRange& range) {
+  std::vector<PageRun> runs;
+  PageRunCursor cursor(spec, range);
+  for (auto run = cursor.next(); run.pages; run = cursor.next()) runs.push_back(run);
+  return runs;
+}
+
+/// Lengths of the maximal zero runs (consecutive zero runs joined), as a reader sees them.
+std::vector<uint64_t> joined_zero_runs(const std::vector<PageRun>& runs) {
+  std::vector<uint64_t> lengths;
+  bool in_zero = false;
+  for (const auto& r : runs) {
+    if (r.zero && in_zero) lengths.back() += r.pages;
+    else if (r.zero) lengths.push_back(r.pages);
+    in_zero = r.zero;
+  }
+  return lengths;
+}
+
+bool all_zero(std::span<const std::byte> bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](std::byte b) { return b == std::byte{0}; });
+}
+
+TEST(VmcoreBuilderZeroPages, ShareIsExactAndRunsCoverTheRange) {
+  const MemoryRange range{0x40000000, 64ull << 30};  // 16 Mi pages, no file needed
+  const uint64_t pages = range.size / 4096;
+  for (auto kind : {ZeroRuns::kMixed, ZeroRuns::kShort, ZeroRuns::kTens, ZeroRuns::kLong}) {
+    for (uint32_t ppm : {0u, 1u, 250000u, 750000u, 999000u, kAllPagesZeroPpm}) {
+      VmcoreSpec spec;
+      spec.zero_ppm = ppm;
+      spec.zero_runs = kind;
+      uint64_t zero = 0, next = range.paddr / 4096;
+      for (const auto& r : runs_of(spec, range)) {
+        ASSERT_EQ(r.first_page, next) << ppm;  // contiguous, in order, none empty
+        ASSERT_GT(r.pages, 0u);
+        next += r.pages;
+        if (r.zero) zero += r.pages;
+      }
+      EXPECT_EQ(next, (range.paddr + range.size) / 4096) << ppm;
+      const uint64_t wanted = (pages * ppm + kAllPagesZeroPpm / 2) / kAllPagesZeroPpm;
+      EXPECT_EQ(zero, wanted) << "ppm " << ppm << " kind " << static_cast<int>(kind);
+    }
+  }
+}
+
+TEST(VmcoreBuilderZeroPages, ShareHoldsAlongMemoryWithinOneRun) {
+  VmcoreSpec spec;
+  spec.zero_ppm = 750000;
+  const MemoryRange range{0, 4ull << 30};
+  uint64_t zero = 0, seen = 0, worst = 0;
+  for (const auto& r : runs_of(spec, range)) {
+    seen += r.pages;
+    if (r.zero) zero += r.pages;
+    const double expected = static_cast<double>(seen) * 0.75;
+    const double off = std::abs(static_cast<double>(zero) - expected);
+    // After a zero run the zeros lead by at most that run, after a data run they trail by at
+    // most one page of rounding.
+    ASSERT_LE(off, static_cast<double>(r.zero ? r.pages : 1) + 1) << "at page " << seen;
+    worst = std::max(worst, static_cast<uint64_t>(off));
+  }
+  EXPECT_LT(worst, 5000u);  // never more than the longest run, 4999 pages
+}
+
+TEST(VmcoreBuilderZeroPages, RunsHaveTheLengthsAsked) {
+  const MemoryRange range{0, 8ull << 30};
+  auto drawn = [&](ZeroRuns kind) {
+    VmcoreSpec spec;
+    spec.zero_ppm = 500000;
+    spec.zero_runs = kind;
+    std::vector<uint64_t> lengths;
+    for (const auto& r : runs_of(spec, range))
+      if (r.zero) lengths.push_back(r.pages);
+    EXPECT_GT(lengths.size(), 100u);
+    lengths.pop_back();  // the last zero run is cut to the share
+    return lengths;
+  };
+  for (uint64_t n : drawn(ZeroRuns::kShort)) EXPECT_TRUE(n >= 1 && n <= 9) << n;
+  for (uint64_t n : drawn(ZeroRuns::kTens)) EXPECT_TRUE(n >= 10 && n <= 99) << n;
+  for (uint64_t n : drawn(ZeroRuns::kLong)) EXPECT_TRUE(n >= 1000 && n <= 4999) << n;
+  // Mixed: single pages, tens and thousands of pages, each common, as a reader sees them.
+  VmcoreSpec spec;
+  spec.zero_ppm = 750000;
+  const auto joined = joined_zero_runs(runs_of(spec, range));
+  size_t singles = 0, short_runs = 0, tens = 0, thousands = 0;
+  for (uint64_t n : joined) {
+    singles += n == 1;
+    short_runs += n < 10;
+    tens += n >= 10 && n < 100;
+    thousands += n >= 1000;
+  }
+  EXPECT_GT(singles, 0u);
+  EXPECT_GT(short_runs, joined.size() / 10);
+  EXPECT_GT(tens, joined.size() / 10);
+  EXPECT_GT(thousands, joined.size() / 10);
+}
+
+TEST(VmcoreBuilderZeroPages, SameSeedSameRunsOtherSeedOtherRuns) {
+  VmcoreSpec spec;
+  spec.zero_ppm = 600000;
+  const MemoryRange range{0, 1ull << 30};
+  const auto a = joined_zero_runs(runs_of(spec, range));
+  EXPECT_EQ(a, joined_zero_runs(runs_of(spec, range)));
+  spec.seed = 2;
+  EXPECT_NE(a, joined_zero_runs(runs_of(spec, range)));
+}
+
+/// Checks a written core page by page against its runs: zero runs read as zeros and are holes
+/// (SEEK_DATA skips them), every other page holds fill_memory's bytes and is not all zero.
+void expect_pages_as_planned(const VmcoreSpec& spec, const Built& b) {
+  ASSERT_EQ(spec.memory.size(), 1u);
+  const auto& range = spec.memory[0];
+  const uint64_t base = b.info.loads[0].offset - range.paddr;  // file offset of paddr 0
+  util::Fd fd(::open(b.path.c_str(), O_RDONLY | O_CLOEXEC));
+  ASSERT_TRUE(fd.valid());
+  std::vector<std::byte> expected(4096);
+  uint64_t zero_bytes = 0;
+  for (const auto& r : runs_of(spec, range)) {
+    const uint64_t from = r.first_page * 4096, bytes = r.pages * 4096;
+    if (r.zero) {
+      zero_bytes += bytes;
+      const off_t data = ::lseek(fd.get(), static_cast<off_t>(base + from), SEEK_DATA);
+      EXPECT_TRUE(data < 0 || static_cast<uint64_t>(data) >= base + from + bytes)
+          << "zero run at page " << r.first_page << " is not a hole";
+      EXPECT_TRUE(all_zero(read_at(b.path, base + from, bytes)));
+      continue;
+    }
+    const auto got = read_at(b.path, base + from, bytes);
+    for (uint64_t p = 0; p < r.pages; ++p) {
+      const std::span<const std::byte> page(got.data() + p * 4096, 4096);
+      fill_memory(spec, from + p * 4096, expected);
+      ASSERT_TRUE(std::equal(page.begin(), page.end(), expected.begin()))
+          << "page " << r.first_page + p;
+      ASSERT_FALSE(all_zero(page)) << "data page " << r.first_page + p << " is all zero";
+    }
+  }
+  EXPECT_EQ(b.layout.zero_bytes, zero_bytes);
+  // The file holds little more than its data: headers, notes and data pages.
+  struct stat st{};
+  ASSERT_EQ(::fstat(fd.get(), &st), 0);
+  const uint64_t allocated = static_cast<uint64_t>(st.st_blocks) * 512;
+  EXPECT_LE(allocated, b.layout.file_size - zero_bytes + (64 << 10)) << "not sparse";
+}
+
+TEST(VmcoreBuilderZeroPages, ZeroPagesAreHolesAndTheRestIsTheFill) {
+  for (auto fill : {DataFill::kRandom, DataFill::kRepeating}) {
+    VmcoreSpec spec;
+    spec.memory = {{0, 64 << 20}};
+    spec.zero_ppm = 750000;
+    spec.fill = fill;
+    spec.seed = 5;
+    Built b;
+    ASSERT_NO_FATAL_FAILURE(build(spec, b));
+    EXPECT_EQ(b.info.memory_size, 64u << 20);  // the reader sees the whole memory
+    EXPECT_EQ(b.layout.zero_bytes, (64u << 20) / 4 * 3);
+    ASSERT_NO_FATAL_FAILURE(expect_pages_as_planned(spec, b));
+  }
+}
+
+TEST(VmcoreBuilderZeroPages, RepeatingFillRepeatsOneLinePerPage) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 1 << 20}};
+  spec.fill = DataFill::kRepeating;
+  std::vector<std::byte> page(4096);
+  fill_memory(spec, 0x5000, page);
+  EXPECT_EQ(std::vector<std::byte>(page.begin(), page.begin() + 64), pattern(0x5000, 1, 64));
+  for (size_t line = 1; line < 64; ++line)
+    EXPECT_TRUE(std::equal(page.begin(), page.begin() + 64, page.begin() + line * 64)) << line;
+  std::vector<std::byte> next(64);
+  fill_memory(spec, 0x6000, next);
+  EXPECT_NE(std::vector<std::byte>(page.begin(), page.begin() + 64), next);
+  std::vector<std::byte> odd(100);  // any start, any length
+  fill_memory(spec, 0x5000 + 37, odd);
+  EXPECT_TRUE(std::equal(odd.begin(), odd.end(), page.begin() + 37));
+}
+
+TEST(VmcoreBuilderZeroPages, NoZeroPageWhenNoneAsked) {
+  for (auto fill : {DataFill::kRandom, DataFill::kRepeating}) {
+    VmcoreSpec spec;
+    spec.memory = {{0, 16 << 20}};
+    spec.fill = fill;
+    Built b;
+    ASSERT_NO_FATAL_FAILURE(build(spec, b));
+    EXPECT_EQ(b.layout.zero_bytes, 0u);
+    const auto memory = read_at(b.path, b.info.loads[0].offset, 16 << 20);
+    for (size_t p = 0; p < memory.size() / 4096; ++p)
+      ASSERT_FALSE(all_zero(std::span(memory).subspan(p * 4096, 4096))) << "page " << p;
+  }
+}
+
+TEST(VmcoreBuilderZeroPages, OverlayPagesAreNeverZero) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 1 << 20}};
+  spec.zero_ppm = kAllPagesZeroPpm;
+  spec.vmcoreinfo_in_memory = true;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  const auto runs = runs_of(spec, spec.memory[0]);
+  ASSERT_GE(runs.size(), 2u);
+  EXPECT_FALSE(runs[0].zero);
+  EXPECT_EQ(runs[0].pages * 4096, kOverlayMemoryEnd);
+  EXPECT_EQ(joined_zero_runs(runs), std::vector<uint64_t>{(1 << 20) / 4096 - 16});
+  EXPECT_EQ(b.layout.zero_bytes, (1u << 20) - kOverlayMemoryEnd);
+  ASSERT_NO_FATAL_FAILURE(expect_pages_as_planned(spec, b));
+}
+
+TEST(VmcoreBuilderZeroPages, ZeroPagesAcrossRangesAndTheKernelImage) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 8 << 20}, {0x100000000ull, 4 << 20}};
+  spec.kernel_image_size = 4 << 20;
+  spec.zero_ppm = 500000;
+  spec.zero_runs = ZeroRuns::kTens;
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  ASSERT_EQ(b.info.loads.size(), 3u);
+  // The image duplicates low memory, zero pages and all.
+  EXPECT_EQ(read_at(b.path, b.info.loads[0].offset, 4 << 20),
+            read_at(b.path, b.info.loads[1].offset, 4 << 20));
+  uint64_t zero = 0;
+  for (const auto& range : spec.memory)
+    for (const auto& r : runs_of(spec, range)) zero += r.zero ? r.pages * 4096 : 0;
+  EXPECT_EQ(zero, (12u << 20) / 2);
+  std::vector<std::byte> high(4 << 20);
+  fill_memory(spec, 0x100000000ull, high);
+  EXPECT_EQ(read_at(b.path, b.info.loads[2].offset, 4 << 20), high);
+  EXPECT_GT(b.layout.zero_bytes, zero);  // the image's zero pages count as well
+}
+
+TEST(VmcoreBuilderZeroPages, OneTebibyteMostlyZeroIsSmallOnDisk) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 1ull << 40}};
+  spec.zero_ppm = 999990;  // 10 MiB of data
+  Built b;
+  ASSERT_NO_FATAL_FAILURE(build(spec, b));
+  EXPECT_EQ(b.info.memory_size, 1ull << 40);
+  EXPECT_GT(b.info.file_size, 1ull << 40);
+  struct stat st{};
+  ASSERT_EQ(::stat(b.path.c_str(), &st), 0);
+  EXPECT_LT(static_cast<uint64_t>(st.st_blocks) * 512, 16ull << 20);
+  const uint64_t zero_pages = ((1ull << 28) * 999990 + kAllPagesZeroPpm / 2) / kAllPagesZeroPpm;
+  EXPECT_EQ(b.layout.zero_bytes, zero_pages * 4096);
+}
+
+// Hostile claims: the fields named, nothing else, and the project's reader refuses each.
+
+struct Claimed {
+  TempDir dir;
+  std::string path = dir.file("core");
+  std::vector<std::byte> plain, hostile;  // the first 8 KiB: headers and notes
+};
+
+/// Writes the default core with and without `claim`; ondisk's reader must refuse the hostile
+/// one with `reason` in its message.
+void claim(HostileClaim what, uint64_t value, const std::string& reason, Claimed& out) {
+  VmcoreSpec spec;
+  spec.memory = {{0, 1 << 20}};
+  ASSERT_TRUE(write_vmcore(out.path, spec));
+  out.plain = read_at(out.path, 0, 8192);
+  spec.hostile = what;
+  spec.hostile_value = value;
+  auto written = write_vmcore(out.path, spec);
+  ASSERT_TRUE(written) << written.error().describe();
+  out.hostile = read_at(out.path, 0, 8192);
+  auto f = util::PosixFile::open(out.path, util::OpenMode::kRead);
+  ASSERT_TRUE(f);
+  auto info = ondisk::read_vmcore(**f);
+  ASSERT_FALSE(info) << "accepted: " << reason;
+  EXPECT_NE(info.error().message.find(reason), std::string::npos) << info.error().describe();
+}
+
+/// The offsets where two byte strings differ.
+std::vector<size_t> changed(const Claimed& c) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i < c.plain.size(); ++i)
+    if (c.plain[i] != c.hostile[i]) at.push_back(i);
+  return at;
+}
+
+TEST(VmcoreBuilderHostile, PnXnumClaimsFourBillionHeaders) {
+  Claimed c;
+  ASSERT_NO_FATAL_FAILURE(claim(HostileClaim::kPnXnum, 0, "PN_XNUM", c));
+  EXPECT_EQ(load_be<uint16_t>(c.hostile, 56), 0xffffu);
+  EXPECT_EQ(load_be<uint64_t>(c.hostile, 40), kHostileShdrOffset);
+  EXPECT_EQ(load_be<uint16_t>(c.hostile, 58), 64u);
+  EXPECT_EQ(load_be<uint16_t>(c.hostile, 60), 0u);
+  EXPECT_EQ(load_be<uint32_t>(c.hostile, kHostileShdrOffset + 44), 0xffffffffu);
+  for (size_t at : changed(c))  // e_phnum, e_shoff, e_shentsize and sh_info only
+    EXPECT_TRUE((at >= 40 && at < 48) || (at >= 56 && at < 60) ||
+                (at >= kHostileShdrOffset + 44 && at < kHostileShdrOffset + 48))
+        << at;
+}
+
+TEST(VmcoreBuilderHostile, CountsAndOffsets) {
+  {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(claim(HostileClaim::kPhnum0xfffe, 0, "65534 program headers", c));
+    EXPECT_EQ(changed(c), (std::vector<size_t>{56, 57}));
+    EXPECT_EQ(load_be<uint16_t>(c.hostile, 56), 0xfffeu);
+  }
+  for (uint64_t offset : {1ull << 40, 0xffffffffffffffc0ull}) {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(
+        claim(HostileClaim::kPhoff, offset, "lie beyond the end of the file", c));
+    EXPECT_EQ(load_be<uint64_t>(c.hostile, 32), offset);
+    EXPECT_EQ(load_be<uint16_t>(c.hostile, 56), kHostilePhnum);
+    for (size_t at : changed(c)) EXPECT_TRUE((at >= 32 && at < 40) || at == 56 || at == 57) << at;
+  }
+}
+
+TEST(VmcoreBuilderHostile, NotesBeyondAndInsideTheFile) {
+  {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(
+        claim(HostileClaim::kNoteBeyond, 2ull << 30, "lies beyond the end of the file", c));
+    EXPECT_EQ(load_be<uint64_t>(c.hostile, 64 + 32), 2ull << 30);
+    EXPECT_EQ(load_be<uint64_t>(c.hostile, 64 + 40), 2ull << 30);
+    for (size_t at : changed(c)) EXPECT_TRUE(at >= 64 + 32 && at < 64 + 48) << at;
+    EXPECT_LT(std::filesystem::file_size(c.path), 2ull << 30);
+  }
+  Claimed c;
+  ASSERT_NO_FATAL_FAILURE(claim(HostileClaim::kNoteInside, 2ull << 30, "notes take more than", c));
+  const uint64_t notes_offset = load_be<uint64_t>(c.hostile, 64 + 8);
+  EXPECT_EQ(std::filesystem::file_size(c.path), notes_offset + (2ull << 30));
+  struct stat st{};
+  ASSERT_EQ(::stat(c.path.c_str(), &st), 0);
+  EXPECT_LT(static_cast<uint64_t>(st.st_blocks) * 512, 80ull << 20) << "not sparse";
+}
+
+TEST(VmcoreBuilderHostile, NoteSizesOfFourGigabytes) {
+  for (auto what : {HostileClaim::kNamesz, HostileClaim::kDescsz}) {
+    Claimed c;
+    ASSERT_NO_FATAL_FAILURE(claim(what, 0, "truncated or malformed", c));
+    const size_t field = 4096 + (what == HostileClaim::kNamesz ? 0 : 4);  // the first note
+    EXPECT_EQ(load_be<uint32_t>(c.hostile, field), 0xfffffff0u);
+    for (size_t at : changed(c)) EXPECT_TRUE(at >= field && at < field + 4) << at;
+  }
+}
+
+TEST(VmcoreBuilderHostile, RefusedWithoutRoomForTheClaim) {
+  VmcoreSpec spec;
+  spec.hostile = HostileClaim::kPnXnum;
+  spec.page_align_data = false;  // the notes would sit where the section header goes
+  EXPECT_FALSE(plan_vmcore(spec));
+  spec.page_align_data = true;
+  spec.memory.clear();
+  for (uint64_t i = 0; i < 40; ++i) spec.memory.push_back({i << 20, 4096});  // 41 headers
+  EXPECT_FALSE(plan_vmcore(spec));
+  spec = {};
+  spec.hostile = HostileClaim::kNoteInside;
+  spec.hostile_value = kHostileMaxFileSize + 1;
+  TempDir dir;
+  EXPECT_FALSE(write_vmcore(dir.file("core"), spec));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("core")));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "tests/support/vmcore_builder.h"
 #include "util/strings.h"
@@ -20,7 +21,8 @@ using ull = unsigned long long;
 constexpr const char* kUsage =
     "Usage: zk-make-vmcore --output FILE [options]\n"
     "Writes a synthetic s390x ELF core shaped like /proc/vmcore; memory holds a pattern\n"
-    "derived from the physical address and the seed.\n"
+    "derived from the physical address and the seed. Zero pages (--zero-percent) are holes\n"
+    "in the file: a 1T core with 99.9 percent zero pages takes seconds and 1 GiB of disk.\n"
     "\n"
     "  -o, --output FILE        the core to write (created or truncated)\n"
     "  -c, --cpus N             CPUs, each with its register notes (default 2)\n"
@@ -28,7 +30,7 @@ constexpr const char* kUsage =
     "  -r, --range PADDR:SIZE   a memory range (repeatable; replaces --memory), e.g. 0:32M,\n"
     "                           0x4000000:16M; PADDR is hex with 0x, else a size like 64M\n"
     "      --os-release STR     OSRELEASE in VMCOREINFO (default 6.1.0-zk-test)\n"
-    "      --seed N             pattern seed (default 1)\n"
+    "      --seed N             seed of the pattern and of the zero runs (default 1)\n"
     "      --kernel-image SIZE[@PADDR]  add the kernel-image PT_LOAD (at a high virtual\n"
     "                           address) duplicating physical [PADDR, PADDR + SIZE), PADDR 0\n"
     "                           by default\n"
@@ -36,12 +38,83 @@ constexpr const char* kUsage =
     "      --vmcoreinfo-in-memory  also put VMCOREINFO and init_uts_ns into memory, where\n"
     "                           zgetdump looks for them (memory then differs from the pattern\n"
     "                           in a few bytes below 64 KiB)\n"
-    "  -v, --verbose            print the layout\n"
-    "  -h, --help               this text\n";
+    "      --hostile CLAIM      headers that make a claim no kernel makes, for tests of the\n"
+    "                           readers' bounds (only the fields named change):\n"
+    "                             pn-xnum        e_phnum PN_XNUM, section header 0 claiming\n"
+    "                                            2^32-1 program headers\n"
+    "                             phnum-fffe     e_phnum 0xfffe\n"
+    "                             phoff=OFFSET   16384 program headers at OFFSET (e.g. 1T,\n"
+    "                                            0xffffffffffffffc0)\n"
+    "                             note-beyond=SIZE  a PT_NOTE of SIZE bytes, the file as is\n"
+    "                             note-inside=SIZE  the same in a file extended (sparse) to\n"
+    "                                            hold it, e.g. 2G (at most 1T)\n"
+    "                             namesz, descsz the first note's namesz or descsz 0xfffffff0\n"
+    "  -v, --verbose            print the layout and the bytes in zero pages\n"
+    "  -h, --help               this text\n"
+    "\n"
+    "Zero pages (for sparse dumps and benchmarks; deterministic for a given --seed):\n"
+    "  -z, --zero-percent P     P percent (0 to 100, decimals allowed, e.g. 75 or 99.9) of\n"
+    "                           each range's pages are all zero, exact to one page; with 0\n"
+    "                           (the default) no page is all zero\n"
+    "      --zero-runs KIND     lengths of the zero runs: mixed (default: each run single\n"
+    "                           pages, tens or thousands of pages), short (1-9 pages), tens\n"
+    "                           (10-99), long (1000-4999); data runs fill the gaps so that the\n"
+    "                           share of zero pages holds all along memory\n"
+    "      --fill KIND          the other pages: random (default: every word pseudo-random\n"
+    "                           from its address and the seed, incompressible) or pattern\n"
+    "                           (each page repeats a 64-byte line, compressible); never a\n"
+    "                           zero page either way\n";
+
+/// "75", "99.9", "0.05": a percentage as parts per million (at most 4 decimals).
+std::optional<uint32_t> parse_percent_ppm(std::string_view text) {
+  const auto dot = text.find('.');
+  const auto whole = zk::util::parse_u64(text.substr(0, dot));
+  if (!whole || *whole > 100) return std::nullopt;
+  uint64_t ppm = *whole * 10000;
+  if (dot != text.npos) {
+    const auto decimals = text.substr(dot + 1);
+    const auto fraction = zk::util::parse_u64(decimals);
+    if (decimals.empty() || decimals.size() > 4 || !fraction) return std::nullopt;
+    uint64_t scaled = *fraction;
+    for (size_t i = decimals.size(); i < 4; ++i) scaled *= 10;
+    ppm += scaled;
+  }
+  if (ppm > zk::testsupport::kAllPagesZeroPpm) return std::nullopt;
+  return static_cast<uint32_t>(ppm);
+}
 
 std::optional<uint64_t> parse_paddr(std::string_view text) {
   if (text.starts_with("0x") || text.starts_with("0X")) return zk::util::parse_u64(text, 16);
   return zk::util::parse_size(text);
+}
+
+/// "phoff=1T" and the like: the --hostile claim and its value.
+std::optional<std::pair<zk::testsupport::HostileClaim, uint64_t>> parse_claim(
+    std::string_view text) {
+  using zk::testsupport::HostileClaim;
+  const auto eq = text.find('=');
+  const auto name = text.substr(0, eq);
+  const auto value = eq == text.npos ? std::nullopt : parse_paddr(text.substr(eq + 1));
+  struct Known {
+    std::string_view name;
+    HostileClaim claim;
+    bool takes_value;
+  };
+  static constexpr Known kKnown[] = {
+      {"pn-xnum", HostileClaim::kPnXnum, false},
+      {"phnum-fffe", HostileClaim::kPhnum0xfffe, false},
+      {"phoff", HostileClaim::kPhoff, true},
+      {"note-beyond", HostileClaim::kNoteBeyond, true},
+      {"note-inside", HostileClaim::kNoteInside, true},
+      {"namesz", HostileClaim::kNamesz, false},
+      {"descsz", HostileClaim::kDescsz, false},
+  };
+  for (const auto& k : kKnown) {
+    if (k.name != name) continue;
+    if (k.takes_value != (eq != text.npos) || (k.takes_value && !value)) return std::nullopt;
+    return std::pair{k.claim, value.value_or(0)};
+  }
+  return std::nullopt;
 }
 
 int usage_error(const std::string& message) {
@@ -57,12 +130,22 @@ void print_layout(const std::string& path, const zk::testsupport::VmcoreLayout& 
     std::printf("  PT_LOAD offset 0x%llx paddr 0x%llx vaddr 0x%llx size 0x%llx%s\n",
                 static_cast<ull>(l.offset), static_cast<ull>(l.paddr), static_cast<ull>(l.vaddr),
                 static_cast<ull>(l.size), l.kernel_image ? " (kernel image)" : "");
+  std::printf("  zero pages: %llu bytes (holes)\n", static_cast<ull>(layout.zero_bytes));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  enum { kOsRelease = 256, kSeed, kKernelImage, kUnaligned, kVmcoreinfoInMemory };
+  enum {
+    kOsRelease = 256,
+    kSeed,
+    kKernelImage,
+    kUnaligned,
+    kVmcoreinfoInMemory,
+    kZeroRuns,
+    kFill,
+    kHostile
+  };
   static const option long_options[] = {
       {"output", required_argument, nullptr, 'o'},
       {"cpus", required_argument, nullptr, 'c'},
@@ -73,6 +156,10 @@ int main(int argc, char** argv) {
       {"kernel-image", required_argument, nullptr, kKernelImage},
       {"unaligned", no_argument, nullptr, kUnaligned},
       {"vmcoreinfo-in-memory", no_argument, nullptr, kVmcoreinfoInMemory},
+      {"zero-percent", required_argument, nullptr, 'z'},
+      {"zero-runs", required_argument, nullptr, kZeroRuns},
+      {"fill", required_argument, nullptr, kFill},
+      {"hostile", required_argument, nullptr, kHostile},
       {"verbose", no_argument, nullptr, 'v'},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0},
@@ -83,7 +170,7 @@ int main(int argc, char** argv) {
   std::vector<zk::testsupport::MemoryRange> ranges;
   bool verbose = false;
   int opt;
-  while ((opt = getopt_long(argc, argv, "o:c:m:r:vh", long_options, nullptr)) != -1) {
+  while ((opt = getopt_long(argc, argv, "o:c:m:r:z:vh", long_options, nullptr)) != -1) {
     const std::string_view arg = optarg ? optarg : "";
     switch (opt) {
       case 'o': output = arg; break;
@@ -130,6 +217,38 @@ int main(int argc, char** argv) {
       }
       case kUnaligned: spec.page_align_data = false; break;
       case kVmcoreinfoInMemory: spec.vmcoreinfo_in_memory = true; break;
+      case 'z': {
+        const auto ppm = parse_percent_ppm(arg);
+        if (!ppm)
+          return usage_error("--zero-percent: expected 0 to 100 (up to 4 decimals), got '" +
+                             std::string(arg) + "'");
+        spec.zero_ppm = *ppm;
+        break;
+      }
+      case kZeroRuns:
+        if (arg == "mixed") spec.zero_runs = zk::testsupport::ZeroRuns::kMixed;
+        else if (arg == "short") spec.zero_runs = zk::testsupport::ZeroRuns::kShort;
+        else if (arg == "tens") spec.zero_runs = zk::testsupport::ZeroRuns::kTens;
+        else if (arg == "long") spec.zero_runs = zk::testsupport::ZeroRuns::kLong;
+        else
+          return usage_error("--zero-runs: expected mixed, short, tens or long, got '" +
+                             std::string(arg) + "'");
+        break;
+      case kFill:
+        if (arg == "random") spec.fill = zk::testsupport::DataFill::kRandom;
+        else if (arg == "pattern") spec.fill = zk::testsupport::DataFill::kRepeating;
+        else
+          return usage_error("--fill: expected random or pattern, got '" + std::string(arg) + "'");
+        break;
+      case kHostile: {
+        const auto claim = parse_claim(arg);
+        if (!claim)
+          return usage_error("--hostile: unknown claim or bad value '" + std::string(arg) +
+                             "' (see --help)");
+        spec.hostile = claim->first;
+        spec.hostile_value = claim->second;
+        break;
+      }
       case 'v': verbose = true; break;
       case 'h': std::fputs(kUsage, stdout); return 0;
       default: return usage_error("unknown option");

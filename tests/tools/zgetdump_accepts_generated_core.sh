@@ -57,6 +57,15 @@ accepted ranges 3 4104 --range 0:32M --range 64M:16M --range 0x100000000:8M --se
 expect "$work/ranges.info" "0000000004000000 - 0000000004ffffff (16 MB)"
 expect "$work/ranges.info" "0000000100000000 - 00000001007fffff (8 MB)"
 accepted unaligned 1 5 --memory 5M --unaligned
+# 75 % zero pages in runs of mixed lengths, the other pages a compressible pattern: the zero
+# pages are holes in the core (it takes about a quarter of its size on the disk), and
+# zgetdump reads them back as zeros.
+accepted sparse 2 128 --memory 128M --zero-percent 75 --zero-runs mixed --fill pattern --seed 3
+sparse_size=$(stat -c %s "$work/sparse.core")
+sparse_used=$(($(stat -c %b "$work/sparse.core") * $(stat -c %B "$work/sparse.core")))
+((sparse_used * 100 <= sparse_size * 26)) ||
+  die "sparse: $sparse_used of $sparse_size bytes allocated, expected at most 26 %"
+log "sparse: $sparse_used of $sparse_size bytes on the disk"
 
 # The checks have teeth. A copy with one byte changed (the file's last byte is the last byte of
 # the highest memory range, physical 0x3ffffff) is reported at that address.
