@@ -88,34 +88,39 @@ after_kill() {
 
 "$make_vmcore" --output big --memory 24M --vmcoreinfo-in-memory
 
-it_step "killed in the middle of the copy (strace kills it at its 8th pwrite)"
+it_step "killed in the middle of the copy (strace kills it at a writer thread's 8th pwrite)"
 fresh_disk
-# strace delivers a real SIGKILL at an exact system call: writes 1-2 are the busy marker and
-# the checksum, 3 on are 1 MiB pieces of the copy.
+# strace delivers a real SIGKILL at an exact system call, counting each thread's calls: the
+# main thread writes only the busy marker, the checksum and the headers (fewer than 8), so the
+# first 8th write is a writer thread's, in the middle of the copy of a 24 MiB core.
 killed_run strace -f -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=KILL:when=8
 it_csum_consistent disk.img || it_fail "after a kill mid-copy the checksum must match the busy page"
 after_kill
 it_ok "a dump killed mid-copy is rejected by zgetdump; the rerun is good"
 
 # The sparse writer's header area is reserved first and written last, its first page last of
-# all, then the checksum. Count the writes of a whole dump, then kill one at each of those.
+# all, then the checksum. The data goes out from writer threads, the protocol's writes from the
+# dumper's main thread, and strace counts injections per thread: count the main thread's writes
+# of a whole dump (it writes the busy marker, the first line of the trace), then kill it at each.
 fresh_disk
 run_strace_count() {
   if [[ $flavour == s390x ]]; then strace -f -qq -e trace=pwrite64 -o writes.txt qemu-s390x-static "$dumper" "$@"
   else strace -f -qq -e trace=pwrite64 -o writes.txt "$dumper" "$@"; fi
 }
 run_strace_count --vmcore big --disk disk.img > /dev/null 2>&1 || it_fail "the counting run failed"
-writes=$(grep -c 'pwrite64(' writes.txt)
-((writes > 4)) || it_fail "a whole dump made only $writes writes"
-# The last write is the checksum, the one before it the first page, the one before that the
+main_pid=$(grep -m1 'pwrite64(' writes.txt | cut -d' ' -f1)
+grep "^$main_pid  *pwrite64(" writes.txt > main-writes.txt || it_fail "no writes of the main thread in the trace"
+writes=$(wc -l < main-writes.txt)
+((writes > 4)) || it_fail "the main thread of a whole dump made only $writes writes"
+# Its last write is the checksum, the one before it the first page, the one before that the
 # rest of the header area: check the order on the trace (the offset is pwrite64's last argument).
-offset_of() { grep 'pwrite64(' writes.txt | sed -n "${1}s/.*, \([0-9]*\)) *= .*/\1/p"; }
+offset_of() { sed -n "${1}s/.*, \([0-9]*\)) *= .*/\1/p" main-writes.txt; }
 [[ $(offset_of $((writes - 1))) == "$part_start" ]] || it_fail "write $((writes - 1)) of $writes is not the first page"
 hdr=$(offset_of $((writes - 2)))
 ((hdr > part_start && hdr < part_start + (1 << 20))) || it_fail "write $((writes - 2)) of $writes is not in the header area"
 for at in $((writes - 2)) $((writes - 1)); do
   what=$([[ $at == $((writes - 1)) ]] && echo "the first page" || echo "the rest of the header area")
-  it_step "killed at $what (write $at of $writes)"
+  it_step "killed at $what (the main thread's write $at of $writes)"
   fresh_disk
   killed_run strace -f -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=KILL:when=$at
   it_csum_consistent disk.img || it_fail "after a kill at $what the checksum must match the busy page"
@@ -185,7 +190,7 @@ info=$(it_zgetdump -i part.bin 2>&1) || { printf '%s\n' "$info"; it_fail "zgetdu
 printf '%s\n' "$info"
 it_ok "partial dump: inside the dump area, accepted by zgetdump -i"
 
-it_step "a partial dump killed in the middle (strace kills it at its 8th pwrite)"
+it_step "a partial dump killed in the middle (strace kills it at a writer thread's 8th pwrite)"
 fresh_disk
 killed_run_core() {  # like killed_run, with the core "toolarge"
   local rc
