@@ -13,6 +13,8 @@
 #   gl_be_put FILE OFFSET WIDTH VALUE    store VALUE there, WIDTH bytes big-endian
 #   gl_text FILE OFFSET LENGTH           those bytes as text (NULs dropped)
 #   gl_check_zipl_disk IMG SECTOR        check zipl's boot record and superblock (see below)
+#   gl_oracle COMMAND IMG ARGS...        tests/tools/dump-disk-oracle: the dump disk's fields by
+#                                        name (superblock, dump area, checksum); --help for more
 #   gl_fixture NAME DEST                 unpack tests/fixtures/NAME.img.xz to DEST
 #
 # SECTOR is the disk's logical block size (512 by default). A DOS label stores partition start
@@ -24,6 +26,9 @@ GL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GL_FIXTURES=$(cd "$GL_DIR/../fixtures" && pwd)
 
 gl_die() { printf 'guest-lib: %s\n' "$*" >&2; return 1; }
+
+# The suites' one reader of the dump disk format; it says itself what is wrong (exit 1).
+gl_oracle() { "$GL_DIR/../tools/dump-disk-oracle" "$@"; }
 
 gl_part_range() {
   local img=$1 n=$2 sector=${3:-512} line start size
@@ -88,25 +93,21 @@ gl_fixture() {
 }
 
 # gl_check_zipl_disk IMG SECTOR: on the host, check what the real zipl wrote to IMG (a disk
-# with the dump tool on partition 1) against docs/on-disk-format.md: the dump boot record at LBA 0,
-# the dump superblock it points to, and that superblock against the partition table. Prints
+# with the dump tool on partition 1) against docs/on-disk-format.md: the dump boot record at LBA 0
+# and the dump superblock it points to (both read by gl_oracle, which checks their magic values
+# and bounds), and that superblock against the partition table. Prints
 # "part_start part_size dump_size" (bytes). Cheap, independent of zgetdump.
 gl_check_zipl_disk() {
-  local img=$1 sector=$2 range start size sb
-  [[ $(gl_text "$img" 0 4) == zIPL ]] || { gl_die "$img: no zIPL boot record at LBA 0"; return 1; }
+  local img=$1 sector=$2 range start size fields sb sb_start sb_size dump_size
   [[ $(od -An -tx1 -j 510 -N 2 "$img" | tr -d ' ') == 55aa ]] || { gl_die "$img: no 0x55AA at 510"; return 1; }
-  [[ $(gl_text "$img" $((0x70)) 4) == zIPL ]] || { gl_die "$img: no boot_info magic at 0x70"; return 1; }
-  # bp_type 1 = dump, dev_type 2 = SCSI
-  [[ $(od -An -tx1 -j $((0x75)) -N 2 "$img" | tr -d ' ') == 0102 ]] || { gl_die "$img: boot_info is not a SCSI dump record"; return 1; }
   range=$(gl_part_range "$img" 1 "$sector") || return 1
   read -r start size <<<"$range"
-  sb=$(gl_be64 "$img" $((0x78))) || return 1
+  fields=$(gl_oracle get "$img" superblock_offset part_start part_size dump_size) ||
+    { gl_die "$img: no SCSI dump boot record and superblock as zipl writes them (above)"; return 1; }
+  read -r sb sb_start sb_size dump_size <<<"$fields"
   ((sb > start && sb < start + size)) || { gl_die "$img: superblock offset $sb is outside partition 1"; return 1; }
-  [[ $(gl_text "$img" "$sb" 8) == ZFCPDUMP ]] || { gl_die "$img: no ZFCPDUMP superblock at $sb"; return 1; }
-  [[ $(gl_be64 "$img" $((sb + 0x10))) == "$start" ]] || { gl_die "$img: superblock part_start is not partition 1's start ($start, sector $sector)"; return 1; }
-  [[ $(gl_be64 "$img" $((sb + 0x18))) == "$size" ]] || { gl_die "$img: superblock part_size is not partition 1's size ($size)"; return 1; }
-  local dump_size
-  dump_size=$(gl_be64 "$img" $((sb + 0x28)))
+  [[ $sb_start == "$start" ]] || { gl_die "$img: superblock part_start is not partition 1's start ($start, sector $sector)"; return 1; }
+  [[ $sb_size == "$size" ]] || { gl_die "$img: superblock part_size is not partition 1's size ($size)"; return 1; }
   ((dump_size > 0 && dump_size < size)) || { gl_die "$img: implausible dump_size $dump_size"; return 1; }
   # zipl zeroes the start of the partition (that is what makes the initial checksum the seed).
   [[ $(gl_sha256_range "$img" "$start" 65536) == $(head -c 65536 /dev/zero | sha256sum | cut -d' ' -f1) ]] \

@@ -250,11 +250,10 @@ say "$success_line (progress lines on the console: $progress_lines)"
 step "host: boot record and superblock on the disk, and zgetdump -i on partition 1"
 # (gl_check_zipl_disk is for disks before a dump: it wants the partition's start zeroed.)
 read -r part_start part_size < <(gl_part_range disk.img 1 "$sector") || fail "the disk image has no partition 1"
-[[ $(gl_text disk.img 0 4) == zIPL ]] || fail "no zIPL boot record at LBA 0 of the disk"
-sb=$(gl_be64 disk.img $((0x78)))
-[[ $(gl_text disk.img "$sb" 8) == ZFCPDUMP ]] || fail "no ZFCPDUMP superblock at byte $sb, where the boot record points"
-[[ $(gl_be64 disk.img $((sb + 0x10))) == "$part_start" ]] || fail "the superblock's part_start is not partition 1's start"
-dump_size=$(gl_be64 disk.img $((sb + 0x28)))
+# The oracle checks the zIPL boot record at LBA 0 and the ZFCPDUMP superblock where it points.
+fields=$(gl_oracle get disk.img part_start dump_size) || fail "no dump boot record and superblock on the disk (above)"
+read -r sb_part_start dump_size <<<"$fields"
+[[ $sb_part_start == "$part_start" ]] || fail "the superblock's part_start is not partition 1's start"
 # The checksum over the dump's first page is judged by zfcpdump-install check (step 8) and by
 # the real zgetdump -d (step 9).
 say "partition 1 at byte $part_start, $part_size bytes; the superblock names it, dump area $dump_size bytes"

@@ -12,27 +12,27 @@
 #       dump on disk is the core itself).
 
 da_unchanged_outside_dump_area() {
-  local before=$1 after=$2 sb part_start dump_size total
+  local before=$1 after=$2 fields dump_start dump_end csum_at csum_end total
   total=$(stat -c %s "$before")
   [[ $(stat -c %s "$after") == "$total" ]] || it_fail "the dumped image changed size"
-  # Layout from BEFORE: what zipl wrote is the reference, whatever the dumper believed.
-  sb=$(gl_be64 "$before" $((0x78)))
-  part_start=$(gl_be64 "$before" $((sb + 0x10)))
-  dump_size=$(gl_be64 "$before" $((sb + 0x28)))
-  ((part_start + dump_size <= sb)) || it_fail "superblock at $sb lies inside the dump area"
+  # Layout from BEFORE: what zipl wrote is the reference, whatever the dumper believed. (The
+  # oracle checks that the superblock lies behind the dump area.)
+  fields=$(gl_oracle get "$before" dump_start dump_end csum_at csum_end) ||
+    it_fail "$before: no dump superblock to take the layout from (above)"
+  read -r dump_start dump_end csum_at csum_end <<<"$fields"
   # The ranges that must not change: up to the dump area, from its end up to the checksum
   # field (bootmap header, superblock fields), and from after the checksum to the end (the
   # dump tool's components and whatever follows the partition).
-  local -a ranges=("0 $part_start"
-                   "$((part_start + dump_size)) $((sb + 0x40 - part_start - dump_size))"
-                   "$((sb + 0x48)) $((total - sb - 0x48))")
+  local -a ranges=("0 $dump_start"
+                   "$dump_end $((csum_at - dump_end))"
+                   "$csum_end $((total - csum_end))")
   local r off len
   for r in "${ranges[@]}"; do
     read -r off len <<<"$r"
     [[ $(gl_sha256_range "$before" "$off" "$len") == $(gl_sha256_range "$after" "$off" "$len") ]] \
       || it_fail "bytes [$off, +$len) outside the dump area changed"
   done
-  it_ok "outside the dump area [$part_start, +$dump_size) only the checksum field at $((sb + 0x40)) changed"
+  it_ok "outside the dump area [$dump_start, $dump_end) only the checksum field at $csum_at changed"
 }
 
 da_partition_holds() {

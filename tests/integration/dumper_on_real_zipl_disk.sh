@@ -156,7 +156,7 @@ refuse() {
   it_ok "$name: refused, disk byte-identical"
 }
 
-sb_at() { gl_be64 disk.img $((0x78)); }
+sb_at() { gl_oracle get disk.img superblock_offset; }
 
 refuse "wrong boot record magic" 'printf XXXX | dd of=disk.img conv=notrunc status=none' core 'no zipl magic'
 refuse "wrong superblock magic" 'printf XXXXXXXX | dd of=disk.img bs=1 seek=$(sb_at) conv=notrunc status=none' core 'wrong magic'
@@ -164,8 +164,8 @@ refuse "a small file system made at the partition start (checksum mismatch)" \
   'mkfs.ext4 -q -F -E offset=$part_start disk.img 8192' core 'Checksum wrong'
 refuse "a file system over the whole partition (dump tool gone)" \
   'mkfs.ext4 -q -F -E offset=$part_start disk.img $((part_size / 1024))' core 'no dump program|no zipl magic|wrong magic'
-refuse "superblock partition size beyond the disk" 'gl_be_put disk.img $(( $(sb_at) + 0x18 )) 8 $((1 << 50))' core 'does not lie on the disk'
-refuse "superblock pointer beyond the disk" 'gl_be_put disk.img $((0x78)) 8 $((1 << 50))' core 'outside the disk'
+refuse "superblock partition size beyond the disk" 'gl_oracle set disk.img part_size $((1 << 50))' core 'does not lie on the disk'
+refuse "superblock pointer beyond the disk" 'gl_oracle set disk.img superblock_offset $((1 << 50))' core 'outside the disk'
 "$make_vmcore" --output toolarge --memory $(( dump_size / 1048576 + 1 ))M
 refuse "a vmcore larger than the dump area (full copy)" ':' toolarge 'Dump too large' --sparse 0
 
@@ -179,9 +179,9 @@ it_expect_in "$out" '^Dump successful \(PARTIAL' "partial result"
 it_expect_in "$out" '^Warning: partial dump' "partial warning"
 # Outside the dump area only the superblock's checksum field may change (cmp -l counts from 1).
 cmp -n "$part_start" before.img disk.img || it_fail "bytes before the dump area changed"
-area_end=$((part_start + dump_size)) csum_at=$(( $(sb_at) + 0x40 ))
+read -r area_end csum_at csum_end < <(gl_oracle get before.img dump_end csum_at csum_end)
 while read -r at _; do
-  ((area_end + at - 1 >= csum_at && area_end + at - 1 < csum_at + 8)) && continue
+  ((area_end + at - 1 >= csum_at && area_end + at - 1 < csum_end)) && continue
   it_fail "byte $((area_end + at - 1)) behind the dump area changed"
 done < <(cmp -l -i "$area_end" before.img disk.img || true)
 it_csum_consistent disk.img || it_fail "checksum not consistent after a partial dump"

@@ -43,9 +43,6 @@ it_tmpdir
 cd "$IT_TMP"
 mkdir root  # check's --root: no installed layout, no registry
 
-# The superblock fields written, from docs/on-disk-format.md.
-SB_PART_SIZE=0x18 SB_DUMP_SIZE=0x28 SB_CSUM_OFFSET=0x30 SB_CSUM_SIZE=0x38 SB_CSUM=0x40
-
 # The good core every run starts from, and its hostile variants: each case's claim for
 # zk-make-vmcore --hostile (see its --help).
 core_args=(--memory 16M --cpus 2)
@@ -61,7 +58,7 @@ hostile_core() { "$make_vmcore" --output "$2" "${core_args[@]}" --hostile "${cor
 
 # fix_csum IMG: recompute the superblock's checksum over its checksum area, as the dumper does
 # after writing a dump, so that a crafted dump is judged as a dump and not as a reused partition.
-fix_csum() { gl_be_put "$1" $(($(gl_be64 "$1" $((0x78))) + SB_CSUM)) 8 "$(it_cksm "$1")"; }
+fix_csum() { gl_oracle fix-checksum "$1"; }
 
 # measure NAME CMD...: run CMD under GNU time and the address-space limit; sets rc, out, rss
 # (KiB) and secs. prlimit execs CMD in the same process, so time's figures are CMD's. time writes
@@ -112,9 +109,8 @@ check_says() {
 it_step "the real artefacts and the baselines: good runs of the same programs"
 "$make_vmcore" --output core "${core_args[@]}"
 gl_fixture zipl-512 fresh.img
-read -r part_start _ dump_size < <(gl_check_zipl_disk fresh.img 512)
-sb=$(gl_be fresh.img $((0x78)) 8)
-dump_start=$((part_start + $(gl_be fresh.img $((sb + 0x20)) 8)))
+read -r _ _ dump_size < <(gl_check_zipl_disk fresh.img 512)
+dump_start=$(gl_oracle get fresh.img dump_start)
 cp fresh.img dumped.img
 measure baseline-dumper "$dumper" --vmcore core --disk dumped.img
 ((rc == 0)) || { printf '%s\n' "$out" >&2; it_fail "baseline: the dumper failed on the good core"; }
@@ -156,8 +152,8 @@ it_ok "the dumper refuses every crafted vmcore, in bounded memory and time"
 
 it_step "zfcpdump-dumper and zfcpdump-install check on superblocks claiming terabytes"
 declare -A sb_field=(
-  [csum-size-1t]=$SB_CSUM_SIZE [csum-offset-wrap]=$SB_CSUM_OFFSET
-  [dump-size-4t]=$SB_DUMP_SIZE [part-size-4t]=$SB_PART_SIZE
+  [csum-size-1t]=csum_size [csum-offset-wrap]=csum_offset
+  [dump-size-4t]=dump_size [part-size-4t]=part_size
 )
 declare -A sb_value=(
   [csum-size-1t]=$((1 << 40)) [csum-offset-wrap]=-4096
@@ -171,7 +167,7 @@ declare -A sb_says=(
 )
 for c in csum-size-1t csum-offset-wrap dump-size-4t part-size-4t; do
   cp fresh.img "disk.$c"
-  gl_be_put "disk.$c" $((sb + ${sb_field[$c]})) 8 "${sb_value[$c]}"
+  gl_oracle set "disk.$c" "${sb_field[$c]}" "${sb_value[$c]}"
   dumper_refuses "superblock $c (dumper)" core "disk.$c" "dump superblock: ${sb_says[$c]}"
   check_says "superblock $c (check)" "disk.$c" 20 "no valid SCSI dump tool: .*dump superblock: ${sb_says[$c]}"
 done
