@@ -3,7 +3,8 @@
 /// (through system::Host): which partition and sector size the job works with, what to probe
 /// for signatures and which of them count, whether the refusals stop the job, how large the
 /// dump partition is and where it goes, what to wipe, whether zipl runs. None of them touches
-/// the machine; commands/disk.cc gathers, calls them, acts on the plan and tells the user.
+/// the machine; disk_run.h gathers the facts, calls them and acts on the plan, and
+/// commands/disk_report.h tells the user.
 
 #include <cstdint>
 #include <functional>

@@ -63,6 +63,8 @@ std::optional<std::string> RealHost::possible_cpus() {
   return *text;
 }
 
+Result<kernel::HsaSize> RealHost::hsa_size() { return kernel::hsa_size(roots_.sys, std::nullopt); }
+
 Result<std::vector<disk::Signature>> RealHost::find_signatures(const disk::ProbeTarget& target) {
   return disk::find_signatures(target);
 }

@@ -18,6 +18,7 @@
 #include "installer/disk/members.h"
 #include "installer/disk/partitioner.h"
 #include "installer/disk/signatures.h"
+#include "installer/kernel/hsa.h"
 #include "installer/system/block_device.h"
 #include "installer/system/memory.h"
 #include "util/error.h"
@@ -62,6 +63,9 @@ class Host {
   virtual Result<MemoryInfo> memory_info() = 0;
   /// sysfs's list of possible CPUs ("0-63"), nullopt when it cannot be read.
   [[nodiscard]] virtual std::optional<std::string> possible_cpus() = 0;
+  /// The HSA size sysfs tells (kernel::hsa_size without an override: the default when sysfs
+  /// has none; an error when its file is there but unusable).
+  virtual Result<kernel::HsaSize> hsa_size() = 0;
 
   /// disk::find_signatures and disk::wipe_signatures (libblkid).
   virtual Result<std::vector<disk::Signature>> find_signatures(const disk::ProbeTarget& target) = 0;
@@ -101,6 +105,7 @@ class RealHost final : public Host {
   bool exists(const std::string& path) override;
   Result<MemoryInfo> memory_info() override;
   std::optional<std::string> possible_cpus() override;
+  Result<kernel::HsaSize> hsa_size() override;
   Result<std::vector<disk::Signature>> find_signatures(const disk::ProbeTarget& target) override;
   Result<std::vector<disk::Signature>> wipe_signatures(const disk::ProbeTarget& target) override;
   Result<util::Fd> lock_disk(const std::string& path) override;

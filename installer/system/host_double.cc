@@ -115,6 +115,12 @@ Result<MemoryInfo> HostDouble::memory_info() {
 
 std::optional<std::string> HostDouble::possible_cpus() { return cpus; }
 
+Result<kernel::HsaSize> HostDouble::hsa_size() {
+  if (hsa) return *hsa;
+  return kernel::HsaSize{kernel::kDefaultHsaBytes, kernel::HsaSource::kDefault,
+                         "default (test double: no sysfs file)"};
+}
+
 Result<std::vector<disk::Signature>> HostDouble::find_signatures(const disk::ProbeTarget& target) {
   auto it = signatures.find(target.where);
   return it == signatures.end() ? std::vector<disk::Signature>() : it->second;

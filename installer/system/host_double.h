@@ -37,6 +37,8 @@ class HostDouble final : public Host {
   std::vector<std::string> programs;                               ///< find_program finds these
   /// What running a program does (zipl: may write into the disk through `bytes_of`).
   std::function<Result<util::CapturedRun>(const util::Command&, HostDouble&)> on_run;
+  /// What sysfs says of the HSA; nullopt: nothing (the default size, as on z14 and older).
+  std::optional<Result<kernel::HsaSize>> hsa;
   Consent consent = Consent::kNoTerminal;
   std::time_t clock = 1700000000;
 
@@ -59,6 +61,7 @@ class HostDouble final : public Host {
   bool exists(const std::string& path) override;
   Result<MemoryInfo> memory_info() override;
   std::optional<std::string> possible_cpus() override;
+  Result<kernel::HsaSize> hsa_size() override;
   Result<std::vector<disk::Signature>> find_signatures(const disk::ProbeTarget& target) override;
   Result<std::vector<disk::Signature>> wipe_signatures(const disk::ProbeTarget& target) override;
   Result<util::Fd> lock_disk(const std::string& path) override;
