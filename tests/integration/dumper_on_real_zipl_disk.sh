@@ -20,9 +20,10 @@ it_require qemu-user sysroot "$dumper" "$make_vmcore" "$check_copy"
 it_tmpdir
 cd "$IT_TMP"
 
-run_dumper() {
-  if [[ $flavour == s390x ]]; then qemu-s390x-static "$dumper" "$@"; else "$dumper" "$@"; fi
-}
+# The dumper as a command: natively, or the static s390x build under qemu-user. The kill tests
+# put a prefix (strace, prlimit) in front of it.
+if [[ $flavour == s390x ]]; then dumper_cmd=(qemu-s390x-static "$dumper"); else dumper_cmd=("$dumper"); fi
+run_dumper() { "${dumper_cmd[@]}" "$@"; }
 
 fresh_disk() {
   gl_fixture "zipl-$sector" disk.img
@@ -52,13 +53,13 @@ it_zgetdump part.bin > copied.elf 2>zgetdump.err || { cat zgetdump.err; it_fail 
 "$check_copy" core copied.elf || it_fail "the copied-out dump differs from the input"
 it_ok "zgetdump reads the dump back, byte for byte"
 
-# killed_run HOW...: runs the dumper on disk.img with the core "big" under HOW (a command
-# prefix that kills it part way), and requires that it was killed by a signal.
+# killed_run HOW...: runs the dumper on disk.img with the core $kill_core ("big" unless set)
+# under HOW (a command prefix that kills it part way), and requires that it was killed by a
+# signal.
 killed_run() {
   local rc
   set +e
-  if [[ $flavour == s390x ]]; then "$@" qemu-s390x-static "$dumper" --vmcore big --disk disk.img
-  else "$@" "$dumper" --vmcore big --disk disk.img; fi > killed.out 2>&1
+  "$@" "${dumper_cmd[@]}" --vmcore "${kill_core:-big}" --disk disk.img > killed.out 2>&1
   rc=$?
   set -e
   cat killed.out
@@ -103,11 +104,8 @@ it_ok "a dump killed mid-copy is rejected by zgetdump; the rerun is good"
 # dumper's main thread, and strace counts injections per thread: count the main thread's writes
 # of a whole dump (it writes the busy marker, the first line of the trace), then kill it at each.
 fresh_disk
-run_strace_count() {
-  if [[ $flavour == s390x ]]; then strace -f -qq -e trace=pwrite64 -o writes.txt qemu-s390x-static "$dumper" "$@"
-  else strace -f -qq -e trace=pwrite64 -o writes.txt "$dumper" "$@"; fi
-}
-run_strace_count --vmcore big --disk disk.img > /dev/null 2>&1 || it_fail "the counting run failed"
+strace -f -qq -e trace=pwrite64 -o writes.txt "${dumper_cmd[@]}" --vmcore big --disk disk.img > /dev/null 2>&1 \
+  || it_fail "the counting run failed"
 main_pid=$(grep -m1 'pwrite64(' writes.txt | cut -d' ' -f1)
 grep "^$main_pid  *pwrite64(" writes.txt > main-writes.txt || it_fail "no writes of the main thread in the trace"
 writes=$(wc -l < main-writes.txt)
@@ -192,16 +190,7 @@ it_ok "partial dump: inside the dump area, accepted by zgetdump -i"
 
 it_step "a partial dump killed in the middle (strace kills it at a writer thread's 8th pwrite)"
 fresh_disk
-killed_run_core() {  # like killed_run, with the core "toolarge"
-  local rc
-  set +e
-  if [[ $flavour == s390x ]]; then "$@" qemu-s390x-static "$dumper" --vmcore toolarge --disk disk.img
-  else "$@" "$dumper" --vmcore toolarge --disk disk.img; fi > killed.out 2>&1
-  rc=$?
-  set -e
-  ((rc > 128)) || { cat killed.out; it_fail "the dumper was not killed part way (exit $rc)"; }
-}
-killed_run_core strace -f -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=KILL:when=8
+kill_core=toolarge killed_run strace -f -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:signal=KILL:when=8
 it_csum_consistent disk.img || it_fail "after a kill mid-copy the checksum must match the busy page"
 after_kill
 it_ok "a partial dump killed mid-copy is rejected by zgetdump; the rerun is good"
