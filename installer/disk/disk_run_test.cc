@@ -26,11 +26,7 @@ class DiskRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
     install_layout(200 * 1024);
-    disk_.given = disk_.disk_node = "/dev/sda";
-    disk_.disk_name = "sda";
-    disk_.driver = "sd";
-    disk_.zipl_capable = true;
-    disk_.size = 64 * kMiB;
+    disk_ = system::scsi_disk_sda(64 * kMiB);
     host_.members["/dev/sda"] = {{"sda", "8:0", "/dev/sda", std::nullopt}};
     host_.partition_nodes["/dev/sda/1"] = "/dev/sda1";
     host_.stable_names["/dev/sda"] = "/dev/disk/by-id/scsi-3600507630bffc3200000000000001700";

@@ -70,13 +70,7 @@ class HookRunTest : public ::testing::Test {
     testsupport::SyntheticDiskSpec spec;
     spec.disk_size = 64 * kMiB;
     testsupport::make_synthetic_dump_disk(dir_.file("disk.img"), spec);
-    system::BlockDevice dev;
-    dev.given = kDiskName;
-    dev.disk_node = "/dev/sda";
-    dev.disk_name = "sda";
-    dev.driver = "sd";
-    dev.zipl_capable = true;
-    dev.size = 64 * kMiB;
+    const system::BlockDevice dev = system::scsi_disk_sda(64 * kMiB, kDiskName);
     host_.add_disk(dev, commands::testing::slurp(dir_.file("disk.img")));
     host_.partition_nodes["/dev/sda/1"] = "/dev/sda1";
     host_.nodes = {"/dev/sda1"};

@@ -51,6 +51,17 @@ class MemoryDisk final : public util::File {
 
 }  // namespace
 
+BlockDevice scsi_disk_sda(uint64_t size, const std::string& given) {
+  BlockDevice dev;
+  dev.given = given;
+  dev.disk_node = "/dev/sda";
+  dev.disk_name = "sda";
+  dev.driver = "sd";
+  dev.zipl_capable = true;
+  dev.size = size;
+  return dev;
+}
+
 void HostDouble::add_disk(const BlockDevice& dev, std::vector<std::byte> bytes) {
   disks_[dev.disk_node] = {dev, std::make_shared<std::vector<std::byte>>(std::move(bytes))};
   devices_[dev.disk_node] = dev;

@@ -15,6 +15,10 @@
 
 namespace zk::installer::system {
 
+/// The disk the installer's tests work on: a zipl-capable SCSI disk /dev/sda ("sda", driver sd)
+/// of `size` bytes, named `given` on the command line.
+[[nodiscard]] BlockDevice scsi_disk_sda(uint64_t size, const std::string& given = "/dev/sda");
+
 class HostDouble final : public Host {
  public:
   /// A disk (or image) at `dev.disk_node` holding `bytes` (its size is dev.size; shorter
