@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <optional>
 
 #include "util/atomic_file.h"
 #include "util/read_file.h"
@@ -22,6 +23,43 @@ bool is_plain_value(std::string_view v) {
 
 /// The manifest digest: 64 lowercase hex digits, or empty (not known: the disk counts as stale).
 bool is_digest_or_empty(std::string_view v) { return v.empty() || util::is_sha256_hex(v); }
+
+/// A dump's fingerprint: 16 lowercase hex digits.
+bool is_fingerprint(std::string_view v) {
+  if (v.size() != 16) return false;
+  for (char c : v)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+/// A directory in a whitespace-separated line: '%', space and tab as %25, %20 and %09.
+std::string escape_path(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '%') out += "%25";
+    else if (c == ' ') out += "%20";
+    else if (c == '\t') out += "%09";
+    else out += c;
+  }
+  return out;
+}
+
+std::optional<std::string> unescape_path(std::string_view v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] != '%') {
+      out += v[i];
+      continue;
+    }
+    const std::string_view code = v.substr(i + 1, 2);
+    if (code == "25") out += '%';
+    else if (code == "20") out += ' ';
+    else if (code == "09") out += '\t';
+    else return std::nullopt;
+    i += 2;
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -61,6 +99,9 @@ std::string render_registry(const Registry& r) {
         static_cast<ull>(e.dump_size), e.manifest_sha256.c_str());
     if (e.dump_area_chosen)
       out += util::format(" dump_area=%llu", static_cast<ull>(e.dump_area_chosen));
+    if (!e.saved_fingerprint.empty())
+      out += util::format(" saved=%s saved_dir=%s saved_time=%llu", e.saved_fingerprint.c_str(),
+                          escape_path(e.saved_dir).c_str(), static_cast<ull>(e.saved_time));
     out += "\n";
   }
   return out;
@@ -99,6 +140,15 @@ Result<Registry> parse_registry(std::string_view text) {
         ok = num(e.dump_size);
       } else if (k == "dump_area") {
         ok = num(e.dump_area_chosen);
+      } else if (k == "saved") {
+        ok = is_fingerprint(v);
+        e.saved_fingerprint = v;
+      } else if (k == "saved_dir") {
+        auto dir = unescape_path(v);
+        ok = dir && !dir->empty() && dir->front() == '/';
+        if (ok) e.saved_dir = *dir;
+      } else if (k == "saved_time") {
+        ok = num(e.saved_time);
       } else if (k == "manifest") {
         ok = is_digest_or_empty(v);
         e.manifest_sha256 = v;

@@ -27,6 +27,13 @@ struct DiskEntry {
   /// The dump area the administrator chose with `disk --dump-area` (0: sized for a full dump).
   /// Written as dump_area= only when set, so that older registries read and render the same.
   uint64_t dump_area_chosen = 0;
+  /// The dump last saved from this disk by `zfcpdump-install save`: its fingerprint
+  /// (save/dump_fingerprint.h), the directory it went to and when (UTC seconds). Empty
+  /// fingerprint: nothing saved. Written as saved=, saved_dir=, saved_time= only when set. A
+  /// dump on the disk whose fingerprint equals `saved_fingerprint` is not saved again.
+  std::string saved_fingerprint{};
+  std::string saved_dir{};
+  uint64_t saved_time = 0;
 };
 
 struct Registry {

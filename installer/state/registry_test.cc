@@ -39,6 +39,36 @@ TEST(Registry, ChosenDumpAreaIsRecordedOnlyWhenChosen) {
   EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 dump_area=lots\n"));
 }
 
+TEST(Registry, SavedDumpRoundTripsWithAwkwardDirectories) {
+  Registry r;
+  DiskEntry e{"/dev/disk/by-id/scsi-1", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'c')};
+  r.upsert(e);
+  e.disk = "/dev/disk/by-id/scsi-2";
+  e.saved_fingerprint = "0123456789abcdef";
+  e.saved_dir = "/var/crash/my dumps/100%\tdone";
+  e.saved_time = 1764900000;
+  r.upsert(e);
+  const std::string text = render_registry(r);
+  // Nothing saved: the line reads as before these fields existed.
+  EXPECT_NE(text.find("manifest=" + std::string(64, 'c') + "\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(" saved=0123456789abcdef saved_dir=/var/crash/my%20dumps/100%25%09done "
+                      "saved_time=1764900000\n"),
+            std::string::npos)
+      << text;
+  auto back = parse_registry(text);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_TRUE(back->find("/dev/disk/by-id/scsi-1")->saved_fingerprint.empty());
+  const DiskEntry* saved = back->find("/dev/disk/by-id/scsi-2");
+  EXPECT_EQ(saved->saved_fingerprint, "0123456789abcdef");
+  EXPECT_EQ(saved->saved_dir, "/var/crash/my dumps/100%\tdone");
+  EXPECT_EQ(saved->saved_time, 1764900000u);
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved=0123456789ABCDEF\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved=0123\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved_dir=relative\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved_dir=/a%41\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved_time=-1\n"));
+}
+
 TEST(Registry, Rejects) {
   EXPECT_FALSE(parse_registry("disk=relative partition=1\n"));
   EXPECT_FALSE(parse_registry("disk=/dev/sda partition=99\n"));
