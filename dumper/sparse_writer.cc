@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "dumper/all_zero.h"
 #include "dumper/identity.h"
 #include "dumper/segment_budget.h"
 #include "dumper/write_pipeline.h"
@@ -22,24 +23,12 @@
 
 namespace zk::dumper {
 
-bool all_zero(std::span<const std::byte> bytes) {
-  const std::byte* p = bytes.data();
-  const size_t n = bytes.size();
-  size_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    uint64_t w[8];
-    std::memcpy(w, p + i, sizeof w);
-    if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) != 0) return false;
-  }
-  for (; i < n; ++i)
-    if (p[i] != std::byte{0}) return false;
-  return true;
-}
-
 namespace {
 
 using ull = unsigned long long;
 constexpr uint64_t kZeroTestUnit = 4096;
+/// Below this much room left in the pipeline's buffer, a read into it saves too little.
+constexpr size_t kMinInPlaceRead = 16u << 10;
 
 double now_seconds() {
   timespec ts{};
@@ -235,7 +224,9 @@ Result<void> SparseWriter::append(const std::byte* bytes, uint64_t n) {
   while (n > 0 && !stop_) {
     const size_t k = static_cast<size_t>(std::min<uint64_t>(n, stage_.size() - fill_));
     if (bytes) {
-      std::memcpy(stage_.data() + fill_, bytes, k);
+      // Data read straight into the buffer (copy_piece) is already where it belongs, or
+      // behind it in the same buffer: memmove.
+      if (bytes != stage_.data() + fill_) std::memmove(stage_.data() + fill_, bytes, k);
       bytes += k;
     } else {
       std::memset(stage_.data() + fill_, 0, k);
@@ -293,8 +284,18 @@ Result<void> SparseWriter::copy_piece(const Piece& p) {
       pos = p.memsz;
       break;
     }
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(read_->size(), p.filesz - pos));
-    auto chunk = read_->span().first(n);
+    // Read straight into the pipeline's buffer, at the cursor, when nothing can overtake the
+    // bytes not yet looked at: no zero run is open (a run that began before this read could
+    // end up written as zeros longer than the room in front of the data), and a data run's
+    // padding cannot be longer than the zero run it follows (page_ is one zero-test unit).
+    // Then data moves only backwards within the buffer, and a buffer of data is not copied at
+    // all. Otherwise into the read buffer, and the data is copied.
+    const size_t room = stage_.size() - fill_;
+    const bool in_place = !zero_open && page_ == kZeroTestUnit && fill_ % kZeroTestUnit == 0 &&
+                          room >= kMinInPlaceRead;
+    const size_t n =
+        static_cast<size_t>(std::min<uint64_t>(in_place ? room : read_->size(), p.filesz - pos));
+    auto chunk = in_place ? stage_.subspan(fill_, n) : read_->span().first(n);
     if (auto r = util::read_exact(vmcore_, chunk, p.src + pos); !r)
       return std::unexpected(r.error().wrap("reading the vmcore"));
     for (size_t u = 0; u < n && !stop_; u += kZeroTestUnit) {

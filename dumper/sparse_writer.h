@@ -19,14 +19,18 @@
 ///
 /// Reading and zero-testing overlap with the writes (dumper/write_pipeline.h): the data is
 /// staged in the pipeline's buffers, which writer threads write out while the next memory is
-/// read; the HSA release and the header area wait for the writes before them.
+/// read; the HSA release and the header area wait for the writes before them. Memory is read
+/// straight into the pipeline's buffer at the cursor where it can: data that follows data is
+/// not copied again, data behind a zero run left out moves back within the buffer. The zero
+/// test (dumper/all_zero.h) and the digest are compiled for speed in the size-optimised build.
 ///
 /// The record's digests are taken of every buffer as it is handed to the disk, so they cover
 /// exactly the bytes written, padding included; a partial dump's record digests what fit.
 ///
-/// Memory: the pipeline's buffers, a read buffer of one pipeline slot, and the header area (the
-/// program headers up to the cap, the vmcore's notes and the record: 16 bytes a chunk, at most
-/// 8320 chunks), whatever the memory size.
+/// Memory: the pipeline's buffers, a read buffer of one pipeline slot (for the reads that cannot
+/// go into the pipeline's buffer), and the header area (the program headers up to the cap, the
+/// vmcore's notes and the record: 16 bytes a chunk, at most 8320 chunks), whatever the memory
+/// size.
 
 #include <cstdint>
 
@@ -52,8 +56,5 @@ struct SparseOptions {
 Result<DumpStats> write_sparse_dump(util::File& vmcore, const ondisk::VmcoreInfo& info,
                                     util::File& disk, const ondisk::DumpDisk& target,
                                     const DumpHooks& hooks, const SparseOptions& options);
-
-/// Whether `bytes` are all zero; word-wise, stops at the first non-zero word.
-[[nodiscard]] bool all_zero(std::span<const std::byte> bytes);
 
 }  // namespace zk::dumper
