@@ -174,6 +174,8 @@ Result<void> SparseWriter::prepare_headers() {
   header_.emplace(static_cast<size_t>(header_size_), page_);
   if (header_->empty()) return fail_errno(ENOMEM, "allocating the header area");
   digests_.emplace(chunk_size, record_max_chunks_);
+  pipeline_->set_observer(
+      [this](std::span<const std::byte> bytes) { return digests_->add(bytes); });
   // Read everything the headers need now, so that a bad vmcore is refused before any write.
   if (auto r = util::read_exact(vmcore_, header_->span().first(ondisk::kElf64HeaderSize), 0); !r)
     return std::unexpected(r.error().wrap("reading the vmcore's ELF header"));
@@ -187,9 +189,8 @@ Result<void> SparseWriter::prepare_headers() {
 }
 
 Result<void> SparseWriter::hand_off(std::span<const std::byte> bytes, uint64_t area_offset) {
-  // The integrity record digests every byte as it goes to the disk, in disk order (this runs on
-  // the reader's thread, before the buffer is queued).
-  if (auto r = digests_->add(bytes); !r) return r;
+  // The integrity record digests every byte as it goes to the disk, in disk order: the
+  // pipeline's observer (set in run()) sees each buffer in submission order on a writer thread.
   return pipeline_->submit(bytes, base_ + area_offset);
 }
 

@@ -92,7 +92,28 @@ void WritePipeline::writer_loop(unsigned index) {
   }
 }
 
+Result<void> WritePipeline::observe(const Job& job) {
+  if (!observer_) return {};
+  std::unique_lock lock(mutex_);
+  turn_.wait(lock, [&] { return observed_ == job.sequence; });
+  // After an error no job is observed or written any more; the error is recorded before the
+  // next job's turn comes, so that one cannot slip through either.
+  Result<void> r;
+  if (error_) {
+    r = std::unexpected(*error_);
+  } else {
+    lock.unlock();
+    r = observer_(ring_->span().subspan(job.slot * slot_size_, job.length));
+    lock.lock();
+    if (!r) fail_locked(r.error());
+  }
+  ++observed_;
+  turn_.notify_all();
+  return r;
+}
+
 Result<void> WritePipeline::write_job(const Job& job, util::AlignedBuffer& scratch) {
+  if (auto r = observe(job); !r) return r;
   auto bytes = ring_->span().subspan(job.slot * slot_size_, job.length);
   const size_t whole = job.length / align_ * align_;
   if (whole > 0) {
@@ -109,7 +130,8 @@ Result<void> WritePipeline::write_job(const Job& job, util::AlignedBuffer& scrat
 
 void WritePipeline::fail_locked(Error err) {
   if (!error_) error_ = std::move(err);
-  // Nothing queued starts after the first error.
+  // Nothing queued starts after the first error. The jobs dropped were submitted last, so no
+  // job in flight waits for their turns at the observer.
   for (; queued_ > 0; --queued_) {
     free_.push_back(queue_[queue_head_].slot);
     queue_head_ = (queue_head_ + 1) % queue_.size();
@@ -127,7 +149,7 @@ Result<std::span<std::byte>> WritePipeline::acquire() {
 
 Result<void> WritePipeline::submit(std::span<const std::byte> bytes, uint64_t offset) {
   const auto at = static_cast<size_t>(bytes.data() - ring_->data());
-  const Job job{static_cast<unsigned>(at / slot_size_), bytes.size(), offset};
+  Job job{static_cast<unsigned>(at / slot_size_), bytes.size(), offset};
   if (at % slot_size_ != 0 || at >= ring_->size() || bytes.size() > slot_size_)
     return fail("internal: a write submitted from outside the pipeline's buffers");
   std::unique_lock lock(mutex_);
@@ -135,6 +157,7 @@ Result<void> WritePipeline::submit(std::span<const std::byte> bytes, uint64_t of
     free_.push_back(job.slot);
     return std::unexpected(*error_);
   }
+  job.sequence = submitted_++;
   if (threads_.empty()) {
     // No writer threads: write here, still one write at a time through the same code.
     ++in_flight_;

@@ -17,12 +17,16 @@
 ///    barrier the protocol needs (before releasing the HSA, before the headers and page 0).
 ///  - Zero writers: `submit` writes before it returns, in the caller's thread (the copy loop of
 ///    old; for tests and as the fallback when no thread can be started).
+///  - An observer (set_observer) sees the bytes of every write in submission order, on the
+///    writer threads, before the write starts (the sparse writer's digests: the caller's thread
+///    then only reads and zero-tests). Its error is the pipeline's first error.
 
 #include <pthread.h>
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +62,12 @@ class WritePipeline {
   WritePipeline(const WritePipeline&) = delete;
   WritePipeline& operator=(const WritePipeline&) = delete;
 
+  /// Called with the bytes of each submitted write, one call at a time, in submission order,
+  /// before the write; set before the first submit. An error fails the pipeline like a failed
+  /// write (the write is not made).
+  using Observer = std::function<Result<void>(std::span<const std::byte>)>;
+  void set_observer(Observer observer) { observer_ = std::move(observer); }
+
   [[nodiscard]] size_t slot_size() const { return slot_size_; }
   [[nodiscard]] unsigned writers() const { return static_cast<unsigned>(threads_.size()); }
 
@@ -81,13 +91,17 @@ class WritePipeline {
     unsigned slot = 0;
     size_t length = 0;
     uint64_t offset = 0;
+    uint64_t sequence = 0;  ///< submission order, for the observer's turn
   };
 
   WritePipeline(util::File& disk, size_t align) : disk_(disk), align_(align) {}
   static void* thread_main(void* self);
   void writer_loop(unsigned index);
-  /// Writes one job with `scratch` for a partial block; wrapped errors.
+  /// Shows one job to the observer in its turn, then writes it with `scratch` for a partial
+  /// block; wrapped errors.
   Result<void> write_job(const Job& job, util::AlignedBuffer& scratch);
+  /// The observer's call for `job`, after every job submitted before it.
+  Result<void> observe(const Job& job);
   /// With the lock held: records the first error, drops the queue.
   void fail_locked(Error err);
 
@@ -110,6 +124,10 @@ class WritePipeline {
   unsigned started_ = 0;  ///< writers that took their scratch block
   bool stopping_ = false;
   std::optional<Error> error_;
+  Observer observer_;
+  uint64_t submitted_ = 0;        ///< jobs submitted: the next job's sequence number
+  uint64_t observed_ = 0;         ///< jobs the observer has seen (or skipped after an error)
+  std::condition_variable turn_;  ///< writers wait for their job's turn at the observer
 };
 
 }  // namespace zk::dumper

@@ -179,6 +179,53 @@ TEST(WritePipeline, NoWriteStartsAfterTheFirstError) {
   }
 }
 
+TEST(WritePipeline, TheObserverSeesEveryWriteInSubmissionOrder) {
+  for (unsigned writers : {0u, 1u, 4u}) {
+    SCOPED_TRACE(writers);
+    Disk d;
+    auto p = WritePipeline::start(*d.file, {(writers + 2) * kSlot, writers}, 512);
+    ASSERT_TRUE(p);
+    std::vector<int> seen;  // the first byte of each buffer the observer saw
+    std::atomic<int> inside{0}, overlapped{0};
+    (*p)->set_observer([&](std::span<const std::byte> b) -> Result<void> {
+      if (inside.fetch_add(1) != 0) overlapped.fetch_add(1);
+      seen.push_back(static_cast<int>(b[0]));
+      EXPECT_EQ(b.size(), kSlot);
+      std::this_thread::sleep_for(std::chrono::microseconds(50));  // let other writers catch up
+      inside.fetch_sub(1);
+      return {};
+    });
+    ASSERT_TRUE(submit_patterns(**p, 120));
+    expect_patterns(d, 120);
+    ASSERT_EQ(seen.size(), 120u);
+    for (int k = 0; k < 120; ++k) EXPECT_EQ(seen[k], (k + 1) & 0xff) << "observed out of order";
+    EXPECT_EQ(overlapped.load(), 0) << "the observer ran in two writers at once";
+  }
+}
+
+TEST(WritePipeline, AnObserverErrorStopsThePipelineBeforeThatWrite) {
+  for (unsigned writers : {0u, 1u, 4u}) {
+    SCOPED_TRACE(writers);
+    Disk d;
+    SequencedFile seq(*d.file);
+    auto p = WritePipeline::start(seq, {(writers + 2) * kSlot, writers}, 512);
+    ASSERT_TRUE(p);
+    int calls = 0;
+    (*p)->set_observer([&](std::span<const std::byte> b) -> Result<void> {
+      ++calls;
+      if (static_cast<int>(b[0]) == 10) return fail("the observer refuses buffer 10");
+      return {};
+    });
+    auto r = submit_patterns(**p, 60);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "the observer refuses buffer 10");
+    EXPECT_EQ(calls, 10);  // nothing after the refused buffer was observed
+    (*p)->stop(Error{0, "a later error"});
+    // The refused buffer (offset 9 * kSlot) was never written; only those before it may be.
+    for (uint64_t off : seq.offsets) EXPECT_LT(off, 9 * kSlot);
+  }
+}
+
 // stop() with the caller's error: queued writes are dropped, the one in flight finishes, and
 // stop() returns only then, with the caller's error.
 TEST(WritePipeline, StopDropsQueuedWritesAndWaitsForTheOneInFlight) {
