@@ -27,6 +27,14 @@ const char* harvest_reason_name(HarvestReason r) {
   return "?";
 }
 
+std::string harvest_line(const HarvestDecision& d) {
+  std::string line = d.disk + ": ";
+  if (d.action == HarvestAction::kSave) line += "saving (a dump not saved yet)";
+  else line += std::string("not saved (") + harvest_reason_name(d.reason) + ")";
+  if (!d.detail.empty()) line += ": " + d.detail;
+  return line;
+}
+
 bool already_saved(const state::DiskEntry& entry, const std::string& fingerprint) {
   return !entry.saved_fingerprint.empty() && entry.saved_fingerprint == fingerprint;
 }

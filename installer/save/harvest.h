@@ -62,6 +62,11 @@ struct HarvestDecision {
 
 [[nodiscard]] const char* harvest_reason_name(HarvestReason r);
 
+/// One line for the log (the journal at boot): the disk, what is done and why, e.g.
+/// "/dev/disk/by-id/X: not saved (busy): an interrupted dump ...". The caller prints it, as a
+/// warning when `decision.warn`.
+[[nodiscard]] std::string harvest_line(const HarvestDecision& decision);
+
 /// Whether `fingerprint` names the dump the registry entry records as saved.
 [[nodiscard]] bool already_saved(const state::DiskEntry& entry, const std::string& fingerprint);
 

@@ -117,6 +117,16 @@ TEST(PlanHarvest, OneDecisionPerEntryInOrder) {
   EXPECT_EQ(plan[2].reason, HarvestReason::kMissing);
 }
 
+TEST(HarvestLine, SaysTheDiskWhatAndWhy) {
+  auto d = decide_one(entry("/dev/disk/by-id/a"), present(Kind::kBusy));
+  const auto line = harvest_line(d);
+  EXPECT_EQ(line.rfind("/dev/disk/by-id/a: not saved (busy): an interrupted dump", 0), 0u) << line;
+  d = decide_one(entry("/dev/disk/by-id/b"), present(Kind::kDump, "0123456789abcdef"));
+  EXPECT_EQ(harvest_line(d), "/dev/disk/by-id/b: saving (a dump not saved yet)");
+  d = decide_one(entry("c"), absent(Node::kMissing));
+  EXPECT_EQ(harvest_line(d), "c: not saved (missing)");
+}
+
 TEST(AlreadySaved, NeedsTheSameFingerprint) {
   EXPECT_TRUE(already_saved(entry("a", "0123456789abcdef"), "0123456789abcdef"));
   EXPECT_FALSE(already_saved(entry("a", "0123456789abcdef"), "0123456789abcdee"));
