@@ -11,6 +11,7 @@
 #   sbin/zfcpdump-install, libexec/zfcpdump-kit/zfcpdump-dumper (the installer's default dumper)
 #   share/zfcpdump-kit/{dumpconf.in,zipl-dump.conf.in}   run-time templates (installer/)
 #   lib/kernel/install.d/50-zfcpdump-kit.install         kernel-install(8) plugin
+#   lib/systemd/system/zfcpdump-kit-save.service         the harvest at boot (enabled by postinst)
 #   SYSCONFDIR/kernel/{postinst.d,postrm.d}/zz-zfcpdump-kit   Debian's kernel hooks
 #   SYSCONFDIR/zfcpdump-kit.conf                          every key commented with its default
 #   share/man/man{5,8}, share/bash-completion/completions/zfcpdump-install
@@ -25,6 +26,9 @@ set(ZK_DUMPER_PATH "${CMAKE_INSTALL_FULL_LIBEXECDIR}/zfcpdump-kit/zfcpdump-dumpe
 set(ZK_DATADIR "${CMAKE_INSTALL_FULL_DATADIR}/zfcpdump-kit")
 set(ZK_KERNEL_INSTALL_SUBDIR lib/kernel/install.d)  # relative: follows cmake --install --prefix
 set(ZK_KERNEL_INSTALL_DIR "${CMAKE_INSTALL_PREFIX}/${ZK_KERNEL_INSTALL_SUBDIR}")
+set(ZK_SYSTEMD_UNIT_SUBDIR lib/systemd/system)  # relative, as above: /usr/lib/systemd/system
+set(ZK_SYSTEMD_UNIT_DIR "${CMAKE_INSTALL_PREFIX}/${ZK_SYSTEMD_UNIT_SUBDIR}")
+set(ZK_SAVE_UNIT zfcpdump-kit-save.service)
 set(ZK_DEBIAN_HOOK_DIR_BASE "${CMAKE_INSTALL_FULL_SYSCONFDIR}/kernel")
 # The installer's built-in defaults (installer/config.h, layout/layout.h, state/registry.h);
 # tests/packaging checks that the configuration template says the same.
@@ -51,12 +55,15 @@ endforeach()
 configure_file(${ZK_TEMPLATE_DIR}/zfcpdump-kit.conf.in ${ZK_GEN_DIR}/zfcpdump-kit.conf @ONLY)
 
 install(PROGRAMS ${ZK_GEN_DIR}/50-zfcpdump-kit.install DESTINATION ${ZK_KERNEL_INSTALL_SUBDIR})
+# The harvest at boot (man/zfcpdump-kit-save.service.8.in says why it is ordered as it is).
+configure_file(${ZK_TEMPLATE_DIR}/${ZK_SAVE_UNIT}.in ${ZK_GEN_DIR}/${ZK_SAVE_UNIT} @ONLY)
+install(FILES ${ZK_GEN_DIR}/${ZK_SAVE_UNIT} DESTINATION ${ZK_SYSTEMD_UNIT_SUBDIR})
 install(FILES ${ZK_GEN_DIR}/zfcpdump-kit.conf DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR})
 install(FILES completion/zfcpdump-install.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME zfcpdump-install)
 
 # --- Manual pages: configured, then compressed as Debian wants them (gzip -9n) ------------------
-set(ZK_MAN_PAGES zfcpdump-install.8 zfcpdump-dumper.8 zfcpdump-kit.conf.5)
+set(ZK_MAN_PAGES zfcpdump-install.8 zfcpdump-dumper.8 zfcpdump-kit.conf.5 zfcpdump-kit-save.service.8)
 set(ZK_MAN_OUTPUTS)
 foreach(page IN LISTS ZK_MAN_PAGES)
   configure_file(${PROJECT_SOURCE_DIR}/man/${page}.in ${ZK_GEN_DIR}/man/${page} @ONLY)

@@ -7,6 +7,8 @@
 #include "installer/disk/dump_integrity.h"
 #include "installer/disk/verify.h"
 #include "installer/layout/layout.h"
+#include "installer/save/dump_fingerprint.h"
+#include "installer/save/harvest.h"
 #include "installer/state/registry.h"
 #include "installer/system/block_device.h"
 #include "installer/system/memory.h"
@@ -35,8 +37,9 @@ const cli::CommandSpec& check_spec() {
       "layout, its maximum dump size against the memory of this system, and what the dump\n"
       "area holds: nothing, an interrupted dump, or a dump (kernel release, CPUs, memory,\n"
       "bytes on the disk and their ratio, partial or not, and the dump's integrity record:\n"
-      "the dumper's version, start and end time). DEVICE is the whole disk or one of its\n"
-      "partitions, or a disk image file.",
+      "the dumper's version, start and end time), and whether that dump was saved (to\n"
+      "which directory, when). DEVICE is the whole disk or one of its partitions, or a disk\n"
+      "image file.",
       {
           {"memory", 0, "SIZE", "compare the dump size with SIZE instead of this system's memory"},
           {"root", 0, "DIR", "the installed layout and registry are below DIR (default /)"},
@@ -138,6 +141,34 @@ int report_dump(cli::Report& r, util::File& area, const ondisk::VmcoreInfo& dump
   return v->ok() ? kCheckDump : kCheckCorrupt;
 }
 
+/// The dump_area field for a dump: "dump", and when the registry records this very dump as
+/// saved (its fingerprint is the entry's), where and when: in the text "dump, saved to DIR on
+/// DATE", in --json saved_to and saved_at (ISO 8601, UTC) beside dump_area "dump". Saving does
+/// not change check's exit status (10, a dump): the dump is still on the disk until it is
+/// released. A fingerprint that cannot be read is a warning, not a failure of check.
+void report_dump_area(cli::Report& r, util::File& area, const ondisk::VmcoreInfo& dump,
+                      const state::DiskEntry* entry) {
+  const std::string kind = ondisk::dump_area_kind_name(ondisk::DumpAreaKind::kDump);
+  std::optional<std::string> fingerprint;
+  if (entry && !entry->saved_fingerprint.empty()) {
+    auto fp = save::dump_fingerprint(area, dump);
+    if (fp) fingerprint = std::move(*fp);
+    else r.warn("cannot tell whether the dump was saved: " + fp.error().describe());
+  }
+  if (!fingerprint || !save::already_saved(*entry, *fingerprint)) {
+    r.field("dump_area", kind);
+    return;
+  }
+  const std::string when = utc_text(entry->saved_time);
+  if (r.json()) {
+    r.field("dump_area", kind);
+    r.field("saved_to", entry->saved_dir);
+    r.field("saved_at", when);
+  } else {
+    r.field("dump_area", kind + ", saved to " + entry->saved_dir + " on " + when);
+  }
+}
+
 }  // namespace
 
 int run_check(Context& ctx) {
@@ -224,10 +255,13 @@ int run_check(Context& ctx) {
     r.finish(false);
     return kExitFailure;
   }
-  r.field("dump_area", std::string(ondisk::dump_area_kind_name(area->kind)));
+  // A dump's field says whether it was saved (report_dump_area).
+  if (area->kind != ondisk::DumpAreaKind::kDump)
+    r.field("dump_area", std::string(ondisk::dump_area_kind_name(area->kind)));
   switch (area->kind) {
     case ondisk::DumpAreaKind::kDump: {
       util::FileWindow window(disk, sb.part_start + sb.dump_offset, sb.dump_size);
+      report_dump_area(r, window, *area->dump, entry);
       status = report_dump(r, window, *area->dump, ctx.args.has("verify"));
       if (status == kExitFailure || status == kCheckCorrupt) {
         r.finish(false);

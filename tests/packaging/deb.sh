@@ -28,6 +28,7 @@ expected=(
   "-rw-r--r-- root/root $prefix/share/zfcpdump-kit/dumpconf.in"
   "-rw-r--r-- root/root $prefix/share/zfcpdump-kit/zipl-dump.conf.in"
   "-rwxr-xr-x root/root $prefix/lib/kernel/install.d/50-zfcpdump-kit.install"
+  "-rw-r--r-- root/root $prefix/lib/systemd/system/zfcpdump-kit-save.service"
   "-rwxr-xr-x root/root $etc/kernel/postinst.d/zz-zfcpdump-kit"
   "-rwxr-xr-x root/root $etc/kernel/postrm.d/zz-zfcpdump-kit"
   "-rw-r--r-- root/root $etc/zfcpdump-kit.conf"
@@ -35,6 +36,7 @@ expected=(
   "-rw-r--r-- root/root $prefix/share/man/man8/zfcpdump-install.8.gz"
   "-rw-r--r-- root/root $prefix/share/man/man8/zfcpdump-dumper.8.gz"
   "-rw-r--r-- root/root $prefix/share/man/man5/zfcpdump-kit.conf.5.gz"
+  "-rw-r--r-- root/root $prefix/share/man/man8/zfcpdump-kit-save.service.8.gz"
 )
 for e in "${expected[@]}"; do grep -qxF -- "$e" "$t/contents" || pk_fail "not in the package (or another mode): $e"; done
 [[ $(wc -l <"$t/contents") == "${#expected[@]}" ]] || pk_fail "the package holds files nobody expects (above)"
@@ -89,7 +91,16 @@ stand_in() {  # stand_in STATUS: a zfcpdump-install that records its arguments a
   printf '#!/bin/sh\necho "$*" >>%s/calls\nexit %s\n' "$t" "$1" >"$t/zfcpdump-install"
   chmod +x "$t/zfcpdump-install"
 }
-sed "s|$prefix/sbin/zfcpdump-install|$t/zfcpdump-install|g" "$t/control/postinst" >"$t/postinst"
+# The maintainer scripts enable the harvest's unit through deb-systemd-helper: a stand-in that
+# records its arguments (the real one would change this machine's /etc/systemd), and no
+# running systemd to reload.
+printf '#!/bin/sh\necho "$*" >>%s/unit-calls\n[ "$1" != --quiet ] || exit 0\n' "$t" >"$t/deb-systemd-helper"
+chmod +x "$t/deb-systemd-helper"
+unit_stand_ins=(-e "s|^unit_helper=.*|unit_helper=$t/deb-systemd-helper|"
+  -e "s|^systemd_running=.*|systemd_running=$t/no-systemd|")
+grep -q '^unit_helper=/usr/bin/deb-systemd-helper$' "$t/control/postinst" || pk_fail "postinst: no unit_helper= line"
+grep -q '^systemd_running=/run/systemd/system$' "$t/control/postrm" || pk_fail "postrm: no systemd_running= line"
+sed "${unit_stand_ins[@]}" -e "s|$prefix/sbin/zfcpdump-install|$t/zfcpdump-install|g" "$t/control/postinst" >"$t/postinst"
 chmod +x "$t/postinst"
 pk_run 0 "$t/postinst" configure ""
 [[ ! -e $t/calls ]] || pk_fail "postinst ran something without an installer"
@@ -106,11 +117,17 @@ rm -f "$t/calls"
 pk_run 0 "$t/postinst" abort-upgrade 0.0.9
 [[ ! -e $t/calls ]] || pk_fail "postinst abort-upgrade ran the hook"
 pk_ok "postinst: hook refresh on configure; a failing refresh is reported, never fails the installation"
+unit=zfcpdump-kit-save.service
+printf '%s\n' "unmask $unit" "--quiet was-enabled $unit" "enable $unit" >"$t/unit-calls.want"
+rm -f "$t/unit-calls"
+pk_run 0 "$t/postinst" configure ""
+diff "$t/unit-calls.want" "$t/unit-calls" >&2 || pk_fail "postinst: deb-systemd-helper calls"
+pk_ok "postinst: $unit enabled through deb-systemd-helper (not started)"
 
 # --- postrm: purge removes what zfcpdump-kit made, remove nothing --------------------------------
 layout=$t/lib/s390-tools/zfcpdump
 mkdir -p "$layout" "$t/etc/zfcpdump-kit"
-sed -e "s|/lib/s390-tools/zfcpdump|$layout|g" -e "s|/etc/zfcpdump-kit/disks|$t/etc/zfcpdump-kit/disks|g" \
+sed "${unit_stand_ins[@]}" -e "s|/lib/s390-tools/zfcpdump|$layout|g" -e "s|/etc/zfcpdump-kit/disks|$t/etc/zfcpdump-kit/disks|g" \
   "$t/control/postrm" >"$t/postrm"
 chmod +x "$t/postrm"
 make_layout() {
@@ -128,4 +145,9 @@ echo other >"$layout/zfcpdump-image"  # a layout someone else made (no manifest 
 pk_run 0 "$t/postrm" purge
 [[ -f $layout/zfcpdump-image ]] || pk_fail "postrm purge removed a layout zfcpdump-kit did not make"
 pk_ok "postrm: purge removes our layout and the registry, leaves others' files; remove keeps everything"
+rm -f "$t/unit-calls"
+pk_run 0 "$t/postrm" remove
+pk_run 0 "$t/postrm" purge
+printf '%s\n' "mask $unit" "purge $unit" "unmask $unit" | diff - "$t/unit-calls" >&2 || pk_fail "postrm: deb-systemd-helper calls"
+pk_ok "postrm: $unit masked on remove, purged on purge"
 echo "deb: OK"

@@ -19,6 +19,7 @@ expected=(
   "644 $p/$data/zfcpdump-kit/dumpconf.in"
   "644 $p/$data/zfcpdump-kit/zipl-dump.conf.in"
   "755 $p/lib/kernel/install.d/50-zfcpdump-kit.install"
+  "644 $p/lib/systemd/system/zfcpdump-kit-save.service"
   "755 $etc/kernel/postinst.d/zz-zfcpdump-kit"
   "755 $etc/kernel/postrm.d/zz-zfcpdump-kit"
   "644 $etc/zfcpdump-kit.conf"
@@ -26,6 +27,7 @@ expected=(
   "644 $p/$man/man8/zfcpdump-install.8.gz"
   "644 $p/$man/man8/zfcpdump-dumper.8.gz"
   "644 $p/$man/man5/zfcpdump-kit.conf.5.gz"
+  "644 $p/$man/man8/zfcpdump-kit-save.service.8.gz"
 )
 echo "the staged tree:"
 (cd "$stage" && find . -type f -printf '  %m %p\n' | sed 's| \./| /|' | sort -k2) | tee "$PK_TMP/tree"
