@@ -10,13 +10,14 @@ _zfcpdump_install_options() {
     build) echo "--kernel --kernel-config --kernel-source --config-fragment --compress --dumper --dumper-param --hsa-size --root --zfcpdump-dir $common" ;;
     disk) echo "--dry-run -n --yes -y --force -f --allow-small --label --partition --size --dump-area --memory --sector-size --zipl --write-dumpconf --root $common" ;;
     check) echo "--memory --root --verify $common" ;;
+    save) echo "--format --compress --dump-level -d --keep --min-free --registered --release --force --root $common" ;;
     hook) echo "--kernel-config --dumper --hsa-size --zipl --root $common" ;;
   esac
 }
 
 _zfcpdump_install() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-  local commands="ramdisk build disk check hook"
+  local commands="ramdisk build disk check save hook"
   COMPREPLY=()
   if ((COMP_CWORD == 1)); then
     mapfile -t COMPREPLY < <(compgen -W "$commands --help --version" -- "$cur")
@@ -26,7 +27,14 @@ _zfcpdump_install() {
 
   # The value of the option before the cursor.
   case $prev in
-    --compress) mapfile -t COMPREPLY < <(compgen -W "gzip xz zstd lz4 none" -- "$cur"); return ;;
+    --compress)
+      if [[ $command == save ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "zstd lzo snappy zlib none" -- "$cur")
+      else
+        mapfile -t COMPREPLY < <(compgen -W "gzip xz zstd lz4 none" -- "$cur")
+      fi
+      return ;;
+    --format) mapfile -t COMPREPLY < <(compgen -W "kdump elf" -- "$cur"); return ;;
     --label) mapfile -t COMPREPLY < <(compgen -W "dos gpt" -- "$cur"); return ;;
     --sector-size) mapfile -t COMPREPLY < <(compgen -W "512 4096" -- "$cur"); return ;;
     --root | --zfcpdump-dir | --kernel-source) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
@@ -35,7 +43,7 @@ _zfcpdump_install() {
     --dumper-param)
       mapfile -t COMPREPLY < <(compgen -W "dump_debug= zfcpdump.action=reipl zfcpdump.action=poweroff zfcpdump.action=halt zfcpdump.disk_timeout= zfcpdump.progress=" -- "$cur")
       return ;;
-    --hsa-size | --size | --memory | --partition) return ;;
+    --hsa-size | --size | --memory | --partition | --dump-level | -d | --keep | --min-free) return ;;
   esac
 
   if [[ $cur == -* ]]; then
@@ -53,6 +61,9 @@ _zfcpdump_install() {
       fi
       ;;
     disk | check)
+      mapfile -t COMPREPLY < <(compgen -f -- "${cur:-/dev/}")
+      ;;
+    save)  # DEVICE, then DIR
       mapfile -t COMPREPLY < <(compgen -f -- "${cur:-/dev/}")
       ;;
   esac

@@ -9,7 +9,6 @@
 #include <optional>
 #include <vector>
 
-#include "dumper/all_zero.h"
 #include "dumper/identity.h"
 #include "dumper/segment_budget.h"
 #include "dumper/write_pipeline.h"
@@ -19,6 +18,7 @@
 #include "ondisk/integrity_digest.h"
 #include "ondisk/integrity_note.h"
 #include "util/aligned_buffer.h"
+#include "util/all_zero.h"
 #include "util/strings.h"
 
 namespace zk::dumper {
@@ -302,7 +302,7 @@ Result<void> SparseWriter::copy_piece(const Piece& p) {
     for (size_t u = 0; u < n && !stop_; u += kZeroTestUnit) {
       const size_t len = static_cast<size_t>(std::min<uint64_t>(kZeroTestUnit, n - u));
       auto unit = chunk.subspan(u, len);
-      if (all_zero(unit)) {
+      if (util::all_zero(unit)) {
         if (!zero_open) zero_open = true, zero_start = pos + u;
         continue;
       }

@@ -22,7 +22,7 @@
 /// read; the HSA release and the header area wait for the writes before them. Memory is read
 /// straight into the pipeline's buffer at the cursor where it can: data that follows data is
 /// not copied again, data behind a zero run left out moves back within the buffer. The zero
-/// test (dumper/all_zero.h) and the digest are compiled for speed in the size-optimised build.
+/// test (util/all_zero.h) and the digest are compiled for speed in the size-optimised build.
 ///
 /// The record's digests are taken of every buffer as it is handed to the disk, so they cover
 /// exactly the bytes written, padding included; a partial dump's record digests what fit.

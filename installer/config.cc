@@ -23,8 +23,39 @@ Result<Config> parse_config(std::string_view text, Config c) {
     else if (key == "registry") c.registry = value;
     else if (key == "dumper") c.dumper = value;
     else if (key == "kernel_config") c.kernel_config = value;
-    else return fail(util::format("line %u: unknown key \"%s\"", lineno, key.c_str()));
-    if ((key == "zfcpdump_dir" || key == "registry") && (value.empty() || value.front() != '/'))
+    else if (key == "save_dir") c.save_dir = value;
+    else if (key == "save_keep") {
+      auto n = util::parse_u64(value);
+      if (!n || *n > 1000)
+        return fail(util::format("line %u: save_keep must be 0 to 1000", lineno));
+      c.save_keep = static_cast<unsigned>(*n);
+    } else if (key == "save_min_free") {
+      auto n = util::parse_size(value);
+      if (!n) return fail(util::format("line %u: save_min_free must be a size", lineno));
+      c.save_min_free = *n;
+    } else if (key == "save_format") {
+      if (value != "kdump" && value != "elf")
+        return fail(util::format("line %u: save_format must be kdump or elf", lineno));
+      c.save_format = value;
+    } else if (key == "save_compress") {
+      if (value != "zstd" && value != "lzo" && value != "snappy" && value != "zlib" &&
+          value != "none")
+        return fail(
+            util::format("line %u: save_compress must be zstd, lzo, snappy, zlib or none", lineno));
+      c.save_compress = value;
+    } else if (key == "save_dump_level") {
+      auto n = util::parse_u64(value);
+      if (!n || *n > 31)
+        return fail(util::format("line %u: save_dump_level must be 0 to 31", lineno));
+      c.save_dump_level = static_cast<unsigned>(*n);
+    } else if (key == "makedumpfile") c.makedumpfile = value;
+    else if (key == "harvest") {
+      if (value != "yes" && value != "no")
+        return fail(util::format("line %u: harvest must be yes or no", lineno));
+      c.harvest = value == "yes";
+    } else return fail(util::format("line %u: unknown key \"%s\"", lineno, key.c_str()));
+    if ((key == "zfcpdump_dir" || key == "registry" || key == "save_dir") &&
+        (value.empty() || value.front() != '/'))
       return fail(util::format("line %u: %s must be an absolute path", lineno, key.c_str()));
     return {};
   };

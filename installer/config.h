@@ -20,6 +20,15 @@ struct Config {
   std::string registry = "/etc/zfcpdump-kit/disks";  ///< registry: prepared disks
   std::string dumper = "";                           ///< dumper: the static dumper
   std::string kernel_config = "";                    ///< kernel_config: default .config
+  // `save` and the harvest at boot (zfcpdump-install save, zfcpdump-kit-save.service).
+  std::string save_dir = "/var/crash";  ///< save_dir: where saved dumps go
+  unsigned save_keep = 3;               ///< save_keep: saved dumps kept (0: all)
+  uint64_t save_min_free = 256u << 20;  ///< save_min_free: bytes left free after the worst case
+  std::string save_format = "kdump";    ///< save_format: kdump (makedumpfile) or elf
+  std::string save_compress = "zstd";   ///< save_compress: zstd, lzo, snappy, zlib, none
+  unsigned save_dump_level = 31;        ///< save_dump_level: makedumpfile -d, 0..31
+  std::string makedumpfile = "makedumpfile";  ///< makedumpfile: the program to run
+  bool harvest = true;                        ///< harvest: whether save --registered saves
 };
 
 /// Parses the text of a configuration file; unknown keys and malformed lines are errors that

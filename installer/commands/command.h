@@ -45,4 +45,7 @@ int run_build(Context& ctx);
 const cli::CommandSpec& hook_spec();
 int run_hook(Context& ctx);
 
+const cli::CommandSpec& save_spec();
+int run_save(Context& ctx);
+
 }  // namespace zk::installer::commands

@@ -55,7 +55,7 @@ Result<std::optional<FoundRecord>> read_integrity_record(util::File& area,
 }
 
 Result<IntegrityVerdict> verify_integrity(util::File& area, const FoundRecord& found,
-                                          size_t buffer_size) {
+                                          size_t buffer_size, const ReadSink& sink) {
   const auto& r = found.record;
   IntegrityVerdict v;
   v.chunks = r.chunks.size();
@@ -64,6 +64,8 @@ Result<IntegrityVerdict> verify_integrity(util::File& area, const FoundRecord& f
   if (auto rd = util::read_exact(area, header, 0); !rd)
     return std::unexpected(rd.error().wrap("reading the dump's header area"));
   v.bytes_read += header.size();
+  if (sink)
+    if (auto s = sink(header, 0); !s) return std::unexpected(s.error());
   ondisk::store_be<uint64_t>(header,
                              static_cast<size_t>(found.note_offset) +
                                  ondisk::kIntegrityNoteHeaderSize +
@@ -81,6 +83,8 @@ Result<IntegrityVerdict> verify_integrity(util::File& area, const FoundRecord& f
     if (auto rd = util::read_exact(area, piece, r.data_offset + at); !rd)
       return std::unexpected(rd.error().wrap("reading the dump's data"));
     if (auto d = digests.add(piece); !d) return std::unexpected(d.error());
+    if (sink)
+      if (auto s = sink(piece, r.data_offset + at); !s) return std::unexpected(s.error());
     at += n;
     v.bytes_read += n;
   }

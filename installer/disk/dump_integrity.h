@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 
 #include "ondisk/integrity_note.h"
 #include "ondisk/vmcore.h"
@@ -41,10 +43,16 @@ struct IntegrityVerdict {
   [[nodiscard]] bool ok() const { return headers_ok && bad_chunks == 0; }
 };
 
+/// Every byte verify_integrity reads, as it reads it, with its offset in the dump area: the
+/// header area first (as on the disk), then the data area in order. `save` copies the dump
+/// through it, so the copy and the verdict are of the same bytes. An error stops the reading.
+using ReadSink = std::function<Result<void>(std::span<const std::byte>, uint64_t area_offset)>;
+
 /// Reads the header area and the whole data area of `area` in pieces of `buffer_size` and
-/// compares every digest of `found` with the bytes. A mismatch is the verdict; an I/O error
-/// fails. Memory: the header area (at most kIntegrityMaxHeaderArea) and one buffer.
+/// compares every digest of `found` with the bytes, showing each piece to `sink` (if any). A
+/// mismatch is the verdict; an I/O error (or the sink's) fails. Memory: the header area (at
+/// most kIntegrityMaxHeaderArea) and one buffer.
 Result<IntegrityVerdict> verify_integrity(util::File& area, const FoundRecord& found,
-                                          size_t buffer_size = 4u << 20);
+                                          size_t buffer_size = 4u << 20, const ReadSink& sink = {});
 
 }  // namespace zk::installer::disk

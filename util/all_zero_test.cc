@@ -1,10 +1,10 @@
-#include "dumper/all_zero.h"
+#include "util/all_zero.h"
 
 #include <vector>
 
 #include <gtest/gtest.h>
 
-namespace zk::dumper {
+namespace zk::util {
 namespace {
 
 TEST(AllZero, FindsANonZeroByteAnywhere) {
@@ -29,4 +29,4 @@ TEST(AllZero, LooksOnlyAtItsOwnBytes) {
 }
 
 }  // namespace
-}  // namespace zk::dumper
+}  // namespace zk::util

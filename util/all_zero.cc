@@ -1,9 +1,9 @@
-#include "dumper/all_zero.h"
+#include "util/all_zero.h"
 
 #include <cstdint>
 #include <cstring>
 
-namespace zk::dumper {
+namespace zk::util {
 
 bool all_zero(std::span<const std::byte> bytes) {
   constexpr size_t kBlock = 256;
@@ -25,4 +25,4 @@ bool all_zero(std::span<const std::byte> bytes) {
   return true;
 }
 
-}  // namespace zk::dumper
+}  // namespace zk::util
