@@ -16,12 +16,12 @@ struct MakedumpfileOptions {
   unsigned dump_level = 31;       ///< -d, 0..31
 };
 
-/// `program [-z|-l|-p|-c] -d N INPUT OUTPUT`: a kdump-compressed dump ("none": the same format,
-/// pages uncompressed). Fails on a compressor or level makedumpfile does not know.
+/// `program [-z|-l|-p|-c] --non-mmap -d N INPUT OUTPUT`: a kdump-compressed dump ("none": the
+/// same format, pages uncompressed). Fails on a compressor or level makedumpfile does not know.
 Result<std::vector<std::string>> compress_argv(const MakedumpfileOptions& o,
                                                const std::string& input, const std::string& output);
 
-/// `program --dump-dmesg INPUT OUTPUT`: the crashed kernel's log as text.
+/// `program --non-mmap --dump-dmesg INPUT OUTPUT`: the crashed kernel's log as text.
 [[nodiscard]] std::vector<std::string> dmesg_argv(const std::string& program,
                                                   const std::string& input,
                                                   const std::string& output);

@@ -164,6 +164,9 @@ class Job {
   const SaveEvents& ev_;
   SaveOutcome out_;
   bool damaged_ = false;
+  std::string dmesg_path_;  ///< where dmesg.txt goes (in the temporary directory)
+  std::string dmesg_from_;  ///< the input the kdump path read the log from; empty: none yet
+  Result<void> dmesg_result_;
 };
 
 Result<void> Job::write_kdump(util::File& area, const ondisk::VmcoreInfo& /*info*/,
@@ -209,6 +212,10 @@ Result<void> Job::write_kdump(util::File& area, const ondisk::VmcoreInfo& /*info
   });
   if (verifier.joinable()) verifier.join();
   if (!ran) return ran;
+  // The log from the dump itself: a -d 31 file may lack what makedumpfile needs to find it
+  // (it says "Can't get the kernel version" on the filtered file of a sparse dump).
+  dmesg_from_ = input;
+  dmesg_result_ = run_tool(dmesg_argv(program, input, dmesg_path_), {});
   if (verdict) {
     if (!*verdict) {
       out_.verification = "read error";
@@ -328,7 +335,13 @@ SaveOutcome Job::run() {
   const auto space =
       check_space(out_.space_available, worst_case_bytes(out_.dump_bytes, format), rq_.min_free);
   out_.space_needed = space.needed;
-  if (!space.fits)
+  // A file system that keeps no count of its blocks (ramfs, the root of an initramfs) says 0
+  // of 0: nothing to check against.
+  const bool uncounted = st.f_blocks == 0;
+  if (uncounted)
+    out_.notices.push_back(rq_.dir +
+                           "'s file system does not count its space (ramfs?): not checked");
+  if (!space.fits && !uncounted)
     return stop(SaveStop::kNoSpace,
                 util::format("%s has %s free; saving this dump needs up to %s and %s are to "
                              "stay free (save_min_free)",
@@ -366,6 +379,7 @@ SaveOutcome Job::run() {
     }
   } cleanup{tmp};
   const std::string vmcore = tmp + "/vmcore";
+  dmesg_path_ = tmp + "/dmesg.txt";
 
   if (format == SaveFormat::kElf) {
     step("copying the dump into " + rq_.dir + "/" + name + "/vmcore (ELF, zero blocks as holes)");
@@ -394,6 +408,8 @@ SaveOutcome Job::run() {
                               "): saving an ELF core instead");
       std::error_code e;
       fs::remove(vmcore, e);
+      fs::remove(dmesg_path_, e);
+      dmesg_from_.clear();
       out_.format = "elf";
       format = SaveFormat::kElf;
       auto copy = copy_dump_as_elf(area, *info, record ? &*record : nullptr, vmcore, ev_.progress);
@@ -413,11 +429,13 @@ SaveOutcome Job::run() {
   struct stat vs{};
   if (::stat(vmcore.c_str(), &vs) == 0) out_.vmcore_bytes = static_cast<uint64_t>(vs.st_size);
 
-  // The crashed kernel's log, from the file just written (either format).
+  // The crashed kernel's log: read by the kdump path from the disk, else from the ELF file
+  // just written.
   std::string mdf_version;
   if (program && info) {
     mdf_version = parse_makedumpfile_version(first_line_of_run({*program, "-v"}));
-    auto r = run_tool(dmesg_argv(*program, vmcore, tmp + "/dmesg.txt"), {});
+    auto r = !dmesg_from_.empty() ? dmesg_result_
+                                  : run_tool(dmesg_argv(*program, vmcore, dmesg_path_), {});
     if (r) {
       out_.dmesg = true;
       (void)sync_path(tmp + "/dmesg.txt", false);

@@ -27,6 +27,9 @@ if ! zfcpdump-install disk "$disk" --yes --memory "$DUMP_MEMORY" > /tmp/install.
   fail "zfcpdump-install disk $disk failed"
 fi
 cat /tmp/install.out
+# The registry disk wrote: the host carries it into the boot after the dump (this root file
+# system is in RAM and does not survive), where save --registered reads it.
+grep -v '^#' /etc/zfcpdump-kit/disks | sed 's/^/crash_to_dump(guest): registry: /'
 dump_size=$(sed -n 's/^dump_size: *\([0-9]*\)$/\1/p' /tmp/install.out)
 [ -n "$dump_size" ] || fail "zfcpdump-install reported no dump_size"
 say "dump disk ready: ${name}1, dump area $((dump_size >> 20)) MiB ($dump_size bytes)"

@@ -16,7 +16,13 @@
 #      through sysrq_handle_crash, each from the copy-out AND from the sparse ELF read straight
 #      from the partition; zfcpdump-install check --verify reports the dump and checks every
 #      digest of its record (exit 10);
-#   5. guest again (Debian's kernel): the real zgetdump -d accepts the dump tool natively.
+#   5. guest again (Debian's kernel): the real zgetdump -d accepts the dump tool natively;
+#   6. guest again (the test kernel, the registry the first boot wrote): what
+#      zfcpdump-kit-save.service runs at boot, zfcpdump-install save --registered, saves the dump
+#      natively with the real s390x makedumpfile (kdump-compressed, zstd, -d 31, dmesg.txt,
+#      info.json, the integrity record checked); a second harvest finds it saved; on the host
+#      the real crash opens the saved vmcore (sys, bt through sysrq_handle_crash) and
+#      dmesg.txt holds the marker.
 # It prints the dump's size, the dumper's own throughput line and the wall time of each phase.
 #
 # Usage: crash_to_dump.sh [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH]
@@ -80,7 +86,7 @@ fragment=$IT_TOP/tests/kernel/kdump-test.config
 # ---------------------------------------------------------------------------------------------
 # Output, steps, timing
 
-step_total=9 step_no=0 step_name='' step_t0=''
+step_total=10 step_no=0 step_name='' step_t0=''
 phase_names=() phase_secs=()
 secs_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 phase() { phase_names+=("$1"); phase_secs+=("$2"); }
@@ -165,7 +171,7 @@ if [[ -n $work ]]; then
   mkdir -p "$work"
   work=$(realpath "$work")
   # Only what this script writes there, so that a rerun starts clean.
-  rm -rf "${work:?}"/{stage,disk.img,part.bin,dump.elf,crash.cmd,events,*.log,*.txt,*.makedumpfile}
+  rm -rf "${work:?}"/{stage,disk.img,part.bin,dump.elf,crash.cmd,events,*.log,*.txt,*.makedumpfile,saved,saved.img,registry}
 else
   it_tmpdir
   work=$IT_TMP
@@ -344,6 +350,40 @@ expect zgetdump-d.log 'Single-volume SCSI dump tool' "zgetdump -d in the guest"
 say "$(grep -m1 -E 'Maximum dump size' zgetdump-d.log | sed 's/^ *//')"
 
 # ---------------------------------------------------------------------------------------------
+step "guest (the test kernel again): save --registered natively, as at boot; host: crash opens the saved vmcore"
+# The registry zfcpdump-install disk wrote in the crashed boot (printed by the guest script).
+sed -n 's/^crash_to_dump(guest): registry: //p' console.log | tr -d '\r' > registry
+[[ -s registry ]] || fail_log console.log "the guest did not print the registry"
+rm -rf saved saved.img && mkdir saved && truncate -s 256M saved.img
+run_logged save.log "$run_guest" --kernel "$image" --no-modules --fast-scan --mem "$guest_mb" --timeout 600 \
+  --disk "disk.img,$sector" --disk saved.img,512 \
+  --add "$work/registry:/etc/zfcpdump-kit/disks" --add "$s390x_install:/usr/sbin/zfcpdump-install" \
+  --add "$IT_SYSROOT/usr/bin/makedumpfile:/usr/bin/makedumpfile" \
+  --script "$IT_DIR/crash_to_dump.save.guest.sh" || fail_log save.log "the boot after the dump (save --registered) failed"
+expect save.log '^saved_to: +/var/crash/' "save --registered in the guest"
+expect save.log '^verification: +ok' "the integrity record checked beside makedumpfile in the guest"
+tar -xf saved.img -C saved || fail "the guest's tar of the saved directory does not extract"
+saved_dir=$(find saved -mindepth 1 -maxdepth 1 -type d | head -n1)
+[[ -s $saved_dir/vmcore && -s $saved_dir/dmesg.txt && -s $saved_dir/info.json ]] || fail "the saved directory lacks files: $(ls -l "$saved_dir")"
+[[ $(jq -r '"\(.tool) \(.format) \(.compress) \(.dump_level) \(.verification) \(.kernel_release)"' "$saved_dir/info.json") == \
+   "zfcpdump-kit kdump zstd 31 ok $release" ]] || fail_log "$saved_dir/info.json" "info.json of the saved dump"
+grep -qF -- "$marker" "$saved_dir/dmesg.txt" || fail_log "$saved_dir/dmesg.txt" "the saved dmesg.txt lacks this run's marker"
+file -b "$saved_dir/vmcore" > saved-file.txt
+expect saved-file.txt 'Kdump compressed dump' "the saved vmcore's format"
+# crash on a kdump-compressed -d 31 file: sys names the release and memory, bt the panic. Its
+# PANIC line stays empty and its log says "cannot read prb_desc_ring contents": makedumpfile
+# -d 31 leaves out pages crash needs for them, the same when it filters zgetdump's copy-out
+# (measured), so the log is judged in dmesg.txt (above), which save reads from the disk.
+run_logged crash-saved.txt crash_s390x -s "$vmlinux" "$saved_dir/vmcore" < crash.cmd || fail_log crash-saved.txt "crash failed on the saved vmcore"
+expect crash-saved.txt "RELEASE: $release\$" "crash sys (saved vmcore)"
+expect crash-saved.txt "MEMORY: $guest_mb MB\$" "crash sys: the guest's memory (saved vmcore)"
+expect crash-saved.txt '#[0-9]+ \[[0-9a-f]+\] panic at ' "crash bt: panic (saved vmcore)"
+expect crash-saved.txt '#[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash at ' "crash bt: the sysrq crash handler (saved vmcore)"
+expect crash-saved.txt '#[0-9]+ \[[0-9a-f]+\] write_sysrq_trigger at ' "crash bt: the write to /proc/sysrq-trigger (saved vmcore)"
+saved_mb=$(( $(stat -c %s "$saved_dir/vmcore") >> 20 ))
+say "saved natively: $saved_dir, vmcore $saved_mb MiB (kdump, zstd, -d 31) of $dump_mb MiB; crash: panic <- sysrq_handle_crash; dmesg.txt has the marker"
+
+# ---------------------------------------------------------------------------------------------
 end_step
 printf '\n=== result\n'
 echo "The dump (zgetdump -i on partition 1 of the disk, on the host):"
@@ -364,6 +404,7 @@ printf '    dump: %s MiB of memory (a %s MiB guest, its %s MiB crashkernel left 
   "$dump_mb" "$guest_mb" "$crashkernel_mb" "$(field check.txt dump_bytes)"
 printf '          copied out by zgetdump as ELF: %s bytes\n' "$dump_bytes"
 printf '    dumper, as it printed it: %s\n' "$success_line"
+printf '    saved at the next boot by save --registered: vmcore %s MiB (kdump-compressed, zstd, dump level 31)\n' "$saved_mb"
 echo "    wall time of each phase:"
 for i in "${!phase_names[@]}"; do printf '      %6s s  %s\n' "${phase_secs[$i]}" "${phase_names[$i]}"; done
 printf '      %6s s  total\n' "$(secs_between "$wall_t0" "$EPOCHREALTIME")"
