@@ -9,10 +9,12 @@ TEST(Makedumpfile, CommandLines) {
   using V = std::vector<std::string>;
   EXPECT_EQ(*compress_argv({"mdf", "zstd", 31}, "/dev/sda1", "out"),
             (V{"mdf", "-z", "--non-mmap", "-d", "31", "/dev/sda1", "out"}));
-  EXPECT_EQ(*compress_argv({"mdf", "lzo", 1}, "i", "o"), (V{"mdf", "-l", "--non-mmap", "-d", "1", "i", "o"}));
+  EXPECT_EQ(*compress_argv({"mdf", "lzo", 1}, "i", "o"),
+            (V{"mdf", "-l", "--non-mmap", "-d", "1", "i", "o"}));
   EXPECT_EQ(compress_argv({"mdf", "snappy", 0}, "i", "o")->at(1), "-p");
   EXPECT_EQ(compress_argv({"mdf", "zlib", 0}, "i", "o")->at(1), "-c");
-  EXPECT_EQ(*compress_argv({"mdf", "none", 0}, "i", "o"), (V{"mdf", "--non-mmap", "-d", "0", "i", "o"}));
+  EXPECT_EQ(*compress_argv({"mdf", "none", 0}, "i", "o"),
+            (V{"mdf", "--non-mmap", "-d", "0", "i", "o"}));
   EXPECT_FALSE(compress_argv({"mdf", "xz", 31}, "i", "o"));
   EXPECT_FALSE(compress_argv({"mdf", "zstd", 32}, "i", "o"));
   EXPECT_EQ(dmesg_argv("mdf", "vmcore", "dmesg.txt"),
