@@ -32,8 +32,8 @@ using CopyProgress = std::function<void(uint64_t done, uint64_t total)>;
 /// Copies the dump in `area` (`info` is read_vmcore of it; `record` its integrity record, or
 /// null) into the new, empty file `path` (created with mode 0600), then fsyncs it. Fails on a
 /// write error (the caller removes the file); a read error is in the result, not a failure:
-/// what the disk holds is never lost for one bad block. Memory: one 4 MiB buffer and the
-/// header area.
+/// what the disk holds is never lost for one bad block. The disk is read while the file is
+/// written (a writer thread). Memory: three 2 MiB buffers and the header area.
 Result<ElfCopy> copy_dump_as_elf(util::File& area, const ondisk::VmcoreInfo& info,
                                  const disk::FoundRecord* record, const std::string& path,
                                  const CopyProgress& progress = {});

@@ -167,6 +167,7 @@ class Job {
   std::string dmesg_path_;  ///< where dmesg.txt goes (in the temporary directory)
   std::string dmesg_from_;  ///< the input the kdump path read the log from; empty: none yet
   Result<void> dmesg_result_;
+  std::string mdf_version_;  ///< makedumpfile -v, when the kdump path asked it
 };
 
 Result<void> Job::write_kdump(util::File& area, const ondisk::VmcoreInfo& /*info*/,
@@ -206,16 +207,22 @@ Result<void> Job::write_kdump(util::File& area, const ondisk::VmcoreInfo& /*info
           });
     });
   }
+  // The log, read from the dump itself (a -d 31 file may lack what makedumpfile needs to find
+  // it: "Can't get the kernel version" on the filtered file of a sparse dump), and
+  // makedumpfile's version, beside the compression: they read little, and cost only their
+  // start-up, which then overlaps.
+  std::thread side([&] {
+    mdf_version_ = parse_makedumpfile_version(first_line_of_run({program, "-v"}));
+    dmesg_result_ = run_tool(dmesg_argv(program, input, dmesg_path_), {});
+  });
   const uint64_t total = record ? record->record.data_offset + record->record.data_bytes : 0;
   auto ran = run_tool(*argv, [&] {
     if (ev_.progress && total) ev_.progress(verified.load(), total);
   });
   if (verifier.joinable()) verifier.join();
-  if (!ran) return ran;
-  // The log from the dump itself: a -d 31 file may lack what makedumpfile needs to find it
-  // (it says "Can't get the kernel version" on the filtered file of a sparse dump).
+  side.join();
   dmesg_from_ = input;
-  dmesg_result_ = run_tool(dmesg_argv(program, input, dmesg_path_), {});
+  if (!ran) return ran;
   if (verdict) {
     if (!*verdict) {
       out_.verification = "read error";
@@ -425,7 +432,9 @@ SaveOutcome Job::run() {
     out_.warnings.push_back(
         "the dump does not match its integrity record: it is saved as it is on the disk "
         "(zfcpdump-install check --verify names the first bad chunk)");
-  if (auto r = sync_path(vmcore, false); !r) return stop(SaveStop::kFailed, r.error().describe());
+  // The ELF copy synced its file; makedumpfile's is synced here.
+  if (format == SaveFormat::kKdump)
+    if (auto r = sync_path(vmcore, false); !r) return stop(SaveStop::kFailed, r.error().describe());
   struct stat vs{};
   if (::stat(vmcore.c_str(), &vs) == 0) out_.vmcore_bytes = static_cast<uint64_t>(vs.st_size);
 
@@ -433,7 +442,9 @@ SaveOutcome Job::run() {
   // just written.
   std::string mdf_version;
   if (program && info) {
-    mdf_version = parse_makedumpfile_version(first_line_of_run({*program, "-v"}));
+    mdf_version = !mdf_version_.empty()
+                      ? mdf_version_
+                      : parse_makedumpfile_version(first_line_of_run({*program, "-v"}));
     auto r = !dmesg_from_.empty() ? dmesg_result_
                                   : run_tool(dmesg_argv(*program, vmcore, dmesg_path_), {});
     if (r) {
