@@ -21,6 +21,8 @@ namespace {
 
 constexpr size_t kBuffer = 2u << 20;
 constexpr size_t kHoleUnit = 4096;
+/// How far behind the newest write the file's pages are waited for and dropped from the cache.
+constexpr uint64_t kWritebackLag = 16u << 20;
 
 /// Writes pieces at their offsets, leaving whole zero blocks (kHoleUnit, aligned) unwritten.
 class HoleWriter {
@@ -62,6 +64,7 @@ class HoleWriter {
 
  private:
   Result<void> put(std::span<const std::byte> bytes, uint64_t offset) {
+    const uint64_t start = offset;
     while (!bytes.empty()) {
       const ssize_t n = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(offset));
       if (n < 0 && errno == EINTR) continue;
@@ -69,12 +72,33 @@ class HoleWriter {
       bytes = bytes.subspan(static_cast<size_t>(n));
       offset += static_cast<uint64_t>(n);
     }
+    start_writeback(start, offset);
     return {};
+  }
+  /// The page cache would hold the whole copy until finish()'s fsync: with gigabytes of free
+  /// memory nothing reaches the file system's disk before it, so the disk would first be read
+  /// and only then written. Instead each run's writeback starts now, beside the reads, and runs
+  /// that are kWritebackLag behind are waited for and dropped from the cache (a save of a large
+  /// dump does not push the rest of the system out of memory). Both are hints: their errors
+  /// surface again, with context, in the fsync.
+  void start_writeback(uint64_t from, uint64_t to) {
+    (void)::sync_file_range(fd_, static_cast<off_t>(from), static_cast<off_t>(to - from),
+                            SYNC_FILE_RANGE_WRITE);
+    if (to < kWritebackLag) return;
+    const uint64_t settled = (to - kWritebackLag) / kHoleUnit * kHoleUnit;
+    if (settled <= settled_) return;
+    (void)::sync_file_range(
+        fd_, static_cast<off_t>(settled_), static_cast<off_t>(settled - settled_),
+        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    (void)::posix_fadvise(fd_, static_cast<off_t>(settled_), static_cast<off_t>(settled - settled_),
+                          POSIX_FADV_DONTNEED);
+    settled_ = settled;
   }
   int fd_;
   std::string path_;
   uint64_t written_ = 0;
   uint64_t end_ = 0;
+  uint64_t settled_ = 0;  ///< the file's bytes before this are on the disk and out of the cache
 };
 
 /// The writes on a thread of their own, so that the disk is read while the file is written:
