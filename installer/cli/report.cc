@@ -1,6 +1,7 @@
 #include "installer/cli/report.h"
 
 #include <cstdio>
+#include <utility>
 
 namespace zk::installer::cli {
 
@@ -47,6 +48,23 @@ void Report::field(const std::string& key, bool value) {
 
 void Report::field_json(const std::string& key, Json value) { fields_[key] = std::move(value); }
 
+namespace {
+
+void print_text_fields(const std::vector<std::pair<std::string, std::string>>& fields) {
+  size_t width = 0;
+  for (const auto& f : fields) width = f.first.size() > width ? f.first.size() : width;
+  for (const auto& [k, v] : fields)
+    std::printf("%-*s  %s\n", static_cast<int>(width + 1), (k + ":").c_str(), v.c_str());
+}
+
+}  // namespace
+
+Json Report::flush_fields() {
+  if (!json_) print_text_fields(text_fields_);
+  text_fields_.clear();
+  return std::exchange(fields_, Json::object());
+}
+
 void Report::finish(bool ok) {
   if (json_) {
     Json out = Json::object();
@@ -57,10 +75,7 @@ void Report::finish(bool ok) {
     std::printf("%s\n", json_text(out).c_str());
     return;
   }
-  size_t width = 0;
-  for (const auto& f : text_fields_) width = f.first.size() > width ? f.first.size() : width;
-  for (const auto& [k, v] : text_fields_)
-    std::printf("%-*s  %s\n", static_cast<int>(width + 1), (k + ":").c_str(), v.c_str());
+  print_text_fields(text_fields_);
 }
 
 }  // namespace zk::installer::cli

@@ -42,6 +42,12 @@ class Report {
   /// A structured value (array or object): JSON output only.
   void field_json(const std::string& key, Json value);
 
+  /// Ends one item of a command that handles several (save --registered: one per disk): in
+  /// text mode prints the fields given so far as a block (what finish() prints), and returns
+  /// them as a JSON object; either way they are cleared, so the next item's fields do not
+  /// overwrite this one's. The caller puts the objects into an array field.
+  [[nodiscard]] Json flush_fields();
+
   /// Prints the result (text: the fields; JSON: the object with "ok", the fields, "warnings"
   /// and "errors").
   void finish(bool ok);

@@ -52,6 +52,37 @@ TEST(Report, JsonOutputParsesAndKeepsFieldOrder) {
                                             "warnings", "errors"}));
 }
 
+TEST(Report, FlushedFieldsAreOneItemEachAndNotOverwritten) {
+  const std::string json = stdout_of([] {
+    Report r(true, false);
+    Json items = Json::array();
+    for (const char* disk : {"/dev/sda", "/dev/sdb"}) {
+      r.field("disk", std::string(disk));
+      items.push_back(r.flush_fields());
+    }
+    r.field("saved", uint64_t{2});
+    r.field_json("saves", items);
+    r.finish(true);
+  });
+  const Json j = Json::parse(json);
+  ASSERT_EQ(j.at("saves").size(), 2u);
+  EXPECT_EQ(j.at("saves").at(0).at("disk"), "/dev/sda");
+  EXPECT_EQ(j.at("saves").at(1).at("disk"), "/dev/sdb");
+  EXPECT_FALSE(j.contains("disk"));  // the items' fields are not the command's
+  EXPECT_EQ(j.at("saved"), 2);
+
+  const std::string text = stdout_of([] {
+    Report r(false, false);
+    r.field("disk", std::string("/dev/sda"));
+    (void)r.flush_fields();
+    r.field("disk", std::string("/dev/sdb"));
+    (void)r.flush_fields();
+    r.field("saved", uint64_t{2});
+    r.finish(true);
+  });
+  EXPECT_EQ(text, "disk:  /dev/sda\ndisk:  /dev/sdb\nsaved:  2\n");
+}
+
 TEST(Report, InvalidUtf8BecomesReplacementCharacter) {
   // A vendor string and a kernel release as a disk or an image may carry them: Latin-1 bytes,
   // a lone continuation byte, a truncated sequence, control characters.

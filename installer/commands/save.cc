@@ -127,6 +127,7 @@ int run_registered(Context& ctx, const save::SaveRequest& base) {
   for (const auto& e : registry->disks) facts.push_back(save::gather_disk_facts(e));
   int status = kExitOk;
   unsigned saved = 0;
+  cli::Json saves = cli::Json::array();  // one object per disk saved or tried
   for (const auto& d : save::plan_harvest(registry->disks, facts)) {
     if (d.action != save::HarvestAction::kSave) {
       if (d.warn) r.warn(save::harvest_line(d));
@@ -136,6 +137,8 @@ int run_registered(Context& ctx, const save::SaveRequest& base) {
     save::SaveRequest rq = base;
     rq.device = d.disk;
     const int s = save_one(ctx, rq);
+    saves.push_back(r.flush_fields());
+    saves.back()["exit_status"] = s;
     if (s == kExitOk) ++saved;
     // The worst outcome decides: a failure over a damaged dump over success.
     if (s == kExitFailure || s == kSaveNoSpace) status = kExitFailure;
@@ -143,6 +146,7 @@ int run_registered(Context& ctx, const save::SaveRequest& base) {
   }
   r.field("disks", uint64_t{registry->disks.size()});
   r.field("saved", uint64_t{saved});
+  r.field_json("saves", std::move(saves));
   r.finish(status == kExitOk);
   return status;
 }

@@ -330,10 +330,22 @@ SaveOutcome Job::run() {
   if (format == SaveFormat::kKdump && !info) format = SaveFormat::kElf;
   out_.format = format == SaveFormat::kKdump ? "kdump" : "elf";
 
-  // Room, before anything is written.
   std::error_code ec;
   fs::create_directories(rq_.dir, ec);
   if (ec) return stop(SaveStop::kFailed, "creating " + rq_.dir + ": " + ec.message());
+
+  // One save at a time into a directory: the leftovers removed below are then never those of
+  // a save still running, the free space checked below is not taken by another save, and two
+  // saves never take the same name.
+  auto lock =
+      util::LockFile::acquire((fs::path(rq_.dir) / kLockFile).string(), std::chrono::seconds(10));
+  if (!lock)
+    return stop(SaveStop::kFailed,
+                "another save into " + rq_.dir + " is running: " + lock.error().describe());
+  remove_leftovers(rq_.dir, out_.notices);
+
+  // Room, before anything but the lock is written, and after the leftovers of a killed save
+  // (which may hold most of a dump) are gone.
   struct statvfs st{};
   if (::statvfs(rq_.dir.c_str(), &st) != 0)
     return stop(SaveStop::kFailed,
@@ -355,15 +367,6 @@ SaveOutcome Job::run() {
                              rq_.dir.c_str(), util::human_size(out_.space_available).c_str(),
                              util::human_size(space.needed - rq_.min_free).c_str(),
                              util::human_size(rq_.min_free).c_str()));
-
-  // One save at a time into a directory: the leftovers removed below are then never those of
-  // a save still running, and two saves never take the same name.
-  auto lock =
-      util::LockFile::acquire((fs::path(rq_.dir) / kLockFile).string(), std::chrono::seconds(10));
-  if (!lock)
-    return stop(SaveStop::kFailed,
-                "another save into " + rq_.dir + " is running: " + lock.error().describe());
-  remove_leftovers(rq_.dir, out_.notices);
 
   // The name: the dump's time (the record's end, VMCOREINFO's crash time, else now).
   uint64_t when = record ? record->record.end_time : 0;
