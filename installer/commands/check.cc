@@ -3,6 +3,7 @@
 
 #include <optional>
 
+#include "installer/commands/check_status.h"
 #include "installer/commands/command.h"
 #include "installer/disk/dump_integrity.h"
 #include "installer/disk/verify.h"
@@ -18,15 +19,6 @@
 #include "util/strings.h"
 
 namespace zk::installer::commands {
-
-/// check's exit statuses, most urgent last (zfcpdump-install(8), EXIT STATUS).
-inline constexpr int kCheckReady = 0;        ///< a current dump tool, empty dump area
-inline constexpr int kCheckDump = 10;        ///< a valid dump is on the disk
-inline constexpr int kCheckIncomplete = 11;  ///< an interrupted dump (busy marker)
-inline constexpr int kCheckStale = 12;       ///< the dump tool is older than the layout
-inline constexpr int kCheckDamaged = 13;     ///< an ELF core in the area that does not validate
-inline constexpr int kCheckCorrupt = 14;     ///< --verify: the dump's bytes differ from its record
-inline constexpr int kCheckNoTool = 20;      ///< no valid dump tool (or the partition was reused)
 
 const cli::CommandSpec& check_spec() {
   static const cli::CommandSpec spec{
@@ -232,7 +224,7 @@ int run_check(Context& ctx) {
   }
 
   // Current or stale: the registry records the layout the tool was written from.
-  int status = kCheckReady;
+  int status = kCheckReady;  // the dump area's; a stale tool is added at the end
   auto registry = state::load_registry(layout::layout_dir(root, ctx.config.registry));
   auto installed =
       layout::read_installed_manifest(layout::layout_dir(root, ctx.config.zfcpdump_dir));
@@ -246,8 +238,8 @@ int run_check(Context& ctx) {
     r.warn(
         "the dump tool on this disk is older than the installed layout: run zfcpdump-install "
         "disk --force or zfcpdump-install hook refresh");
-    status = kCheckStale;
   }
+  const bool stale = currency == disk::Currency::kStale;
 
   auto area = ondisk::inspect_dump_area(disk, tool);
   if (!area) {
@@ -265,7 +257,7 @@ int run_check(Context& ctx) {
       status = report_dump(r, window, *area->dump, ctx.args.has("verify"));
       if (status == kExitFailure || status == kCheckCorrupt) {
         r.finish(false);
-        return status;
+        return combine_check_status(status, stale);
       }
       break;
     }
@@ -286,7 +278,7 @@ int run_check(Context& ctx) {
     case ondisk::DumpAreaKind::kEmpty: break;
   }
   r.finish(true);
-  return status;
+  return combine_check_status(status, stale);
 }
 
 }  // namespace zk::installer::commands

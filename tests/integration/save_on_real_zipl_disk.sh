@@ -3,6 +3,7 @@
 #   - save --format elf: the saved vmcore holds what the real zgetdump copies out of the
 #     partition (zk-check-vmcore-copy), zero blocks are holes, info.json says what it is, the
 #     registry records the dump as saved and check says so; --registered then saves nothing;
+#   - check exits 15 for a dump behind a stale dump tool (10 + 5), 10 when the tool is current;
 #   - the kdump format where makedumpfile cannot filter the dump (a generated core has no real
 #     kernel in it): the ELF core is saved instead, with a warning;
 #   - retention keeps exactly --keep saved dumps; leftovers of a killed save are removed;
@@ -74,6 +75,23 @@ cmp -s disk.img disk-before.img || it_fail "save changed the disk"
 rc=0; reg=$(save --json --registered 2>&1) || rc=$?
 ((rc == 0)) && [[ $(jq -r .saved <<<"$reg") == 0 ]] || { printf '%s\n' "$reg"; it_fail "--registered saved the saved dump again (rc $rc)"; }
 it_ok "$dir: memory equal to zgetdump's copy-out, $allocated of $size bytes allocated; check and --registered know it is saved"
+
+it_step "check's exit status tells a dump and a stale dump tool both"
+# An installed layout whose manifest the registry's entry (manifest=, empty) does not name.
+layout=root/lib/s390-tools/zfcpdump
+mkdir -p "$layout"
+printf 'format=zfcpdump-kit-layout-1\nimage.size=1\nimage.sha256=%s\ninitrd.size=1\ninitrd.sha256=%s\ndumper.version=0\nkernel.release=\ncompressor=none\nhsa.size=33554432\n' \
+  "$(printf '%064d' 1)" "$(printf '%064d' 2)" >"$layout/zfcpdump-kit.manifest"
+rc=0; "$install" check --root "$IT_TMP/root" --memory 16M disk.img >check-stale.txt 2>&1 || rc=$?
+((rc == 15)) || { cat check-stale.txt; it_fail "check of a dump behind a stale tool exited $rc, expected 15"; }
+grep -q 'older than the installed layout' check-stale.txt || it_fail "check does not say the tool is stale"
+sed -i "s|^\(disk=$IT_TMP/disk.img .*\)manifest=.*|\1manifest=$(sha256sum "$layout/zfcpdump-kit.manifest" | cut -d' ' -f1)|" \
+  root/etc/zfcpdump-kit/disks
+rc=0; "$install" check --root "$IT_TMP/root" --memory 16M disk.img >/dev/null 2>&1 || rc=$?
+((rc == 10)) || it_fail "check of a dump behind a current tool exited $rc, expected 10"
+rm -r root/lib
+sed -i 's|manifest=[0-9a-f]*$|manifest=|' root/etc/zfcpdump-kit/disks
+it_ok "a dump behind a stale tool: 15; behind a current one: 10"
 
 it_step "the kdump format: makedumpfile cannot filter a generated core; the ELF core is saved"
 rc=0; out=$(save --json disk.img "$IT_TMP/crash" 2>/dev/null) || rc=$?
