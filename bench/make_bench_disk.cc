@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk-bench-disk: the dump disk image of bench/dumper-throughput.
 ///
 ///   zk-bench-disk create IMAGE SIZE     a sparse image laid out like `zipl -d` leaves a SCSI

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk-bench-segment-budget: how well dumper::SegmentBudget chooses the zero runs a sparse dump
 /// leaves out, against the best choice an oracle that knew every run in advance could make
 /// with the same number of program headers (the longest runs first). Run by

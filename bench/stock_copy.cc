@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk-bench-stock-copy: the copy strategy of the stock s390-tools zfcpdump, as a baseline for
 /// bench/dumper-throughput. Our own code, written from the description in
 /// docs/dump-protocol.md, "What the stock s390-tools dumper does differently": the target opened

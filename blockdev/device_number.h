@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A block device's number as sysfs writes it in `dev` attributes and /sys/dev/block names:
 /// "major:minor".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "blockdev/device_number.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "blockdev/disk.h"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// What sysfs says about one block device, by its kernel name ("sda", "dm-0", "sda1"): the
 /// attributes of <sys>/class/block/<name> and of the device below it. Every number is checked

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The readers of one block device's attributes, against the test double of sysfs
 // (test_tree.h), laid out as the kernel lays it out.
 #include "blockdev/disk.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "blockdev/partitions.h"
 
 #include <algorithm>

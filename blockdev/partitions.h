@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The partitions of a disk as the kernel knows them: kernel partitions (<disk>/<part>/ with
 /// partition, start, size, dev) and kpartx's partition maps over a device-mapper map.

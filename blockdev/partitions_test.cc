@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel partitions and kpartx's partition maps, against the test double of sysfs.
 #include "blockdev/partitions.h"
 

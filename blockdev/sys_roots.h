@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Where the kernel's views of the machine are mounted. Everything in blockdev/ reads below
 /// these roots, so that tests (and the installer's --root-free test doubles) can point them at a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "blockdev/test_tree.h"
 
 #include <sys/stat.h>

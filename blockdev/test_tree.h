@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A test double of the kernel's views for the tests of everything that reads the block-device
 /// layout (blockdev/, the dumper's disk finder, the installer's disk checks): a temporary /sys,

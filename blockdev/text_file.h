@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The small text files of sysfs and procfs (attributes such as `size`, `dev`, `dm/uuid`),
 /// their directories and their links. Nothing here knows what an attribute means; the readers

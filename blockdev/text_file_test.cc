@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "blockdev/text_file.h"
 
 #include <sys/stat.h>

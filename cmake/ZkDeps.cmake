@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # External libraries, as imported targets named ZK::<lib>.
 # Host build: pkg-config (shared libraries). Cross build: the static archives unpacked into the
 # s390x sysroot by scripts/setup (Debian's -dev packages for s390x).

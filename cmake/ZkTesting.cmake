@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # zk_add_test(name sources... LIBS libs...): a GoogleTest executable whose tests CTest discovers
 # (through CMAKE_CROSSCOMPILING_EMULATOR in the s390x build, so they run big-endian).
 if(BUILD_TESTING)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One place for the compiler flags every target of ours shares.
 add_library(zk_warnings INTERFACE)
 target_compile_options(zk_warnings INTERFACE

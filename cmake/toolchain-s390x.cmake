@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross build for IBM Z (s390x, big-endian) with Debian's g++-s390x-linux-gnu.
 # Libraries the target needs (libelf, zlib, zstd, ...) come from the sysroot that scripts/setup
 # unpacks from Debian's s390x packages; tests run under qemu-s390x-static.

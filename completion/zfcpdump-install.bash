@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for zfcpdump-install(8), installed as
 # share/bash-completion/completions/zfcpdump-install. Plain bash: it works with and without the
 # bash-completion package. The option lists follow each subcommand's --help (a test compares

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/console.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// What the dumper says, and where. On the SCLP line-mode console a line is only shown when a
 /// blank precedes its newline, so every line ends in " \n" there; in host mode lines end

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The order in which the bytes of a vmcore go to the disk (docs/dump-protocol.md, section 4):
 ///  1. the file ranges of PT_LOAD segments whose physical addresses lie below the HSA size,

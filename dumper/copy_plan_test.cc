@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/copy_plan.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/disk_finder.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Finding the dump disk in the dump kernel's world. For an `fcp_dump` IPL the disk is the FCP
 /// LUN the machine IPLed from: its FCP device is brought online and the SCSI disk whose zfcp

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The zfcp and sysfs paths of the disk finder, against a sysfs tree the test builds
 // (blockdev/test_tree.h): a named test double, since no emulator provides zfcp (QEMU has no FCP
 // adapter). The "device nodes" in the tree are disk image files, which the finder opens like

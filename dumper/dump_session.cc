@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/dump_session.h"
 
 #include "dumper/copy_plan.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// One dump from start to end, shared by the ramdisk's /init and host mode: read the vmcore's
 /// headers, check the disk, plan, write, release the HSA, report.

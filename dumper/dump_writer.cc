@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/dump_writer.h"
 
 #include <time.h>

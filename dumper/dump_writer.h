@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Writes a vmcore onto a disk prepared by `zipl -d`, following the protocol every reader of
 /// such a disk expects (docs/dump-protocol.md, section 4): busy marker and checksum first, then the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/identity.h"
 
 #include "ondisk/dumper_identity.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/init_mode.h"
 
 #include <fcntl.h>

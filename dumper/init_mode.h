@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The dumper as /init of the zfcpdump ramdisk: mount the kernel's file systems, read the
 /// kernel parameters, find the disk, dump, and end with re-IPL, power off or halt.

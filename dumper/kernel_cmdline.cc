@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/kernel_cmdline.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The kernel parameters the dumper honours, from /proc/cmdline. zipl passes the dump kernel
 /// its own parameters and the operator adds more through the dump's SCP data.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zfcpdump-dumper: as /init of the zfcpdump ramdisk (PID 1) it dumps /proc/vmcore onto the
 /// SCSI dump disk; run with options it does the same from a host (host mode), for tests and for
 /// replaying a dump onto a disk.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Progress lines at a fixed interval: "<done> of <total> MB <pct>% <rate> MB/s <eta> ETA",
 /// the stock tool's format that operators watch on the console.

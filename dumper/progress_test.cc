@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/progress.h"
 
 #include <vector>

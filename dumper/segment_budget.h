@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Decides which zero runs of memory a sparse dump leaves out of the file, keeping the number
 /// of PT_LOAD program headers under a cap whatever the memory size (the header area is reserved

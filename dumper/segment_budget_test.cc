@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/segment_budget.h"
 
 #include <algorithm>

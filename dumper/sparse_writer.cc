@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/sparse_writer.h"
 
 #include <elf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Writes a vmcore onto a disk prepared by `zipl -d` as a sparse ELF core, in one pass:
 /// memory that is data goes out as PT_LOADs with p_filesz = p_memsz, zero runs long enough

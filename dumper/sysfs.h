@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Where the dump kernel's views are, relative to roots that tests can point at a tree of their
 /// own (a named test double: no emulator has zfcp or an HSA, so those paths are exercised

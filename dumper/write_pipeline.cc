@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/write_pipeline.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Overlaps a dump's disk writes with the reading (and zero-testing) of the vmcore: a bounded
 /// ring of aligned buffers, filled by the caller's thread, written in order of submission by a

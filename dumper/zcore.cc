@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "dumper/zcore.h"
 
 #include "dumper/sysfs.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The zcore interface of a zfcpdump kernel (debugfs): the size of the hardware save area (HSA)
 /// that holds the start of the crashed system's memory, its release, and the re-IPL of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// util::File over a fuzzer's input: the input as the whole file (BufferFile), or, for disk
 /// images whose interesting bytes lie megabytes apart, a sparse image (SparseFile) that an input

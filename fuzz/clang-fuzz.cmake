@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Initial cache for the fuzzing build (fuzz/run): cmake -S . -B build/fuzz -C fuzz/clang-fuzz.cmake
 #
 # Debian's clang 19 (bookworm's clang-19, libclang-rt-19-dev), not clang 14: libstdc++ 12's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // FUZZ_CHECK's failure path (fuzz_one.h).
 #include <cstdio>
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_config: the toolkit's configuration file (/etc/zfcpdump-kit.conf).
 #include <string_view>
 

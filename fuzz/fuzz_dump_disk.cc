@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_dump_disk: the input is a whole disk image (or a sparse description of one, see
 // buffer_file.h). Everything the dumper and `zfcpdump-install check` read from a disk before
 // trusting it: read_dump_disk (block size found, 512, 4096), read_partition_table,

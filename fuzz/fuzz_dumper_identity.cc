@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_dumper_identity: the search for the dumper's identity string in a dumper binary
 // (ondisk/dumper_identity.h), which build_layout runs on whatever --dumper names.
 //

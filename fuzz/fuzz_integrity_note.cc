@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_integrity_note: the decoder of a dump's integrity record (ondisk/integrity_note.h), the
 // descriptor of the ZFCPDUMPKIT note that check reads from a dump disk.
 //

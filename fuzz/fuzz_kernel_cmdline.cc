@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_kernel_cmdline: the dumper's parameters. The input up to its first NUL is the ramdisk's
 // zfcpdump.conf, the rest the kernel command line (/proc/cmdline, which SCP data extends); an
 // input without NUL is a command line alone.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_kernel_config: the installer's reader of kernel .config files and fragments
 // (installer/kernel/kernel_config.h). A config that parses must print (CONFIG_X=display(),
 // "# CONFIG_X is not set") to one that parses to the same options.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_kernel_image: the check of a prebuilt s390 kernel image that an administrator hands to
 // `zfcpdump-install build --kernel` (installer/kernel/kernel_image.h).
 //

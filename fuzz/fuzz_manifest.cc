@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_manifest: the layout manifest (zfcpdump-kit.manifest) as the installer and the packaging
 // hook read it back. Documented (manifest.h): render_manifest() of what parse_manifest()
 // returns parses again, and a manifest whose values pass check_manifest_values() survives the

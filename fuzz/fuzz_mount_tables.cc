@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_mount_tables: the installer's readers of /proc/self/mountinfo and /proc/swaps
 // (installer/disk/in_use.h, through libmount), by which it refuses to write a disk that is
 // mounted or used as swap. The input up to its first NUL is mountinfo, the rest up to the next

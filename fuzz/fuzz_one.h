@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The one entry point every fuzz target defines. The same object file is linked into the
 /// libFuzzer binary (libfuzzer_main.cc, clang, -fsanitize=fuzzer) and into the replay program

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_partition_table: the input is a whole disk image (or a sparse description, see
 // buffer_file.h); its first byte picks the sector size read_partition_table is asked for, so
 // that invalid sizes are fuzzed too (512 and 4096 most of the time).

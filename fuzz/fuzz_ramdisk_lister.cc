@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_ramdisk_lister: the ramdisk lister (initramfs-gen/ramdisk_lister.h) over any file
 // claiming to be a ramdisk: newc headers (newc_header.h) over anything libarchive decompresses.
 // list_ramdisk takes a path, so the input goes into a memfd named by /proc/self/fd/N.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_registry: the registry of prepared dump disks (/etc/zfcpdump-kit/disks). The installer
 // loads it, upserts an entry and saves it; the hook loads it again. So a registry that parses
 // must render to one that parses to the same entries.

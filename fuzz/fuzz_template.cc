@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_template: render_template (installer/disk/dumpconf.h) over a template an administrator
 // may have edited (templates/dumpconf.in, zipl-dump.conf.in, installed under share/), with the
 // values the installer passes: dumpconf_values' and zipl_dump_values' keys, fixed.

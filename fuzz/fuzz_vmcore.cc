@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fuzz_vmcore: the input is a whole ELF core (/proc/vmcore, a dump read back from a disk, a
 // core from QEMU): read_vmcore, then read_vmcore_notes over what it located, with the default
 // limits and with small ones.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer's entry point for every target (the fuzzing build, ZK_FUZZ=ON, clang).
 #include "fuzz/fuzz_one.h"
 

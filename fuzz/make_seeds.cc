@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk-fuzz-make-seeds: writes the generated seed inputs of the fuzz targets (fuzz/make-seeds
 /// runs it; the seeds are committed under fuzz/corpus/TARGET/).
 ///

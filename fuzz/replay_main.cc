@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Replays inputs through a target's fuzz_one without libFuzzer: the regression test of every
 // corpus input and every kept finding, built by any compiler (the host build's g++ runs it in
 // CTest; the sanitizer build runs it under ASan and UBSan).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "initramfs-gen/archive_handle.h"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// RAII owners of libarchive handles, and the conversion of libarchive's error state into
 /// zk::Error. Internal to zk_initramfs (it includes libarchive's headers).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The compressors a zfcpdump ramdisk may use, with the names the installer's options use and
 /// the kernel configuration option that must be set for the kernel to unpack each one.

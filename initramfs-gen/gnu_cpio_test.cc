@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The ramdisk as the real GNU cpio (not libarchive) sees it: an independent reader of newc.
 #include <sstream>
 #include <string>

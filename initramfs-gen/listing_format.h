@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// An lsinitrd-like text rendering of list_ramdisk()'s result.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "initramfs-gen/lz4_legacy_encoder.h"
 
 #include <cerrno>

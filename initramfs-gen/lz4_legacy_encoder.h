@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The lz4 "legacy" format, the only lz4 format the kernel's ramdisk unpacker (CONFIG_RD_LZ4)
 /// reads: the magic 0x184C2102 (little-endian), then blocks of at most 8 MiB of input, each a

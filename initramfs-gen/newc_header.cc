@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "initramfs-gen/newc_header.h"
 
 #include "util/strings.h"

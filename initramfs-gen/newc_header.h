@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The header of one member of a newc cpio archive ("070701", or "070702" with a data
 /// checksum): the format the kernel unpacks an initramfs from. The toolkit's only reader of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// One member of a ramdisk's cpio archive, as written (ramdisk_layout.h) or listed
 /// (ramdisk_lister.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The layout of the zfcpdump ramdisk: which entries, with which metadata, in which order.
 /// Pure (no I/O), so that the writer only has to copy it into the archive.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "initramfs-gen/ramdisk_lister.h"
 
 #include <sys/stat.h>

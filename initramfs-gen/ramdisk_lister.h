@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// list_ramdisk(): the members of a newc cpio ramdisk (the format the kernel unpacks), compressed
 /// with anything libarchive's filters read or not at all.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// What goes into a zfcpdump ramdisk: the caller's inputs to write_ramdisk().
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// write_ramdisk(): builds the zfcpdump ramdisk, a newc cpio archive (optionally compressed)
 /// that the kernel unpacks into its rootfs, with the dumper as /init.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "initramfs-gen/ramdisk_writer.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A compressor that libarchive's output is fed through when libarchive's own filter cannot
 /// write what the kernel reads (xz with a CRC32 check, lz4 in the legacy format).

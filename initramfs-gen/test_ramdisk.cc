@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "initramfs-gen/test_ramdisk.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Helpers for zk_initramfs's tests: input files, reading outputs back, running host tools.
 

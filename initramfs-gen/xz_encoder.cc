@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "initramfs-gen/xz_encoder.h"
 
 #include <array>

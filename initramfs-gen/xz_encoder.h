@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// XzEncoder: the .xz container the kernel's ramdisk unpacker (CONFIG_RD_XZ) can read. It exists
 /// because libarchive's xz filter always writes a CRC64 check, which the kernel's XZ decoder

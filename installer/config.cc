@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/config.h"
 
 #include <cerrno>

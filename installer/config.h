@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The toolkit's defaults (/etc/zfcpdump-kit.conf, documented in zfcpdump-kit.conf(5)):
 /// "key = value" lines, `#` comments. Command-line options override them.

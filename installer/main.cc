@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zfcpdump-install: prepares SCSI dump disks for Linux on IBM Z and keeps them current.
 #include <cstdio>
 #include <cstring>

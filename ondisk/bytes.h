@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Explicit big-endian decoding and encoding. Every on-disk integer of zipl's formats and of an
 /// s390x vmcore is big-endian; we never cast raw bytes to a struct, so the same code is right on

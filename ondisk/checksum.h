@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The checksum zipl and the dumper keep in the dump superblock: what the s390 CKSM instruction
 /// computes, so that a partition reused for anything else is noticed.

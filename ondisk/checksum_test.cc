@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/checksum.h"
 
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/dump_area.h"
 
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// What the dump area of a prepared disk holds: nothing yet, an interrupted dump (busy
 /// marker), a dump (an ELF core that lies within the area), or something else.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A whole SCSI disk prepared by `zipl -d`: the boot record, its program table with a dump
 /// program, the boot_info pointing at the dump superblock, and the superblock itself, read and

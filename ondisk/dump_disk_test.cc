@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/dump_disk.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The dump superblock zipl writes behind the dump area (`struct scsi_dump_sb`, 72 bytes,
 /// big-endian): where the partition is, how much of it may hold a dump, and the checksum over

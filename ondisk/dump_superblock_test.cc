@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/dump_superblock.h"
 
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The dumper's identity string: "zfcpdump-kit dumper VERSION" as a NUL-terminated string in
 /// the binary (it is also the banner the dumper prints first). The installer finds it in the

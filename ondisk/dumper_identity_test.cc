@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/dumper_identity.h"
 
 #include <fstream>

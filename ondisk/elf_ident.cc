@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/elf_ident.h"
 
 #include <string_view>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Recognising an ELF file from its first bytes: enough to tell a vmlinux or a foreign binary
 /// from an s390 boot image. Reading an ELF file's contents is libelf's job (see vmcore.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/integrity_digest.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The digests of a dump's integrity record (docs/on-disk-format.md, "The integrity record"):
 /// XXH3-64 with seed 0, from Debian's libxxhash-dev used header-only (nothing to link, the

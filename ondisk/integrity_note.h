@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The integrity record of a sparse dump (docs/on-disk-format.md, "The integrity record"): an
 /// ELF note of our own, "ZFCPDUMPKIT", in the dump's one PT_NOTE segment, after the vmcore's

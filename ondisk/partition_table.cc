@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/partition_table.h"
 
 #include <vector>

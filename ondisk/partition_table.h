@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Reads the primary partitions of a DOS label or a GPT, the two labels zipl accepts on a SCSI
 /// dump disk, from a whole-disk image. Used where the kernel's view (sysfs) is not available:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The headers and notes of an s390x ELF core (/proc/vmcore, a dump on a disk, a core from
 /// QEMU's dump-guest-memory), read with libelf. Only the ELF header, the program headers and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/vmcore.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// zipl's SCSI master boot record (LBA 0 of the whole disk) with its boot_info, the program
 /// table it points to, and the component header of a dump program. Layouts and values are in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ondisk/zipl_boot_record.h"
 
 #include <vector>

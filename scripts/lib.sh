@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Shared by the scripts in this folder: logging and the locations of cached artefacts.
 # Expensive things (the s390x sysroot, the kernel build, guest images) live outside the tree,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every tracked C++ file (.cc, .h) is formatted as the top-level .clang-format says: runs
 # clang-format --dry-run --Werror on each and lists those that differ, with the command that
 # formats them. clang-format-19 (scripts/setup installs it), else clang-format.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every shell script of the source tree (scripts/, bench/, fuzz/, tests/: *.sh files and files
 # whose first line runs bash or sh) passes shellcheck at warning level, following the files they
 # source. The generated hooks and maintainer scripts are tests/packaging/shellcheck.sh's.

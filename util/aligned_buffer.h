@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A heap buffer whose address is aligned for direct I/O, freed on destruction.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The zero test: the sparse writer's one loop that looks at every byte of memory, and how
 /// `save` finds the blocks it leaves as holes. It is compiled with -O2 even in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "util/all_zero.h"
 
 #include <vector>

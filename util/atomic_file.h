@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A file that appears under its name complete or not at all: written to a temporary file in
 /// the same directory, flushed, and renamed over the target on commit(); destroyed without

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The project's vocabulary for recoverable errors: a library returns `Result<T>` and never
 /// prints; the caller logs the error once, with `Error::describe()`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// RAII owner of a POSIX file descriptor.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The seam through which every disk and vmcore byte passes (in the spirit of ninja's
 /// DiskInterface): the dumper and the installer talk to `File`, production code hands them a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A `File` that shows a byte range of another one: a partition inside a whole-disk image, so
 /// that the same vmcore reader serves /proc/vmcore and a dump written on a disk.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Waiting for an exclusive advisory lock (flock) with a time limit: the installer's locks on a
 /// disk and on the layout directory both wait for another holder, but not forever.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "util/flock.h"
 
 #include <fcntl.h>

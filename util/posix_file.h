@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// `File` over a real file descriptor: a regular file or a block device.
 

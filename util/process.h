@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Running another program (make, tar, zipl): posix_spawn with an argv vector, never a shell
 /// string; stdin from /dev/null; its output (stdout and stderr together) read through a pipe,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Reading from descriptors and whole small files: the one place that retries a read cut short
 /// by a signal (EINTR), so no caller carries its own loop.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// SHA-256 of files and strings (nettle), as lowercase hex: the identity of installed files in
 /// the layout manifest and of inputs in cache keys.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Small string helpers that the dumper can afford (no iostreams, no <format> in g++ 12).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Command-line parsing for zfcpdump-install's subcommands. Each subcommand declares its
 /// options in a table; the same table parses argv and renders --help, so help, parser and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/cli/options.h"
 
 #include <stdlib.h>

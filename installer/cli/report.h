@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// How zfcpdump-install talks to its user: numbered steps, notes, warnings and a result, as
 /// text on the terminal or, with --json, as one JSON object at the end (warnings and errors

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // zfcpdump-install build: the dump-tool layout zipl reads, from a prebuilt dump kernel or one
 // built from source, and the ramdisk around the static dumper.
 // The work itself (kernel and configuration checks, ramdisk, HSA fit, atomic install) is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // zfcpdump-install check DEVICE: what a dump disk holds, without changing it.
 #include <time.h>
 

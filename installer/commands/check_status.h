@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// check's exit statuses (zfcpdump-install(8), EXIT STATUS) and the one rule that combines the
 /// two things check judges: the dump tool (valid, current or stale) and the dump area.

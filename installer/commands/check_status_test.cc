@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/commands/check_status.h"
 
 #include <set>

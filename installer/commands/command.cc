@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/commands/command.h"
 
 namespace zk::installer::commands {

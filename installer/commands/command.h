@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The subcommands of zfcpdump-install. Each has a spec (options, help) and a run function;
 /// main() parses the words after the subcommand against the spec and calls it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/commands/command_test_util.h"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// For the commands' unit tests: runs a subcommand the way main() does (its spec parses the
 /// words), against a system::Host, with --json, and hands back the exit status and the report

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// What several subcommands share: reporting failures, the ramdisk inputs (the dumper, the
 /// compressor, baked-in dumper parameters) that `ramdisk`, `build` and `hook` take, a scratch

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // zfcpdump-install disk DEVICE: makes DEVICE a SCSI dump disk, telling the user each step:
 // 1 look at the disk, 2 refuse what must not be overwritten, 3 size the dump partition (the
 // plan; --dry-run stops here), 4 partition, 5 check the layout, 6 zipl -d, 7 verify what zipl

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/commands/disk_report.h"
 
 #include "installer/commands/command.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The telling of `zfcpdump-install disk`: turns the job's outcome (disk/disk_run.h) into what
 /// the user reads, step lines and notes as each step happens, the result fields (text lines or

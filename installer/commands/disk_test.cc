@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // run_disk against a system::HostDouble: the disk and everything the kernel says about it are
 // in memory, zipl is a function the test gives (a test double: the real zipl runs in
 // tests/integration/installer_disk_in_guest, libfdisk and libblkid on images in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // zfcpdump-install hook add KVER IMAGE | remove KVER [IMAGE] | refresh: what the packaging
 // system runs when a kernel is installed or removed (kernel-install plugin, Debian's
 // /etc/kernel/postinst.d and postrm.d) and when the toolkit itself was updated (its package's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/commands/hook_report.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The telling of `zfcpdump-install hook`: turns the job's outcome (hook/hook_run.h) into what
 /// the user reads: steps and notes as they happen, the result (text lines or the JSON object)

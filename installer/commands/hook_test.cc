@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // run_hook against a system::HostDouble for the registered disks (zipl is a test double; the
 // real one runs in tests/packaging/hook_refresh_in_guest), with the layout built for real
 // below --root around Debian's s390x kernel and the dumper of this build.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // zfcpdump-install ramdisk: writes the zfcpdump ramdisk around the static dumper, or lists any
 // newc ramdisk.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // zfcpdump-install save: copies a dump off a dump disk into DIR (save DEVICE [DIR]), saves
 // every registered disk's unsaved dump (--registered: the harvest at boot,
 // zfcpdump-kit-save.service), or marks a saved dump's area empty (--release DEVICE).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/commands/save_report.h"
 
 #include <time.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The telling of `zfcpdump-install save`: the progress (a bar on a terminal, plain lines
 /// otherwise, nothing with --json), one outcome's fields, notes, warnings and exit status.

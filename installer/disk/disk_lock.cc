@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/disk_lock.h"
 
 #include <fcntl.h>

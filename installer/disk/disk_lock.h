@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The advisory lock partitioners take on a whole disk while they change it (flock LOCK_EX on
 /// the device node; systemd-udevd does not probe a disk so locked, and other well-behaved

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The options of `zfcpdump-install disk`, parsed and checked against each other.
 

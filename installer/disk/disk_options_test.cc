@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/disk_options.h"
 
 #include <gtest/gtest.h>

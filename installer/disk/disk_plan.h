@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The decisions of `zfcpdump-install disk`, as pure functions of facts gathered beforehand
 /// (through system::Host): which partition and sector size the job works with, what to probe

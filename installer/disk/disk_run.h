@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The doing of `zfcpdump-install disk DEVICE`: gathers the facts through system::Host, asks the
 /// pure planners (disk_plan.h, refusals.h, sizing.h) and acts on their plan: wipe, partition,

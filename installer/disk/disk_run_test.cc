@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // disk::DiskRun against a system::HostDouble (a TEST DOUBLE: the disk and everything the kernel
 // says about it are in memory, zipl is a function the test gives; the real zipl, libfdisk and
 // libblkid run in tests/installer and tests/integration). What each step finds or refuses is

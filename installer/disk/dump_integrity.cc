@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/dump_integrity.h"
 
 #include <algorithm>

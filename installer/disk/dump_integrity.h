@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The integrity record of a dump on a dump disk (ondisk/integrity_note.h), for
 /// `zfcpdump-install check`: found among the dump's notes, checked against the dump's layout,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The dump-on-panic configuration for s390-tools' dumpconf service (/etc/sysconfig/dumpconf):
 /// rendered from the template templates/dumpconf.in with the disk's zfcp attributes, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/dumpconf.h"
 
 #include <sys/stat.h>

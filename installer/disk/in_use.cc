@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/in_use.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Whether anything on this system uses a disk or one of its partitions: a mounted file
 /// system, swap, a holder (device-mapper: LVM, multipath, dm-crypt; md RAID), or any program

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/install_tool.h"
 
 #include "installer/disk/zipl.h"

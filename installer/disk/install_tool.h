@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The one install-and-verify path that `zfcpdump-install disk` and the packaging hook share:
 /// run zipl -d on the dump partition (an image file: with the partition and sector size in the

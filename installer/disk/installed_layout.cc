@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/installed_layout.h"
 
 #include <sys/stat.h>

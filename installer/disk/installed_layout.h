@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The dump-tool layout zipl will read, as the disk job needs it: the manifest (whose SHA-256
 /// the registry records) and the sizes of the files themselves (zipl's reserve depends on them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/members.h"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The block devices that make up a disk as the kernel sees it: the whole disk and each of
 /// its partitions (kernel partitions of a SCSI disk, kpartx partition maps of a multipath map),

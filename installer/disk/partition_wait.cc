@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/partition_wait.h"
 
 #include <unistd.h>

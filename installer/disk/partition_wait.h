@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// After a new partition table: wait until the kernel and udev show the dump partition.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Waiting for a new partition, against the test double of /sys and /dev (blockdev/test_tree.h).
 #include "installer/disk/partition_wait.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/partitioner.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The dump disk's partition table: one partition, planned from the disk's geometry and
 /// written with libfdisk, on a whole disk or on a disk image file (whose sector size the

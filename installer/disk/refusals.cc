@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/refusals.h"
 
 #include "util/strings.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Why a disk must not become a dump disk (yet): everything `zfcpdump-install disk` checks
 /// before it writes a byte, judged together from facts gathered beforehand, so that the user

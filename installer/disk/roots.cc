@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/roots.h"
 
 #include "installer/layout/layout.h"

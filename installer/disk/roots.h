@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Where `zfcpdump-install disk` finds the system it works on, so that tests can hand it a
 /// test-double tree: the kernel's views (/sys, /dev, /proc) and the root below which the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/signatures.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// What a disk or a partition holds according to libblkid (file systems, RAID and LVM members,
 /// swap, partition tables), and wiping those signatures the way wipefs does, so that a dump

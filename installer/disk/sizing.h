@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// How large a dump partition must be: room for a dump of all the memory the system can have
 /// online, plus the dump tool that `zipl -d` puts behind the dump area. Pure arithmetic, so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/stable_path.h"
 
 #include <limits.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The name a dump disk is registered under: one that survives reboots and path changes.
 

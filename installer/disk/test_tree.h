@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The disk tests' name for the test double of /sys, /dev and /proc, which lives beside the one
 /// reader of the block-device layout (blockdev/test_tree.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/verify.h"
 
 #include "util/strings.h"

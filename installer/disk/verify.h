@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The one judgement of a disk's dump tool, shared by `zfcpdump-install check` (report on a
 /// disk) and `zfcpdump-install disk` (verify what zipl just wrote, and refuse to redo a disk

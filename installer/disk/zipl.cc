@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/zipl.h"
 
 namespace zk::installer::disk {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A zipl.conf(5) dump section for a prepared dump disk, rendered from the template
 /// templates/zipl-dump.conf.in: what an administrator who drives zipl from /etc/zipl.conf

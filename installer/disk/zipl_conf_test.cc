@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/disk/zipl_conf.h"
 
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/hook/disk_update.h"
 
 #include "installer/disk/install_tool.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Bringing one registered dump disk in step with the installed layout: the packaging hook's
 /// work on each disk of the registry. The disk must still be what the registry says (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hook's work on one registered disk: the pure refusals, and update_disk against a
 // system::HostDouble holding a disk laid out as zipl lays it out (tests/support's synthetic
 // disk) with zipl as a test double. packaging_hooks runs the same path with fixture images

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/hook/hook_run.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The doing of `zfcpdump-install hook add | remove | refresh`: installs or removes the
 /// dump-tool layout (add and refresh through layout::build_layout, the code `build` runs,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // hook::HookRun against a system::HostDouble for sysfs and the registered disks (a TEST DOUBLE:
 // zipl is a function the test gives; the real one runs in tests/packaging), with the layout
 // built for real below the root around Debian's s390x kernel and the dumper of this build.

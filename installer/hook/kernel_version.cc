@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/hook/kernel_version.h"
 
 #include "installer/cli/report.h"

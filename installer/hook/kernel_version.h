@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Which kernels the packaging hook acts on, and the checks on what the packaging system hands
 /// it. A kernel version string comes from a package and ends up in file names

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/kernel/build_cache.h"
 
 #include <unistd.h>

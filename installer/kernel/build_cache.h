@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The cache of built kernels: ${ZFCPDUMP_KIT_CACHE:-~/.cache/zfcpdump-kit}/kernel/<key>/ holds
 /// one build's image, vmlinux, config, build.log and release, stored whole or not at all.

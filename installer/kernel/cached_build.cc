@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/kernel/cached_build.h"
 
 #include <chrono>

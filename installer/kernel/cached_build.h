@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Build a zfcpdump kernel, or reuse the cached build of the same inputs.
 

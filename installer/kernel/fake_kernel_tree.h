@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Test-only: a kernel source tree and a `make` that only pretend, so the build logic (phases,
 /// arguments, log, progress, failure reports, caching) is tested in milliseconds. The real

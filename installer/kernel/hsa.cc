@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/kernel/hsa.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The HSA budget: the zfcpdump kernel and its ramdisk are loaded into the memory the machine
 /// saved in the hardware system area (HSA), so they must fit into it.

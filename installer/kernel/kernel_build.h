@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Building a zfcpdump kernel from a source tree, out of tree (O=DIR, so the source may be
 /// read-only): `make <defconfig>`, the config fragments merged with the kernel's own

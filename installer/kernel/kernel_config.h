@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A kernel .config (or a config fragment) as data: `CONFIG_X=y|m|"string"|number` and
 /// `# CONFIG_X is not set`. Reading is bounded: a .config is about 150 KB, so files over

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Recognises an s390 kernel boot image (arch/s390/boot/bzImage, Debian's vmlinuz-*-s390x),
 /// the file zipl installs as the zfcpdump kernel, and refuses everything else with a reason.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/kernel/kernel_image.h"
 
 #include <filesystem>

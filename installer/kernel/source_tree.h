@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Kernel source trees: their version, and unpacking a source tarball (such as Debian's
 /// /usr/src/linux-source-6.1.tar.xz) once into a cache.

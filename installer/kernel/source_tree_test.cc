@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/kernel/source_tree.h"
 
 #include <fcntl.h>

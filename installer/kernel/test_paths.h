@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Test-only: where the real files the kernel tests use are found (scripts/setup puts them
 /// there). Missing files make the tests fail loudly, never skip.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/kernel/zfcpdump_config.h"
 
 namespace zk::installer::kernel {

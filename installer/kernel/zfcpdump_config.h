@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Whether a kernel configuration can serve as a zfcpdump kernel for this kit's dumper.
 

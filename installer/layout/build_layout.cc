@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/layout/build_layout.h"
 
 #include <fcntl.h>

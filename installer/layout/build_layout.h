@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The one implementation of "install the dump-tool layout around a kernel", shared by
 /// `zfcpdump-install build` and `zfcpdump-install hook`: check the kernel image and (when

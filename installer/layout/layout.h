@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The dump-tool layout: the files `zipl -d` reads, installed atomically.
 ///   <root><dir>/zfcpdump-image    the dump kernel      (zipl 2.7 and later read these)

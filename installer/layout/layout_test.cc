@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/layout/layout.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The layout manifest: what `zfcpdump-install build` (or `hook add`) put into the zfcpdump
 /// directory (sizes, SHA-256, dumper version, kernel release, compressor, baked-in dumper

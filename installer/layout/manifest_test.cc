@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/layout/manifest.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/save/dump_fingerprint.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A dump's fingerprint: which dump a dump area holds, so that `save` can tell the registry
 /// which dump it saved and the harvest at boot does not save the same dump twice. It is not an

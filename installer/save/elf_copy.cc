@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/save/elf_copy.h"
 
 #include <fcntl.h>

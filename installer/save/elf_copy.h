@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// `save --format elf`: the dump on the disk copied into a file as the ELF core it is, in one
 /// pass that is also the verification: the integrity record's digests are checked on the very

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The harvest at boot (`zfcpdump-install save --registered`, run by zfcpdump-kit-save.service):
 /// which registered dump disks hold a dump to save. Two parts: `gather_disk_facts` reads one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/save/harvest.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/save/loop_device.h"
 
 #include "util/process.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A read-only loop device over a byte range of an image file: how makedumpfile, which reads
 /// only whole files, reads the dump area of a disk image (the dump starts at the partition's

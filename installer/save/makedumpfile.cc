@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/save/makedumpfile.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// makedumpfile, run as a program (the field's tool for kdump-compressed dumps and for the
 /// crashed kernel's log): its command lines, where it is, its version.

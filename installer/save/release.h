@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Releasing a dump area: after a dump was saved, mark the area empty for the next dump, as
 /// `zipl -d` left it (its first 64 KiB zeroed, docs/on-disk-format.md), with the superblock's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/save/save_plan.h"
 
 #include <time.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The decisions of `zfcpdump-install save`, as pure functions of facts: the name of a saved
 /// dump's directory, the space it may need, and which older saved dumps retention removes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/save/save_run.h"
 
 #include <dirent.h>

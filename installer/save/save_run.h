@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// `zfcpdump-install save DEVICE [DIR]`, the doing: from a dump disk (whole disk, partition or
 /// image file) to `DIR/<host>-<dump time>/` with `vmcore` (kdump-compressed by makedumpfile, or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/state/registry.h"
 
 #include <cerrno>

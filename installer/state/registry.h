@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The registry of prepared dump disks (/etc/zfcpdump-kit/disks): which disks
 /// `zfcpdump-install disk` made, with the layout manifest their dump tool was written from, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/system/block_device.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// What a path names: a disk image file, a whole disk, or a partition of one, with what sysfs
 /// says about the disk (size, sector sizes, driver, model, zfcp attributes), read through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/system/host.h"
 
 #include <linux/fs.h>

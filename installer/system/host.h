@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// The one seam between the installer's disk and hook commands and the machine (in the spirit
 /// of ninja's DiskInterface and of util::File): every block device opened, every sysfs, /proc

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/system/host_double.h"
 
 #include <algorithm>

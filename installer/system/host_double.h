@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A Host that keeps the machine in memory, for the commands' unit tests: disks are byte
 /// vectors, sysfs facts are values a test sets, programs (zipl) are functions a test gives,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "installer/system/memory.h"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// How much memory the system can have online: every memory block in sysfs, online or not
 /// (on IBM Z, standby memory shows as offline blocks and can be set online at any time, so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Memory blocks as sysfs shows them, in a tree the test builds (test double for sysfs).
 #include "installer/system/memory.h"
 

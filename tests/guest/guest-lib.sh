@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Host-side helpers for tests that look at disk images made or used in the guest.
 # Source it from bash (it sets no shell options of its own):

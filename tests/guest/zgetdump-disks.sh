@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side (busybox sh, run by run-guest): the real zgetdump -d accepts every attached
 # --disk as a SCSI dump disk with the dump tool on partition 1 (the committed fixtures: a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side (busybox sh, run by run-guest): turn the first --disk into a SCSI dump disk with
 # the real zipl, the way an administrator does, and let the real zgetdump judge it.

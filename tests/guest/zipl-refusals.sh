@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side (busybox sh, run by run-guest): the real zipl refuses dump targets it cannot
 # serve. --disk 0 is big enough (64 MiB), --disk 1 is too small (16 MiB: zipl reserves 32 MiB

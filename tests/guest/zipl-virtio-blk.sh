@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side (busybox sh, run by run-guest): zipl 2.16 on a virtio-blk disk (driver virtblk,
 # as in a KVM guest). It does install the dump tool there and zgetdump -d accepts the result:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # zfcpdump-install disk on image files, end to end on the host: the plan and --dry-run, the
 # consent rule, refusals that leave the image byte-identical, partitioning, the layout check,
 # the zipl step (through fake-zipl, which reproduces what the real zipl wrote onto the

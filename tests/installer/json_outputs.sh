@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every --json output of zfcpdump-install, read by JSON parsers: python3's json module on the
 # bytes decoded as strict UTF-8 (so a byte that is not UTF-8 fails the test), then jq for the
 # fields. Each field asserted is one that could be wrong: compared with the file, the registry,

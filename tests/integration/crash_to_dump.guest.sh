@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of crash_to_dump.sh (busybox sh, run by tests/guest/run-guest in the kdump-capable
 # test kernel booted with crashkernel=): makes $ZK_DISK0 a dump disk with our zfcpdump-install

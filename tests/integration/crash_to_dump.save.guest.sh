@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of crash_to_dump.sh, the boot after the dump (the test kernel again, busybox sh
 # under run-guest): what zfcpdump-kit-save.service runs at boot, `zfcpdump-install save

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Crash to verified dump, end to end on an emulated IBM Z (s390x under qemu-system-s390x):
 #   1. host: the kdump-capable test kernel (zk-build-test-kernel, cached) and the dump-tool
 #      layout staged from it by our zfcpdump-install build, around the static s390x dumper;

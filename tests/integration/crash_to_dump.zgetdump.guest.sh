@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of crash_to_dump.sh, second boot (Debian's kernel, busybox sh under run-guest):
 # after the dump, the real zgetdump -d still accepts the dump tool on the whole disk (boot

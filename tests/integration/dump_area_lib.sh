@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Checks shared by the guest-backed dumper suites (dumper_in_guest.sh, dumper_real_qemu_core.sh).
 # Source after lib.sh, from bash with `set -euo pipefail`.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of dumper_in_guest.sh (busybox sh, run by tests/guest/run-guest): the static s390x
 # dumper writes /zk/core onto the real SCSI disk $ZK_DISK0 (driver sd, like an FCP LUN), then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The static s390x dumper on real IBM Z software, end to end:
 #   - in an emulated s390x guest (Debian's kernel, tests/guest/run-guest) it writes a generated
 #     vmcore onto a real-zipl disk attached as the SCSI disk /dev/sda (driver sd, like an FCP

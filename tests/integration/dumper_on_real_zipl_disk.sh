@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The dumper against disks prepared by the real zipl (tests/fixtures), judged by the real
 # zgetdump (s390x, under qemu-user):
 #   - a generated vmcore written by the dumper is a valid dump for `zgetdump -i`, with the right

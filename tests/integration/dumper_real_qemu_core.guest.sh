@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of dumper_real_qemu_core.sh (busybox sh, run by tests/guest/run-guest): a running
 # Linux whose memory the host takes with QEMU's dump-guest-memory. It reports its kernel

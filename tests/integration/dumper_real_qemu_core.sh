@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The dumper on a REAL s390x guest core, not a generated one:
 #   - boot a small Linux guest (Debian's s390x kernel, 2 CPUs) with tests/guest/run-guest and
 #     take its memory with QEMU's QMP command dump-guest-memory;

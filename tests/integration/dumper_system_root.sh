@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The ramdisk's whole job (what /init does in the dump kernel) run against a system tree that
 # this test builds: a named TEST DOUBLE for sysfs, procfs and debugfs, because no emulator has
 # an FCP dump IPL, zfcp or an HSA. The disk in the tree is a real-zipl fixture,

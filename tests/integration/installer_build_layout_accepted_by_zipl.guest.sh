@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of installer_build_layout_accepted_by_zipl.sh (busybox sh, run by
 # tests/guest/run-guest): the layout `zfcpdump-install build` staged is the guest's

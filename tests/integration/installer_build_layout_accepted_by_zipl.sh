@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `zfcpdump-install build` stages the dump-tool layout, and the real zipl takes it:
 #   - on the host, from the dump test kernel (zfcpdump_defconfig + kdump-test.config) and the
 #     static s390x dumper, into a staging root: the files, the links with the kernel

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of installer_disk_in_guest.sh (busybox sh, run by tests/guest/run-guest): the
 # s390x zfcpdump-install prepares the blank SCSI disk $ZK_DISK0 with the real zipl (on PATH)

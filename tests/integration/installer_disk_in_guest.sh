@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `zfcpdump-install disk` for real: the s390x installer in the emulated IBM Z guest (Debian's
 # kernel) turns a blank 1 GiB SCSI disk (sparse image, attached with SECTOR-byte sectors as
 # /dev/sda, driver sd like an FCP LUN) into a dump disk with the real zipl on PATH and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of installer_disk_refusals_in_guest.sh (busybox sh, run by tests/guest/run-guest):
 # one `zfcpdump-install disk` case per disk, each expecting a refusal (or, for --dry-run, a

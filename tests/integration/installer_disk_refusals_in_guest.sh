@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `zfcpdump-install disk` refuses, in the emulated IBM Z guest (Debian's kernel, the s390x
 # installer, the real zipl and the layout `build` staged), and a refusal writes nothing:
 # every disk image is byte-identical afterwards (sha256 on the host before and after). One

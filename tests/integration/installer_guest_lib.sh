@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Shared by the guest suites of zfcpdump-install (installer_disk_in_guest.sh,
 # installer_disk_refusals_in_guest.sh). Source after lib.sh, from bash with `set -euo pipefail`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The integrity record of a sparse dump, end to end on a disk prepared by the real zipl
 # (tests/fixtures): the host dumper writes the dump, `zfcpdump-install check` reports the
 # record and `check --verify` finds one flipped bit in the data (named by the physical address

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Shared by the integration suites: where the real IBM Z tools are, how to run them under
 # qemu-user, assertions that say what they expected. Source from bash with `set -euo pipefail`.

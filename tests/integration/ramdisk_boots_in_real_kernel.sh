@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The ramdisk that `zfcpdump-install ramdisk` writes boots in real s390x kernels, as the
 # initrd itself (run-guest --initrd: no harness archive, no script of ours in the guest):
 #   - Debian's s390x kernel from the sysroot, once for every ramdisk compressor its config

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Releasing a saved dump's area (installer/save/release.h) on a disk prepared by the real zipl
 # (tests/fixtures), judged by the real zgetdump (s390x, under qemu-user): after a dump by the
 # host dumper, check says "dump, saved to DIR on DATE" when the registry records its

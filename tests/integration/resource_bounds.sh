@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Resource bounds of the real programs (issue 7, section 4): inputs whose headers claim billions
 # of program headers, gigabyte notes or a terabyte checksum area must be refused quickly, with
 # about the memory a good run takes. The unit tests prove the refusals inside the library; this

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # zfcpdump-install save, from a dump the host dumper wrote on a disk made by the real zipl:
 #   - save --format elf: the saved vmcore holds what the real zgetdump copies out of the
 #     partition (zk-check-vmcore-copy), zero blocks are holes, info.json says what it is, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk-build-test-kernel: builds (or takes from the cache) a zfcpdump kernel through zk_kernel,
 /// for the integration tests and the demo.
 ///

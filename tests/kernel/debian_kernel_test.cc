@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk_kernel against Debian's real s390x kernel package (from the sysroot scripts/setup
 /// prepares): its config is a general-purpose one, built without CRASH_DUMP and with the SCSI
 /// and zfcp drivers as modules, so it cannot be a zfcpdump kernel, and the check must say why.

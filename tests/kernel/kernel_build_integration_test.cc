@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// kernel_build_zfcpdump_defconfig: Debian's linux-source-6.1 built for real, through zk_kernel
 /// and the zk-build-test-kernel driver: zfcpdump_defconfig plus kdump-test.config, cross-compiled
 /// out of tree into the kit's cache. The result must pass zk_kernel's own checks, and a second

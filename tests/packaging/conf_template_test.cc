@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The configuration file the package installs (templates/zfcpdump-kit.conf.in, configured into
 // the build tree) states the built-in defaults: with every "#key = value" line uncommented it
 // parses to exactly the defaults of installer/config.h, and it names every key there is.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=sh
 # Guest side of hook_refresh_in_guest.sh (busybox sh, run by tests/guest/run-guest).
 set -eu

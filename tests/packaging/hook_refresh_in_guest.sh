@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # hook refresh for real: in the emulated IBM Z guest, the s390x zfcpdump-install prepares a
 # blank SCSI disk with the real zipl (the layout `build` staged from the dump test kernel and the
 # static dumper), then the toolkit "is updated": a different dumper. `hook refresh` rebuilds the

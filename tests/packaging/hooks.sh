@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The packaging hooks end to end, installed with cmake --install into a staging tree and run
 # the way the packaging system runs them:
 #   - systemd's kernel-install (Debian 12: 252) with KERNEL_INSTALL_PLUGINS naming the staged

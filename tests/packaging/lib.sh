@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # Shared by the packaging suites: assertions that say what they expected, a scratch directory.
 # Source from bash with `set -euo pipefail`.

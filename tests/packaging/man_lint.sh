@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The manual pages are clean for mandoc -Tlint at warning level (no warnings, no errors) and
 # render with man(1).
 #   man_lint.sh PAGE...

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The manual pages and --help agree: every option line that a subcommand's --help prints
 # ("-o, --output FILE") is an option entry of that subcommand's section of zfcpdump-install(8),
 # and every entry there is in --help; the same for the options of every subcommand ("With every

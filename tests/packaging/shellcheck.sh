@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The shell scripts the package installs or runs, as generated, pass shellcheck (POSIX sh for
 # the hooks and maintainer scripts, bash for the completion).
 #   usage: shellcheck.sh FILE...

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The harvest's unit as cmake --install stages it: systemd-analyze verify (systemd's own
 # judgement: syntax, dependencies, the ExecStart program, the Documentation= manual pages)
 # passes with the staged installer and manual pages standing in for the installed ones, fails

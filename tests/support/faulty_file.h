@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// FaultyFile: a named test double for the one kind of fault a test cannot produce for real,
 /// an I/O error or a full disk in the middle of a write. It wraps a real File and passes every

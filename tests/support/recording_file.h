@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// A util::File that passes every call through to another and records the offset and length of
 /// every write, so that tests can check the order in which a dump writes the disk.

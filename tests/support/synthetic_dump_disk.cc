@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/support/synthetic_dump_disk.h"
 
 #include <fcntl.h>

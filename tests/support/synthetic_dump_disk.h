@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Builds, without zipl, a disk image laid out the way `zipl -d` lays out a SCSI dump disk
 /// (DOS label, zipl boot record, program table -> dump component header, superblock behind the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tests/support/vmcore_builder.h"
 
 #include <elf.h>

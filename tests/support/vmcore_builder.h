@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #pragma once
 /// Builds s390x ELF cores shaped like /proc/vmcore (ELF64, big-endian, ET_CORE, EM_S390; one
 /// PT_NOTE with PRPSINFO, per-CPU PRSTATUS/FPREGSET and the s390 register notes, VMCOREINFO;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk-check-vmcore-copy A B: does ELF core B hold what core A holds? Compared by content, not
 /// by bytes of the file, because a copy (zgetdump's, say) may split, merge and reorder the
 /// PT_LOADs and rewrite every header:

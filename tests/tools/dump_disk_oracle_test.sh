@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The integration suites' dump disk oracle (tests/tools/dump-disk-oracle) judged on the disks
 # the real zipl made (tests/fixtures) and against ondisk, the code under test:
 #   - on each fixture it reads the superblock where the boot record points, naming partition 1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /// zk-make-vmcore: writes a synthetic s390x /proc/vmcore-shaped ELF core (see
 /// tests/support/vmcore_builder.h) for tests and benchmarks. Silent on success unless --verbose.
 /// Exit status: 0 written, 1 the core could not be written, 2 bad usage.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // zk-release-dump-area: the integration suites' way to call save::release_dump_area and
 // save::dump_fingerprint on a disk image, the same functions `zfcpdump-install save` uses,
 // until that command is there to call. Never installed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The real zgetdump (s390-tools for s390x from Debian, under qemu-user) judges zk-make-vmcore's
 # cores: `zgetdump -i` must accept them and report their CPU count, memory and kernel release,
 # and `zgetdump CORE > COPY` must give a copy that zk-check-vmcore-copy finds equal. Then the
