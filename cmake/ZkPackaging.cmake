@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Distribution integration: every file the toolkit installs besides its binaries, generated from
 # templates/ and man/ by configure_file (@KEY@ substitution at build time), their install rules,
 # and the Debian package (CPack).
@@ -37,6 +38,9 @@ set(ZK_ZFCPDUMP_DIR "/lib/s390-tools/zfcpdump")
 set(ZK_REGISTRY "/etc/zfcpdump-kit/disks")
 
 set(ZK_GEN_DIR "${PROJECT_BINARY_DIR}/packaging")
+# A distribution that builds the package names itself here (lintian refuses a local mail host).
+set(ZK_DEB_MAINTAINER "zfcpdump-kit maintainers <zfcpdump-kit@users.noreply.github.com>"
+    CACHE STRING "The Maintainer field of the Debian package and its changelog")
 set(ZK_TEMPLATE_DIR "${PROJECT_SOURCE_DIR}/templates")
 
 # --- Hooks and configuration --------------------------------------------------------------------
@@ -61,6 +65,16 @@ install(FILES ${ZK_GEN_DIR}/${ZK_SAVE_UNIT} DESTINATION ${ZK_SYSTEMD_UNIT_SUBDIR
 install(FILES ${ZK_GEN_DIR}/zfcpdump-kit.conf DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR})
 install(FILES completion/zfcpdump-install.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME zfcpdump-install)
+# The licence, in Debian's machine-readable form (the same MIT text as LICENSE), and the
+# changelog a native Debian package carries (gzip -9n: reproducible).
+install(FILES ${ZK_TEMPLATE_DIR}/debian/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/zfcpdump-kit)
+configure_file(${ZK_TEMPLATE_DIR}/debian/changelog.in ${ZK_GEN_DIR}/debian/changelog @ONLY)
+add_custom_command(OUTPUT ${ZK_GEN_DIR}/debian/changelog.gz
+  COMMAND gzip -9n -c ${ZK_GEN_DIR}/debian/changelog > ${ZK_GEN_DIR}/debian/changelog.gz
+  DEPENDS ${ZK_GEN_DIR}/debian/changelog
+  COMMENT "Compressing the Debian changelog")
+add_custom_target(zk_debian_changelog ALL DEPENDS ${ZK_GEN_DIR}/debian/changelog.gz)
+install(FILES ${ZK_GEN_DIR}/debian/changelog.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/zfcpdump-kit)
 
 # --- Manual pages: configured, then compressed as Debian wants them (gzip -9n) ------------------
 set(ZK_MAN_PAGES zfcpdump-install.8 zfcpdump-dumper.8 zfcpdump-kit.conf.5 zfcpdump-kit-save.service.8)
@@ -115,15 +129,18 @@ set(CPACK_PACKAGE_NAME zfcpdump-kit)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
 set(CPACK_SET_DESTDIR ON)  # the /etc files are installed by absolute path
-set(CPACK_PACKAGE_CONTACT "zfcpdump-kit maintainers <zfcpdump-kit@localhost>")
+set(CPACK_PACKAGE_CONTACT "${ZK_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "SCSI dump disks for Linux on IBM Z (zfcpdump)")
+# The synopsis is CPACK_PACKAGE_DESCRIPTION_SUMMARY; cpack puts it first, so the text below is
+# the extended description alone.
 string(CONCAT CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "SCSI dump disks for Linux on IBM Z (zfcpdump)\n"
   "zfcpdump-install prepares a SCSI disk as a dump disk (partitioning, zipl -d,\n"
   "verification) and keeps its dump tool current when the dump kernel or the\n"
   "toolkit changes (kernel-install plugin, Debian kernel hooks). zfcpdump-dumper\n"
   "is the static program that runs as /init of the zfcpdump ramdisk and writes\n"
-  "the crashed system's memory to the disk in the format zgetdump reads.")
+  "the crashed system's memory to the disk in the format zgetdump reads.\n"
+  "After the next boot, zfcpdump-install save (zfcpdump-kit-save.service) copies\n"
+  "the dump into /var/crash, compressed by makedumpfile, with its kernel log.")
 set(CPACK_STRIP_FILES ON)  # the toolchain's strip: s390x-linux-gnu-strip in the cross build
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${ZK_DEB_ARCH})

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # cpack makes the Debian package: its files and modes (dpkg-deb -c), its control fields and
 # conffiles (dpkg-deb -I), and its maintainer scripts, run against stand-ins: postinst never
 # fails the installation (no installer, an installer that fails, one that succeeds), postrm
@@ -33,6 +34,8 @@ expected=(
   "-rwxr-xr-x root/root $etc/kernel/postrm.d/zz-zfcpdump-kit"
   "-rw-r--r-- root/root $etc/zfcpdump-kit.conf"
   "-rw-r--r-- root/root $prefix/share/bash-completion/completions/zfcpdump-install"
+  "-rw-r--r-- root/root $prefix/share/doc/zfcpdump-kit/copyright"
+  "-rw-r--r-- root/root $prefix/share/doc/zfcpdump-kit/changelog.gz"
   "-rw-r--r-- root/root $prefix/share/man/man8/zfcpdump-install.8.gz"
   "-rw-r--r-- root/root $prefix/share/man/man8/zfcpdump-dumper.8.gz"
   "-rw-r--r-- root/root $prefix/share/man/man5/zfcpdump-kit.conf.5.gz"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # cmake --install into a DESTDIR staging tree: every file in its place with its mode, nothing
 # else, and the installed programs working from there (the installer finds its run-time
 # templates beside itself; the installed hooks run the installed installer).
@@ -24,6 +25,8 @@ expected=(
   "755 $etc/kernel/postrm.d/zz-zfcpdump-kit"
   "644 $etc/zfcpdump-kit.conf"
   "644 $p/$data/bash-completion/completions/zfcpdump-install"
+  "644 $p/$data/doc/zfcpdump-kit/copyright"
+  "644 $p/$data/doc/zfcpdump-kit/changelog.gz"
   "644 $p/$man/man8/zfcpdump-install.8.gz"
   "644 $p/$man/man8/zfcpdump-dumper.8.gz"
   "644 $p/$man/man5/zfcpdump-kit.conf.5.gz"
