@@ -162,7 +162,8 @@ endif()
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "s390-tools")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "systemd")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-  "${ZK_GEN_DIR}/debian/postinst;${ZK_GEN_DIR}/debian/postrm;${ZK_GEN_DIR}/debian/conffiles")
+  "${ZK_GEN_DIR}/debian/postinst;${ZK_GEN_DIR}/debian/postrm;${ZK_GEN_DIR}/debian/conffiles;"
+  "${ZK_TEMPLATE_DIR}/debian/triggers")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # Only the runtime: no headers or static libraries exist; tests and tools are not installed.
 include(CPack)

@@ -56,7 +56,7 @@ _zfcpdump_install() {
       local i words=0
       for ((i = 2; i < COMP_CWORD; i++)); do [[ ${COMP_WORDS[i]} != -* ]] && ((words++)); done
       if ((words == 0)); then
-        mapfile -t COMPREPLY < <(compgen -W "add remove refresh" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "add remove refresh rezipl" -- "$cur")
       elif ((words == 2)); then
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       fi

@@ -18,6 +18,8 @@
 //   records the version), never one `build` made. Dump disks are left alone: zipl copied the
 //   tool onto them, so they still dump.
 // - refresh rebuilds the ramdisk around the current dumper, keeping the installed kernel.
+// - rezipl changes no layout: every registered disk gets zipl -d again, current or not, because
+//   zipl itself changed (its package's dpkg trigger runs it).
 // - Then every registered disk whose tool is not the layout's gets zipl -d and the checks
 //   `disk` makes (hook/disk_update.h); one disk's problem does not stop the others.
 // - Exit status: 0 all current (or nothing to do), 1 the layout could not be changed, 2 usage,
@@ -43,7 +45,7 @@ const cli::CommandSpec& hook_spec() {
   static const cli::CommandSpec spec{
       "hook",
       "hook add [OPTION]... KVER IMAGE | hook remove [OPTION]... KVER [IMAGE] | hook refresh "
-      "[OPTION]...",
+      "[OPTION]... | hook rezipl [OPTION]...",
       "What the packaging system runs (the kernel-install plugin, Debian's kernel hooks, the\n"
       "package's postinst) to keep the dump-tool layout and every registered dump disk in step.\n"
       "add: when KVER is a dump kernel (its version contains kernel_match, \"zfcpdump\"), "
@@ -52,7 +54,9 @@ const cli::CommandSpec& hook_spec() {
       "remove: removes the layout when add KVER made it; dump disks keep their working tool.\n"
       "refresh: rebuilds the ramdisk around the current dumper, keeping the installed kernel.\n"
       "Then zipl -d runs again on every registered disk whose dump tool is not the layout's,\n"
-      "and what it wrote is verified. Other kernels, and nothing to do: no output, status 0.\n"
+      "and what it wrote is verified. rezipl (after an update of zipl, whose boot code the\n"
+      "dump tool holds): zipl -d again on every registered disk, the layout unchanged. Other "
+      "kernels, and nothing to do: no output, status 0.\n"
       "Exit status: 0 all current, 1 failed (layout unchanged), 2 usage, 4 the layout is\n"
       "installed but a registered dump disk is not current (each is reported).",
       {
@@ -80,13 +84,13 @@ int run_hook_on(Context& ctx, system::Host& host) {
   auto& r = ctx.report;
   const auto& pos = ctx.args.positional;
   const std::string& action = pos[0];
-  if (action == "refresh") {
-    if (pos.size() != 1) return usage_error(r, "hook refresh takes no arguments");
+  if (action == "refresh" || action == "rezipl") {
+    if (pos.size() != 1) return usage_error(r, "hook " + action + " takes no arguments");
     if (ctx.args.has("kernel-config")) return usage_error(r, "--kernel-config goes with hook add");
   } else {
     if (action != "add" && action != "remove")
-      return usage_error(
-          r, "hook: unknown action " + cli::json_string(action) + " (add, remove or refresh)");
+      return usage_error(r, "hook: unknown action " + cli::json_string(action) +
+                                " (add, remove, refresh or rezipl)");
     if (pos.size() < 2 || (action == "add" && pos.size() != 3))
       return usage_error(r, action == "add" ? "usage: zfcpdump-install hook add KVER IMAGE"
                                             : "usage: zfcpdump-install hook remove KVER [IMAGE]");
@@ -112,7 +116,7 @@ int run_hook_on(Context& ctx, system::Host& host) {
   q.configured_compress = ctx.config.compress;
   q.zipl = disk::choose_zipl(ctx.args.get("zipl"), std::getenv("ZIPL"), ctx.config.zipl);
   std::optional<ScratchDir> scratch;  // the new ramdisk's, for add and refresh
-  if (action != "remove") {
+  if (action == "add" || action == "refresh") {
     scratch.emplace();
     if (scratch->path().empty()) return failure(r, Error{errno, "create a temporary directory"});
     q.scratch_dir = scratch->path();
@@ -122,6 +126,7 @@ int run_hook_on(Context& ctx, system::Host& host) {
   });
   if (action == "add") job.add(pos[1], pos[2]);
   else if (action == "remove") job.remove(pos[1]);
+  else if (action == "rezipl") job.rezipl();
   else job.refresh();
   return finish_hook(r, job.outcome());
 }

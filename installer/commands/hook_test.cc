@@ -137,6 +137,35 @@ TEST_F(HookCommand, RefreshBringsAStaleDiskInStep) {
   EXPECT_TRUE(host_.commands_run.empty());
 }
 
+TEST_F(HookCommand, ReziplRewritesACurrentDiskAndChangesNoLayout) {
+  if (!prepare_layout_and_disk()) return;
+  host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {
+    return util::CapturedRun{{0, 0}, "Done.\n", false};
+  };
+  ASSERT_EQ(hook({"refresh", "--hsa-size", "1G"}).status, kExitOk);  // the disk is current
+  const auto manifest = slurp(root() + "/lib/s390-tools/zfcpdump/zfcpdump-kit.manifest");
+  host_.commands_run.clear();
+
+  // A new zipl: refresh has nothing to do, rezipl runs zipl on the current disk and verifies.
+  EXPECT_EQ(hook({"refresh", "--hsa-size", "1G"}, false).out, "");
+  EXPECT_TRUE(host_.commands_run.empty());
+  auto ran = hook({"rezipl"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_EQ(ran.json["action"], "rezipl");
+  ASSERT_EQ(ran.json["disks"].size(), 1u);
+  EXPECT_EQ(ran.json["disks"][0]["outcome"], "updated");
+  EXPECT_EQ(host_.commands_run, std::vector<std::string>{"zipl -d /dev/sda1"});
+  EXPECT_EQ(slurp(root() + "/lib/s390-tools/zfcpdump/zfcpdump-kit.manifest"), manifest);
+  EXPECT_EQ(hook({"rezipl", "extra"}).status, kExitUsage);
+}
+
+TEST_F(HookCommand, ReziplWithoutALayoutOrADiskIsNothingToDo) {
+  auto ran = hook({"rezipl"});
+  EXPECT_EQ(ran.status, kExitOk);
+  EXPECT_EQ(ran.json["reason"], "no layout is installed");
+  EXPECT_TRUE(host_.commands_run.empty());
+}
+
 TEST_F(HookCommand, ADiskZiplFailsOnIs4) {
   if (!prepare_layout_and_disk()) return;
   host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {

@@ -96,7 +96,8 @@ std::optional<DiskUpdate> refuse_use(const state::DiskEntry& e, const std::vecto
 
 DiskUpdate update_disk(const state::DiskEntry& e, const DiskUpdateRequest& q, system::Host& host) {
   DiskUpdate u = of(e);
-  if (e.manifest_sha256 == q.manifest_sha256) return with(u, DiskOutcome::kCurrent, "");
+  if (e.manifest_sha256 == q.manifest_sha256 && !q.rewrite_current)
+    return with(u, DiskOutcome::kCurrent, "");
 
   auto dev = host.resolve_block_device(e.disk);
   if (!dev) return with(u, DiskOutcome::kMissing, dev.error().describe(), kAttachRemedy);

@@ -37,6 +37,9 @@ enum class DiskOutcome {
 struct DiskUpdateRequest {
   std::string manifest_sha256;  ///< of the installed layout: what "current" means
   disk::ZiplChoice zipl;
+  /// Runs zipl -d on a disk whose tool is already the layout's too: zipl itself changed (its
+  /// boot code is part of the dump tool), so "current" by the manifest is not current.
+  bool rewrite_current = false;
 };
 
 struct DiskUpdate {

@@ -114,6 +114,19 @@ void HookRun::refresh() {
           m->first.kernel_release);
 }
 
+void HookRun::rezipl() {
+  if (!exists(o_.dir + "/" + layout::kManifestName))
+    return stop(HookStop::kNothingToDo, "no layout is installed");
+  // The layout's lock: a kernel hook running at the same time does not change it under zipl.
+  auto lock = layout::lock_layout_dir(o_.dir);
+  if (!lock) return stop(HookStop::kFailure, lock.error().describe());
+  auto m = layout::read_installed_manifest(o_.dir);
+  if (!m) return stop(HookStop::kFailure, m.error().describe());
+  o_.kernel_version = m->first.kernel_version;
+  o_.manifest_sha256 = m->second;
+  update_disks(true);
+}
+
 /// The HSA budget: --hsa-size; else sysfs; else the installed layout's; else the default.
 Result<std::optional<uint64_t>> HookRun::hsa_budget(
     const std::optional<layout::Manifest>& installed) {
@@ -184,8 +197,9 @@ void HookRun::install(const std::string& image, const std::optional<std::string>
   update_disks();
 }
 
-/// Each registered disk whose tool is not the layout's: zipl and verify.
-void HookRun::update_disks() {
+/// Each registered disk whose tool is not the layout's (with `rewrite_current`, every one):
+/// zipl and verify.
+void HookRun::update_disks(bool rewrite_current) {
   auto registry = state::load_registry(o_.registry_path);
   o_.registry_readable = registry.has_value();
   if (registry) o_.stale = any_stale(*registry, o_.manifest_sha256);
@@ -195,14 +209,17 @@ void HookRun::update_disks() {
     tell(HookEvent::kRegistryRead);
     return stop(HookStop::kDisksNotCurrent, registry.error().describe());
   }
-  if (!o_.stale && !o_.layout_changed)
+  if (rewrite_current && registry->disks.empty())
+    return stop(HookStop::kNothingToDo, "no dump disk is registered");
+  if (!o_.stale && !o_.layout_changed && !rewrite_current)
     return stop(HookStop::kNothingToDo, "the layout and every registered dump disk are current");
   tell(HookEvent::kRegistryRead);
   o_.registered = registry->disks.size();
-  if (o_.stale) {
+  if (o_.stale || rewrite_current) {
     DiskUpdateRequest q;
     q.manifest_sha256 = o_.manifest_sha256;
     q.zipl = o_.request.zipl;
+    q.rewrite_current = rewrite_current;
     auto memory = host_.memory_info();
     o_.memory = memory ? memory->total() : 0;
     const auto entries = registry->disks;  // the registry is saved after each updated disk

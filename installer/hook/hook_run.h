@@ -108,13 +108,17 @@ class HookRun {
   void remove(const std::string& kver);
   /// Rebuilds the ramdisk around the current dumper, keeping the installed kernel.
   void refresh();
+  /// Runs zipl -d again on every registered disk, current or not, with the installed layout
+  /// unchanged: zipl (whose boot code the dump tool holds) was updated. The same refusals and
+  /// verification as for a stale disk.
+  void rezipl();
 
   [[nodiscard]] const HookOutcome& outcome() const { return o_; }
 
  private:
   void install(const std::string& image, const std::optional<std::string>& config,
                const std::string& image_source, const std::string& release);
-  void update_disks();
+  void update_disks(bool rewrite_current = false);
   Result<std::optional<uint64_t>> hsa_budget(const std::optional<layout::Manifest>& installed);
   void tell(HookEvent e) { observer_(e, o_); }
   void stop(HookStop why, std::string reason);

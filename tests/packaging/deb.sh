@@ -120,6 +120,22 @@ rm -f "$t/calls"
 pk_run 0 "$t/postinst" abort-upgrade 0.0.9
 [[ ! -e $t/calls ]] || pk_fail "postinst abort-upgrade ran the hook"
 pk_ok "postinst: hook refresh on configure; a failing refresh is reported, never fails the installation"
+
+# --- triggers: an update of zipl (s390-tools) re-zipls every registered disk --------------------
+[[ -f $t/control/triggers ]] || pk_fail "the package has no triggers file"
+for p in /sbin/zipl /usr/sbin/zipl /lib/s390-tools/stage3.bin /usr/lib/s390-tools/stage3.bin; do
+  grep -qx "interest-noawait $p" "$t/control/triggers" || pk_fail "triggers: no interest-noawait in $p"
+done
+rm -f "$t/calls"
+stand_in 0
+pk_run 0 "$t/postinst" triggered /usr/sbin/zipl
+pk_silent "postinst triggered with nothing to do"
+[[ $(cat "$t/calls") == "hook rezipl --quiet" ]] || pk_fail "postinst triggered ran: $(cat "$t/calls")"
+stand_in 4
+pk_run 0 "$t/postinst" triggered /usr/sbin/zipl
+pk_expect "$err" "hook rezipl after the update of zipl ended with status 4" "postinst triggered reports status 4"
+rm -f "$t/calls"
+pk_ok "triggers: interest in zipl and its stage; postinst triggered runs hook rezipl, never fails"
 unit=zfcpdump-kit-save.service
 printf '%s\n' "unmask $unit" "--quiet was-enabled $unit" "enable $unit" >"$t/unit-calls.want"
 rm -f "$t/unit-calls"

@@ -112,7 +112,7 @@ complete_line() {  # complete_line WORD... : completes the last word; the answer
   _zfcpdump_install
   got="${COMPREPLY[*]}"
 }
-for t in "h|hook" "hook r|remove refresh" "build --compress z|zstd" "disk --label g|gpt" "check --j|--json"; do
+for t in "h|hook" "hook r|remove refresh rezipl" "build --compress z|zstd" "disk --label g|gpt" "check --j|--json"; do
   read -ra words <<<"zfcpdump-install ${t%%|*}"
   complete_line "${words[@]}"
   [[ $got == "${t#*|}" ]] || { echo "FAIL: completion of '${t%%|*}': '$got', expected '${t#*|}'" >&2; status=1; }
