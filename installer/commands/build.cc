@@ -67,6 +67,7 @@ const cli::CommandSpec& build_spec() {
            true},
           {"compress", 0, "METHOD", "ramdisk compression: gzip (default), xz, zstd, lz4 or none"},
           {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in the ramdisk"},
+          {"force", 0, "", "put in a dumper that is not a static s390x program"},
           {"dumper-param", 0, "WORD", "bake a dumper parameter into the ramdisk", true},
           {"hsa-size", 0, "SIZE", "the HSA to fit into (default: sysfs, else 32M)"},
           {"root", 0, "DIR", "install below DIR, e.g. a packaging root (default /)"},
@@ -110,6 +111,7 @@ int run_build(Context& ctx) {
 
   auto ramdisk_spec = ramdisk_spec_from(ctx);
   if (!ramdisk_spec) return failure(r, ramdisk_spec.error());
+  if (auto ok = vet_dumper(ctx, ramdisk_spec->dumper_path); !ok) return failure(r, ok.error());
   ScratchDir scratch;
   if (scratch.path().empty()) return failure(r, Error{errno, "create a temporary directory"});
 

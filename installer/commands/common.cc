@@ -8,6 +8,7 @@
 
 #include "initramfs-gen/compression.h"
 #include "installer/kernel/kernel_config.h"
+#include "ondisk/program_kind.h"
 #include "util/strings.h"
 
 #ifndef ZK_DUMPER_PATH
@@ -56,6 +57,19 @@ Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx) {
                                option.c_str(), cfg->c_str()));
   }
   return spec;
+}
+
+Result<void> vet_dumper(Context& ctx, const std::string& path) {
+  auto kind = ondisk::read_program_kind(path);
+  if (!kind) return std::unexpected(kind.error().wrap("the dumper"));
+  if (ondisk::is_static_s390x(*kind)) return {};
+  const std::string what = "the dumper " + path + " is " + ondisk::describe_program(*kind) +
+                           ": it cannot run as /init of the zfcpdump ramdisk, which holds no "
+                           "libraries and runs in an s390x kernel";
+  if (!ctx.args.has("force"))
+    return fail(what + " (use the static s390x zfcpdump-dumper, or --force)");
+  ctx.report.warn(what + "; put in all the same (--force)");
+  return {};
 }
 
 layout::BuildEvents report_events(cli::Report& r) {

@@ -26,6 +26,12 @@ int usage_error(cli::Report& r, const std::string& message);
 /// --kernel-config, a compressor the kernel cannot unpack is refused naming its option.
 Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx);
 
+/// The dumper goes into a ramdisk as /init, which has no libraries and no dynamic loader and
+/// runs in an s390x kernel: it must be a static s390x program. Refuses anything else, naming
+/// what it is; with --force a warning says so and the ramdisk is made all the same (a test
+/// build, a dumper for another purpose). A file that cannot be read as ELF is refused always.
+Result<void> vet_dumper(Context& ctx, const std::string& path);
+
 /// BuildEvents that tell the report: steps, notes, warnings and errors.
 [[nodiscard]] layout::BuildEvents report_events(cli::Report& r);
 

@@ -29,6 +29,7 @@
 // system::Host (hook/hook_run.h, each disk through hook/disk_update.h) and the telling is one
 // renderer of the job's outcome (commands/hook_report.h).
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 #include "installer/commands/command.h"
@@ -37,6 +38,7 @@
 #include "installer/disk/zipl.h"
 #include "installer/hook/hook_run.h"
 #include "installer/hook/kernel_version.h"
+#include "installer/layout/layout.h"
 #include "installer/system/host.h"
 
 namespace zk::installer::commands {
@@ -64,6 +66,7 @@ const cli::CommandSpec& hook_spec() {
            "add: the .config of IMAGE (default: config-KVER beside IMAGE, /boot/config-KVER, "
            "kernel_config)"},
           {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in the ramdisk"},
+          {"force", 0, "", "put in a dumper that is not a static s390x program"},
           {"hsa-size", 0, "SIZE",
            "the HSA to fit into (default: sysfs, else the installed layout's, else 32M)"},
           {"zipl", 0, "PATH", "the zipl to run (default: $ZIPL, else zipl from the configuration)"},
@@ -117,6 +120,13 @@ int run_hook_on(Context& ctx, system::Host& host) {
   q.zipl = disk::choose_zipl(ctx.args.get("zipl"), std::getenv("ZIPL"), ctx.config.zipl);
   std::optional<ScratchDir> scratch;  // the new ramdisk's, for add and refresh
   if (action == "add" || action == "refresh") {
+    // The dumper is vetted where a ramdisk will be built: refresh without a layout has
+    // nothing to do, whatever the dumper.
+    const bool builds =
+        action == "add" || std::filesystem::exists(layout::layout_dir(q.root, q.zfcpdump_dir) +
+                                                   "/" + layout::kManifestName);
+    if (builds)
+      if (auto ok = vet_dumper(ctx, q.dumper); !ok) return failure(r, ok.error());
     scratch.emplace();
     if (scratch->path().empty()) return failure(r, Error{errno, "create a temporary directory"});
     q.scratch_dir = scratch->path();

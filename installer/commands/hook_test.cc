@@ -30,8 +30,11 @@ class HookCommand : public ::testing::Test {
  protected:
   std::string root() const { return dir_.file("root"); }
 
-  testing::Ran hook(std::vector<std::string> words, bool json = true) {
+  /// The dumper of this build is the host's (x86-64, dynamic), so the hook runs with --force
+  /// unless a test says otherwise: what these tests judge is the layout and the disks.
+  testing::Ran hook(std::vector<std::string> words, bool json = true, bool force = true) {
     words.insert(words.end(), {"--root", root()});
+    if (force && (words[0] == "add" || words[0] == "refresh")) words.push_back("--force");
     return testing::run_command(hook_spec(), run_hook_on, words, config_, host_, json);
   }
 
@@ -164,6 +167,17 @@ TEST_F(HookCommand, ReziplWithoutALayoutOrADiskIsNothingToDo) {
   EXPECT_EQ(ran.status, kExitOk);
   EXPECT_EQ(ran.json["reason"], "no layout is installed");
   EXPECT_TRUE(host_.commands_run.empty());
+}
+
+TEST_F(HookCommand, RefreshRefusesADumperThatIsNotAStaticS390xProgram) {
+  if (!prepare_layout_and_disk()) return;
+  const auto manifest = slurp(root() + "/lib/s390-tools/zfcpdump/zfcpdump-kit.manifest");
+  auto ran = hook({"refresh", "--hsa-size", "1G"}, true, false);
+  EXPECT_EQ(ran.status, kExitFailure);
+  EXPECT_NE(ran.json["errors"][0].get<std::string>().find("cannot run as /init"), std::string::npos)
+      << ran.out;
+  EXPECT_TRUE(host_.commands_run.empty());
+  EXPECT_EQ(slurp(root() + "/lib/s390-tools/zfcpdump/zfcpdump-kit.manifest"), manifest);
 }
 
 TEST_F(HookCommand, ADiskZiplFailsOnIs4) {

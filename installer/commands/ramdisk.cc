@@ -25,6 +25,7 @@ const cli::CommandSpec& ramdisk_spec() {
           {"output", 'o', "FILE", "write the ramdisk to FILE"},
           {"compress", 0, "METHOD", "gzip (default), xz, zstd, lz4 or none"},
           {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in as /init"},
+          {"force", 0, "", "put in a dumper that is not a static s390x program"},
           {"dumper-param", 0, "WORD",
            "bake a dumper parameter (e.g. zfcpdump.action=poweroff) into the ramdisk", true},
           {"kernel-config", 0, "CONFIG",
@@ -65,6 +66,7 @@ int run_ramdisk(Context& ctx) {
   if (!output) return usage_error(r, "ramdisk needs -o FILE (or --list FILE)");
   auto spec = ramdisk_spec_from(ctx);
   if (!spec) return failure(r, spec.error());
+  if (auto ok = vet_dumper(ctx, spec->dumper_path); !ok) return failure(r, ok.error());
   r.step("Writing the ramdisk " + *output);
   auto info = initramfs::write_ramdisk(*spec, *output);
   if (!info) return failure(r, info.error());

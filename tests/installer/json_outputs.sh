@@ -78,7 +78,7 @@ root=$tmp/root layout=$tmp/root/lib/s390-tools/zfcpdump registry=$tmp/root/etc/z
 mkdir -p "$root/boot"
 
 # --- build ---------------------------------------------------------------------------------------
-run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --root "$root"
+run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --force --root "$root"
 field .ok true "build"
 field .directory "$layout" "build: the layout directory"
 field .kernel_release "$release" "build: the kernel's release"
@@ -88,7 +88,7 @@ field .manifest_sha256 "$(sum "$layout/zfcpdump-kit.manifest")" "build: the mani
 holds '.hsa_left_bytes == .hsa_bytes - .kernel_bytes - .ramdisk_bytes' "build: what is left of the HSA"
 field .changed true "build: a first build changes"
 manifest=$(sum "$layout/zfcpdump-kit.manifest")
-run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --root "$root"
+run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --force --root "$root"
 field .changed false "build: a rerun changes nothing"
 field .manifest_sha256 "$manifest" "build: a rerun, the same manifest"
 ok "build --json"
@@ -106,7 +106,7 @@ field '.entries[] | select(.path == "dev/console") | .rdev' "5,1" "ramdisk --lis
 mkdir odd && printf 'abc' >"odd/name$ff" && (cd odd && printf 'name\xff\n' | cpio -o -H newc --quiet) >odd.cpio
 run 0 ramdisk --list odd.cpio
 field '.entries | map("\(.path) \(.size)") | join(",")' "name$fffd 3" "ramdisk --list: an entry name that is not UTF-8"
-run 0 ramdisk -o "rd$ff.img" --compress none --dumper dumper
+run 0 ramdisk -o "rd$ff.img" --compress none --dumper dumper --force
 field .ramdisk "rd$fffd.img" "ramdisk -o: a file name that is not UTF-8, replaced"
 field .size "$(size "rd$ff.img")" "ramdisk -o: the file's size"
 holds '.size == .uncompressed' "ramdisk --compress none: the file is the archive"
@@ -203,7 +203,7 @@ holds '.verify_first_bad_address as $a | .errors | any(contains("physical addres
 ok "check --json: a sparse dump's integrity record, verified, and a flipped bit found"
 
 # --- hook ----------------------------------------------------------------------------------------
-hook=(--root "$root" --dumper dumper --zipl "$fake")
+hook=(--root "$root" --dumper dumper --force --zipl "$fake")
 kver=6.1.192-zfcpdump
 cp "$image" "$root/boot/vmlinuz-$kver"
 cp "$config" "$root/boot/config-$kver"

@@ -15,6 +15,7 @@
 #   hooks.sh BUILD PREFIX FULL_SYSCONFDIR ZK_BUILD_TEST_KERNEL SOURCE_TAR FRAGMENT FAKE_ZIPL ZK_MAKE_VMCORE
 set -euo pipefail
 build=$1 prefix=${2%/} etc=$3 build_kernel=$4 source_tar=$5 fragment=$6 fake_zipl=$7 make_vmcore=$8
+s390x_dumper=$9
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
@@ -37,7 +38,11 @@ postrm_d=$stage$etc/kernel/postrm.d
 for f in "$zi" "$plugin" "$postinst_d/zz-zfcpdump-kit" "$postrm_d/zz-zfcpdump-kit"; do
   [[ -x $f ]] || pk_fail "not installed: $f"
 done
-cp "$stage$prefix/libexec/zfcpdump-kit/zfcpdump-dumper" "$t/dumper"
+# The ramdisk's dumper must be the static s390x one (the hook refuses any other, and the plugin
+# passes no --force); the staged dumper of this build runs in host mode below.
+[[ -x $s390x_dumper ]] || pk_fail "no static s390x dumper at $s390x_dumper (scripts/build s390x): the hooks were NOT tested"
+cp "$s390x_dumper" "$t/dumper"
+host_dumper=$stage$prefix/libexec/zfcpdump-kit/zfcpdump-dumper
 
 root=$t/root
 layout=$root/lib/s390-tools/zfcpdump
@@ -116,7 +121,7 @@ pk_ok "kernel-install --verbose: the plugin shows what it runs"
 # --- Disks that cannot be brought in step do not stop the others --------------------------------
 gl_fixture zipl-512 "$t/disk-dump.img"
 "$make_vmcore" --output "$t/core" --memory 8M >/dev/null
-"$t/dumper" --vmcore "$t/core" --disk "$t/disk-dump.img" >"$t/dumper.log" 2>&1 || { cat "$t/dumper.log" >&2; pk_fail "dumper host mode"; }
+"$host_dumper" --vmcore "$t/core" --disk "$t/disk-dump.img" >"$t/dumper.log" 2>&1 || { cat "$t/dumper.log" >&2; pk_fail "dumper host mode"; }
 gl_fixture zipl-512 "$t/disk4.img"
 truncate -s 64M "$t/disk-blank.img"  # no dump tool (any more): someone reused the disk
 gl_fixture zipl-512 "$t/disk-moved.img"
