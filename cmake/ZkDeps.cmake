@@ -17,12 +17,26 @@ if(ZK_STATIC_DUMPER)
   # libelf as the static dumper needs it, with its compression libraries.
   zk_static_archive(ZK::zlib z)
   zk_static_archive(ZK::zstd zstd)
-  zk_static_archive(ZK::libelf elf ZK::zlib ZK::zstd)
+  zk_static_archive(ZK::libelf_static elf ZK::zlib ZK::zstd)
   find_path(ZK_LIBELF_INCLUDE libelf.h REQUIRED)
-  set_target_properties(ZK::libelf PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${ZK_LIBELF_INCLUDE}")
+  set_target_properties(ZK::libelf_static PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${ZK_LIBELF_INCLUDE}")
+endif()
+if(ZK_STATIC_DUMPER AND ZK_DUMPER_ONLY)
+  add_library(ZK::libelf ALIAS ZK::libelf_static)  # the dumper is all this build makes
 else()
   pkg_check_modules(ZK_LIBELF REQUIRED IMPORTED_TARGET libelf)
-  add_library(ZK::libelf ALIAS PkgConfig::ZK_LIBELF)
+  if(ZK_STATIC_DUMPER)
+    # zk_ondisk links libelf for both the dumper and the installer. A target with the property
+    # ZK_STATIC_LIBELF (the static dumper) gets the archives; every other program the shared
+    # library, so that a security update of libelf or zlib reaches zfcpdump-install (lintian
+    # calls an archive linked in an embedded library).
+    add_library(zk_libelf INTERFACE)
+    target_link_libraries(zk_libelf INTERFACE
+      "$<IF:$<BOOL:$<TARGET_PROPERTY:ZK_STATIC_LIBELF>>,ZK::libelf_static,PkgConfig::ZK_LIBELF>")
+    add_library(ZK::libelf ALIAS zk_libelf)
+  else()
+    add_library(ZK::libelf ALIAS PkgConfig::ZK_LIBELF)
+  endif()
 endif()
 
 if(NOT ZK_DUMPER_ONLY)

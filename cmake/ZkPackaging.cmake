@@ -75,6 +75,16 @@ add_custom_command(OUTPUT ${ZK_GEN_DIR}/debian/changelog.gz
   COMMENT "Compressing the Debian changelog")
 add_custom_target(zk_debian_changelog ALL DEPENDS ${ZK_GEN_DIR}/debian/changelog.gz)
 install(FILES ${ZK_GEN_DIR}/debian/changelog.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/zfcpdump-kit)
+# The dumper is static on purpose (it is /init of a ramdisk without libraries): said to lintian
+# where it looks for a package's overrides. Only the package that holds the static dumper has it.
+if(ZK_STATIC_DUMPER)
+  string(REGEX REPLACE "^/" "" zk_dumper_in_package "${CMAKE_INSTALL_FULL_LIBEXECDIR}/zfcpdump-kit/zfcpdump-dumper")
+  file(WRITE ${ZK_GEN_DIR}/debian/lintian-overrides
+    "# /init of the zfcpdump ramdisk, which holds no libraries: static by design.\n"
+    "zfcpdump-kit: statically-linked-binary [${zk_dumper_in_package}]\n")
+  install(FILES ${ZK_GEN_DIR}/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+          RENAME zfcpdump-kit)
+endif()
 
 # --- Manual pages: configured, then compressed as Debian wants them (gzip -9n) ------------------
 set(ZK_MAN_PAGES zfcpdump-install.8 zfcpdump-dumper.8 zfcpdump-kit.conf.5 zfcpdump-kit-save.service.8)

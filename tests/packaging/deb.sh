@@ -41,6 +41,9 @@ expected=(
   "-rw-r--r-- root/root $prefix/share/man/man5/zfcpdump-kit.conf.5.gz"
   "-rw-r--r-- root/root $prefix/share/man/man8/zfcpdump-kit-save.service.8.gz"
 )
+case $static_dumper in  # the static dumper's lintian override comes with it
+  ON | on | 1 | TRUE | true) expected+=("-rw-r--r-- root/root $prefix/share/lintian/overrides/zfcpdump-kit") ;;
+esac
 for e in "${expected[@]}"; do grep -qxF -- "$e" "$t/contents" || pk_fail "not in the package (or another mode): $e"; done
 [[ $(wc -l <"$t/contents") == "${#expected[@]}" ]] || pk_fail "the package holds files nobody expects (above)"
 pk_ok "dpkg-deb -c: ${#expected[@]} files, owned by root, with their modes"
