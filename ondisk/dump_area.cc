@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ondisk/bytes.h"
+#include "ondisk/vmcoreinfo_memory.h"
 #include "util/file_window.h"
 #include "util/strings.h"
 
@@ -41,6 +42,7 @@ Result<DumpAreaState> inspect_dump_area(util::File& disk, const DumpDisk& target
       return s;
     }
     s.kind = DumpAreaKind::kDump;
+    fill_vmcoreinfo_from_memory(area, *info);  // a core QEMU wrote has no VMCOREINFO note
     s.dump = std::move(*info);
     return s;
   }

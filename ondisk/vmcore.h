@@ -54,6 +54,8 @@ struct VmcoreInfo {
   unsigned fpregset_count = 0;
   std::vector<uint32_t> s390_notes;  ///< types of "LINUX" notes seen (each once)
   std::string vmcoreinfo;            ///< the VMCOREINFO note's text, empty when absent
+  /// vmcoreinfo came from memory, not from a note (fill_vmcoreinfo_from_memory).
+  bool vmcoreinfo_from_memory = false;
   std::string os_release;            ///< OSRELEASE= from VMCOREINFO
   uint64_t page_size = 0;            ///< PAGESIZE= from VMCOREINFO, 0 when absent
   std::vector<std::pair<uint64_t, uint64_t>> note_segments;  ///< (p_offset, p_filesz) per PT_NOTE

@@ -70,6 +70,8 @@ int report_dump(cli::Report& r, util::File& area, const ondisk::VmcoreInfo& dump
   r.field("dump_memory", dump.memory_size);
   r.field("dump_cpus", uint64_t{dump.cpu_count});
   r.field("dump_kernel", dump.os_release);
+  if (dump.vmcoreinfo_from_memory)  // a core without the note (QEMU's), read as zgetdump reads it
+    r.field("dump_vmcoreinfo", std::string("in memory (no VMCOREINFO note)"));
   if (memory > 0) {
     const double ratio = static_cast<double>(bytes) / static_cast<double>(memory);
     if (r.json()) r.field_json("dump_ratio", cli::Json(ratio));

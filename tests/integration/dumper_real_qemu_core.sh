@@ -9,7 +9,9 @@
 #     faithfully: which of the two it does is printed) and on the corrected core, each onto a
 #     fresh real-zipl disk; the corrected dump must be accepted by `zgetdump -i` with the
 #     guest's memory size, CPU count and kernel release, and read back unchanged.
-# Usage: dumper_real_qemu_core.sh HOST_DUMPER CHECK_COPY
+#   - zfcpdump-install check names the kernel release of that dump as zgetdump does, though
+#     QEMU's core has no VMCOREINFO note (both find it through the lowcore in memory).
+# Usage: dumper_real_qemu_core.sh HOST_DUMPER CHECK_COPY INSTALL
 #
 # The core is made afresh on every run (about 10 s): what this QEMU writes is the subject of
 # the test, so a cached core would hide a changed QEMU.
@@ -19,10 +21,11 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=dump_area_lib.sh
 . "$IT_DIR/dump_area_lib.sh"
 
-(($# == 2)) || it_fail "usage: $0 HOST_DUMPER CHECK_COPY"
-it_require qemu-user sysroot qemu-system "$1" "$2"
+(($# == 3)) || it_fail "usage: $0 HOST_DUMPER CHECK_COPY INSTALL"
+it_require qemu-user sysroot qemu-system "$1" "$2" "$3"
 command -v python3 >/dev/null || it_fail "python3 is missing (the QMP client and the header fixup use it)"
-dumper=$(realpath "$1") check_copy=$(realpath "$2")
+command -v jq >/dev/null || it_fail "jq is missing (run scripts/setup)"
+dumper=$(realpath "$1") check_copy=$(realpath "$2") install=$(realpath "$3")
 it_tmpdir
 guest_pid=''
 # Our own background guest must not outlive a failed test (run-guest's trap stops QEMU).
@@ -275,6 +278,13 @@ info=$(it_zgetdump -i part.bin 2>&1) || { printf '%s\n' "$info"; it_fail "zgetdu
 printf '%s\n' "$info"
 expect_guest_dump "$info"
 it_ok "zgetdump -i accepts the dump: $mem_mb MB, $cpus CPUs, $guest_release"
+if LC_ALL=C readelf -nW fixed.core | grep -q VMCOREINFO; then
+  it_fail "QEMU's core has a VMCOREINFO note now: this check no longer tests the lowcore path"
+fi
+check=$("$install" check --json --memory "${mem_mb}M" disk.img 2>/dev/null) || true
+[[ $(jq -r '"\(.dump_kernel)|\(.dump_vmcoreinfo)"' <<<"$check") == "$guest_release|in memory (no VMCOREINFO note)" ]] ||
+  { printf '%s\n' "$check"; it_fail "check does not name the kernel release zgetdump found ($guest_release)"; }
+it_ok "check names the release as zgetdump does, from VMCOREINFO in memory: $guest_release"
 # Read back. zgetdump's copy-out is not the core itself even when it reads the core file
 # directly: it rebuilds the notes (adds NT_PRPSINFO and a VMCOREINFO note it finds in memory,
 # writes pr_pid big-endian where QEMU wrote it little-endian, and drops NT_S390_GS_CB, which

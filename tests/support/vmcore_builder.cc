@@ -137,7 +137,7 @@ std::vector<std::byte> build_notes(const VmcoreSpec& spec) {
   NoteWriter notes;
   notes.add("CORE", NT_PRPSINFO, prpsinfo());
   for (unsigned cpu = 0; cpu < spec.cpus; ++cpu) add_cpu_notes(notes, cpu);
-  notes.add("VMCOREINFO", 0, text_bytes(vmcoreinfo_text(spec)));
+  if (spec.vmcoreinfo_note) notes.add("VMCOREINFO", 0, text_bytes(vmcoreinfo_text(spec)));
   return notes.take();
 }
 

@@ -100,6 +100,10 @@ struct VmcoreSpec {
   /// except the bytes listed by memory_overlays() (all in the first 64 KiB), and the spec must
   /// have memory at physical [0, kOverlayMemoryEnd).
   bool vmcoreinfo_in_memory = false;
+  /// The VMCOREINFO note among the core's notes, as the kernel's /proc/vmcore has it. False:
+  /// none, as in the cores QEMU's dump-guest-memory writes (with vmcoreinfo_in_memory, readers
+  /// then find it only through the lowcore).
+  bool vmcoreinfo_note = true;
   /// Physical address of the kernel image. Linux 6.10+ writes p_paddr = __pa(_stext), which
   /// KASLR moves; 0 keeps the simple case.
   uint64_t kernel_image_paddr = 0;

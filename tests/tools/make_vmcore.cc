@@ -39,6 +39,8 @@ constexpr const char* kUsage =
     "      --vmcoreinfo-in-memory  also put VMCOREINFO and init_uts_ns into memory, where\n"
     "                           zgetdump looks for them (memory then differs from the pattern\n"
     "                           in a few bytes below 64 KiB)\n"
+    "      --no-vmcoreinfo-note  leave the VMCOREINFO note out, as QEMU's dump-guest-memory\n"
+    "                           does (with --vmcoreinfo-in-memory it is then only in memory)\n"
     "      --hostile CLAIM      headers that make a claim no kernel makes, for tests of the\n"
     "                           readers' bounds (only the fields named change):\n"
     "                             pn-xnum        e_phnum PN_XNUM, section header 0 claiming\n"
@@ -143,6 +145,7 @@ int main(int argc, char** argv) {
     kKernelImage,
     kUnaligned,
     kVmcoreinfoInMemory,
+    kNoVmcoreinfoNote,
     kZeroRuns,
     kFill,
     kHostile
@@ -157,6 +160,7 @@ int main(int argc, char** argv) {
       {"kernel-image", required_argument, nullptr, kKernelImage},
       {"unaligned", no_argument, nullptr, kUnaligned},
       {"vmcoreinfo-in-memory", no_argument, nullptr, kVmcoreinfoInMemory},
+      {"no-vmcoreinfo-note", no_argument, nullptr, kNoVmcoreinfoNote},
       {"zero-percent", required_argument, nullptr, 'z'},
       {"zero-runs", required_argument, nullptr, kZeroRuns},
       {"fill", required_argument, nullptr, kFill},
@@ -218,6 +222,7 @@ int main(int argc, char** argv) {
       }
       case kUnaligned: spec.page_align_data = false; break;
       case kVmcoreinfoInMemory: spec.vmcoreinfo_in_memory = true; break;
+      case kNoVmcoreinfoNote: spec.vmcoreinfo_note = false; break;
       case 'z': {
         const auto ppm = parse_percent_ppm(arg);
         if (!ppm)
