@@ -56,8 +56,8 @@ struct VmcoreInfo {
   std::string vmcoreinfo;            ///< the VMCOREINFO note's text, empty when absent
   /// vmcoreinfo came from memory, not from a note (fill_vmcoreinfo_from_memory).
   bool vmcoreinfo_from_memory = false;
-  std::string os_release;            ///< OSRELEASE= from VMCOREINFO
-  uint64_t page_size = 0;            ///< PAGESIZE= from VMCOREINFO, 0 when absent
+  std::string os_release;  ///< OSRELEASE= from VMCOREINFO
+  uint64_t page_size = 0;  ///< PAGESIZE= from VMCOREINFO, 0 when absent
   std::vector<std::pair<uint64_t, uint64_t>> note_segments;  ///< (p_offset, p_filesz) per PT_NOTE
   /// Oddities that do not stop this reader but will trouble others (zgetdump 2.16 reads the
   /// program headers at offset 64 whatever e_phoff says, and crashes on QEMU 7.2's cores).
