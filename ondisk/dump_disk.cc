@@ -88,9 +88,11 @@ Result<DumpDisk> read_dump_disk(util::File& disk, std::optional<uint32_t> block_
   if (bi.dev_type != static_cast<uint8_t>(BootDeviceType::kScsi))
     return fail(util::format("%s: boot_info device type %u (expected 2, SCSI)", disk.name().c_str(),
                              bi.dev_type));
-  if (bi.version != 1)
+  if (bi.version != kBootInfoVersion)
     return fail(
-        util::format("%s: boot_info version %u (expected 1)", disk.name().c_str(), bi.version));
+        util::format("%s: boot_info version %u (expected %u; the stock dumper refuses "
+                     "any other)",
+                     disk.name().c_str(), bi.version, kBootInfoVersion));
 
   d.superblock_offset = bi.dump_superblock_offset;
   if (d.superblock_offset > disk.size() || disk.size() - d.superblock_offset < kDumpSuperblockSize)
@@ -120,6 +122,19 @@ std::optional<Partition> find_dump_partition(const PartitionTable& table,
   for (const auto& p : table.partitions)
     if (p.start == sb.part_start && p.size == sb.part_size) return p;
   return std::nullopt;
+}
+
+std::vector<std::string> version_warnings(const DumpDisk& d) {
+  std::vector<std::string> out;
+  if (d.mbr.version_id != kBootRecordVersion)
+    out.push_back(util::format("the boot record's version is %u, not %u as zipl writes it",
+                               d.mbr.version_id, kBootRecordVersion));
+  if (d.superblock.version != kDumpSuperblockVersion)
+    out.push_back(util::format(
+        "the dump superblock's version is %llu, not %llu as zipl writes it (zgetdump and the "
+        "stock dumper do not check it either)",
+        static_cast<ull>(d.superblock.version), static_cast<ull>(kDumpSuperblockVersion)));
+  return out;
 }
 
 }  // namespace zk::ondisk

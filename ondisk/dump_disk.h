@@ -7,6 +7,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "ondisk/dump_superblock.h"
 #include "ondisk/partition_table.h"
@@ -35,6 +37,19 @@ struct DumpDisk {
   /// starts with the busy marker, so the partition is still ours).
   [[nodiscard]] bool usable_for_dump() const { return checksum_matches() || busy; }
 };
+
+/// The version fields, as zipl writes them. Only boot_info's is a condition: the stock
+/// dumper refuses a disk whose boot_info version is not 1, so this one does too. Neither the
+/// stock dumper nor zgetdump looks at the boot record's version or the superblock's (zgetdump
+/// shows the latter), so a value other than 1 is reported, never refused: a newer zipl that
+/// raised one would otherwise leave a disk every stock tool takes and ours refuses
+/// (docs/on-disk-format.md, "Version fields").
+inline constexpr uint8_t kBootInfoVersion = 1;
+inline constexpr uint32_t kBootRecordVersion = 1;
+inline constexpr uint64_t kDumpSuperblockVersion = 1;
+
+/// Warnings about version fields that are not what zipl writes (empty when all are).
+[[nodiscard]] std::vector<std::string> version_warnings(const DumpDisk& d);
 
 /// Reads and checks the dump tool on `disk`. `block_size` is the disk's logical block size;
 /// for an image file pass nullopt and it is found from the program table (512 or 4096).

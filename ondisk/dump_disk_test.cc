@@ -65,6 +65,41 @@ TEST(DumpDisk, RefusesAnIplRecord) {
   EXPECT_NE(d.error().message.find("program type 0"), std::string::npos);
 }
 
+TEST(DumpDisk, VersionFieldsAsTheStockToolsJudgeThem) {
+  testsupport::TempDir dir;
+  const auto path = dir.file("disk");
+  const auto made = testsupport::make_synthetic_dump_disk(path, {});
+  {
+    auto f = util::PosixFile::open(path, util::OpenMode::kRead);
+    auto d = read_dump_disk(**f, std::nullopt);
+    ASSERT_TRUE(d);
+    EXPECT_TRUE(version_warnings(*d).empty());
+  }
+  // The boot record's and the superblock's versions: reported, not refused (zgetdump and the
+  // stock dumper do not check them).
+  const unsigned char two_be32[4] = {0, 0, 0, 2};
+  const unsigned char seven_be64[8] = {0, 0, 0, 0, 0, 0, 0, 7};
+  poke(path, 4, two_be32, 4);
+  poke(path, made.superblock_offset + 8, seven_be64, 8);
+  {
+    auto f = util::PosixFile::open(path, util::OpenMode::kRead);
+    auto d = read_dump_disk(**f, std::nullopt);
+    ASSERT_TRUE(d) << d.error().describe();
+    EXPECT_TRUE(d->checksum_matches());
+    const auto w = version_warnings(*d);
+    ASSERT_EQ(w.size(), 2u);
+    EXPECT_NE(w[0].find("boot record's version is 2"), std::string::npos) << w[0];
+    EXPECT_NE(w[1].find("superblock's version is 7"), std::string::npos) << w[1];
+  }
+  // boot_info's version: refused, as the stock dumper refuses it.
+  const unsigned char two = 2;
+  poke(path, 0x74, &two, 1);
+  auto f = util::PosixFile::open(path, util::OpenMode::kRead);
+  auto d = read_dump_disk(**f, std::nullopt);
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("boot_info version 2"), std::string::npos);
+}
+
 TEST(DumpDisk, SuperblockPointerOutsideTheDisk) {
   testsupport::TempDir dir;
   const auto path = dir.file("disk");

@@ -15,6 +15,7 @@
 #include "installer/system/block_device.h"
 #include "installer/system/memory.h"
 #include "ondisk/dump_area.h"
+#include "ondisk/dump_disk.h"
 #include "util/file_window.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
@@ -204,6 +205,7 @@ int run_check(Context& ctx) {
     return kCheckNoTool;
   }
   r.field("dump_tool", std::string("valid"));
+  for (const auto& w : ondisk::version_warnings(tool)) r.warn(w);
 
   // Memory: is the dump area large enough for everything this system can have online?
   uint64_t memory = 0;
