@@ -68,6 +68,7 @@ const cli::CommandSpec& build_spec() {
           {"compress", 0, "METHOD", "ramdisk compression: gzip (default), xz, zstd, lz4 or none"},
           {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in the ramdisk"},
           {"force", 0, "", "put in a dumper that is not a static s390x program"},
+          {"dry-run", 'n', "", "check and compare with the installed layout, write nothing"},
           {"dumper-param", 0, "WORD", "bake a dumper parameter into the ramdisk", true},
           {"hsa-size", 0, "SIZE", "the HSA to fit into (default: sysfs, else 32M)"},
           {"root", 0, "DIR", "install below DIR, e.g. a packaging root (default /)"},
@@ -125,17 +126,25 @@ int run_build(Context& ctx) {
   q.root = a.get("root").value_or("/");
   q.zfcpdump_dir = a.get("zfcpdump-dir").value_or(ctx.config.zfcpdump_dir);
   q.scratch_dir = scratch.path();
-  auto lock = layout::lock_layout_dir(layout::layout_dir(q.root, q.zfcpdump_dir));
-  if (!lock) return failure(r, lock.error());
+  q.dry_run = a.has("dry-run");
+  // A dry run writes nothing below root, not even the lock file.
+  std::optional<util::Fd> lock;
+  if (!q.dry_run) {
+    auto l = layout::lock_layout_dir(layout::layout_dir(q.root, q.zfcpdump_dir));
+    if (!l) return failure(r, l.error());
+    lock.emplace(std::move(*l));
+  }
   auto built = layout::build_layout(q, report_events(r));
   if (!built) return failure(r, built.error());
 
   const auto& installed = built->installed;
   if (installed.changed.empty()) {
-    r.note("already current: nothing changed");
+    r.note(q.dry_run ? "already current: nothing would change"
+                     : "already current: nothing changed");
   } else {
-    for (const auto& c : installed.changed) r.note("updated " + c);
+    for (const auto& c : installed.changed) r.note((q.dry_run ? "would update " : "updated ") + c);
   }
+  if (q.dry_run) r.field("dry_run", true);
   r.field("directory", installed.dir);
   r.field("kernel_release", built->release);
   r.field("kernel_bytes", built->image.size);

@@ -67,6 +67,8 @@ const cli::CommandSpec& hook_spec() {
            "kernel_config)"},
           {"dumper", 0, "PATH", "the static zfcpdump-dumper to put in the ramdisk"},
           {"force", 0, "", "put in a dumper that is not a static s390x program"},
+          {"dry-run", 'n', "",
+           "add, refresh, rezipl: say what would be rebuilt and re-zipl'd, write nothing"},
           {"hsa-size", 0, "SIZE",
            "the HSA to fit into (default: sysfs, else the installed layout's, else 32M)"},
           {"zipl", 0, "PATH", "the zipl to run (default: $ZIPL, else zipl from the configuration)"},
@@ -107,8 +109,11 @@ int run_hook_on(Context& ctx, system::Host& host) {
       return usage_error(r, ok.error().describe());
   }
 
+  if (action == "remove" && ctx.args.has("dry-run"))
+    return usage_error(r, "--dry-run goes with hook add, refresh and rezipl");
   hook::HookRequest q;
   q.action = action;
+  q.dry_run = ctx.args.has("dry-run");
   q.root = ctx.args.get("root").value_or("/");
   q.zfcpdump_dir = ctx.config.zfcpdump_dir;
   q.registry = ctx.config.registry;

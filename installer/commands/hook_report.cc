@@ -30,7 +30,10 @@ void layout_built(cli::Report& r, const HookOutcome& o) {
   replay(r, o.build_messages);
   if (!o.built) return;
   const auto& built = *o.built;
-  for (const auto& name : built.installed.changed) r.note("updated " + name);
+  const bool dry = o.request.dry_run;
+  for (const auto& name : built.installed.changed)
+    r.note((dry ? "would update " : "updated ") + name);
+  if (dry) r.field("dry_run", true);
   r.field("directory", built.installed.dir);
   if (!o.kernel_version.empty()) r.field("kernel_version", o.kernel_version);
   r.field("kernel_release", built.release);
@@ -57,6 +60,10 @@ void disk_done(cli::Report& r, const hook::DiskUpdate& u, uint64_t memory) {
       util::format("%s (partition %u)", u.entry.disk.c_str(), u.entry.partition);
   if (u.outcome == hook::DiskOutcome::kCurrent) {
     r.note(name + ": current");
+    return;
+  }
+  if (u.outcome == hook::DiskOutcome::kPlanned) {
+    r.note(name + ": " + u.detail);
     return;
   }
   if (!u.command.empty()) r.note(name + ": " + u.command);

@@ -3,6 +3,7 @@
 // real one runs in tests/packaging/hook_refresh_in_guest), with the layout built for real
 // below --root around Debian's s390x kernel and the dumper of this build.
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -178,6 +179,34 @@ TEST_F(HookCommand, RefreshRefusesADumperThatIsNotAStaticS390xProgram) {
       << ran.out;
   EXPECT_TRUE(host_.commands_run.empty());
   EXPECT_EQ(slurp(root() + "/lib/s390-tools/zfcpdump/zfcpdump-kit.manifest"), manifest);
+}
+
+TEST_F(HookCommand, ADryRunNamesWhatWouldChangeAndWritesNothing) {
+  if (!prepare_layout_and_disk()) return;
+  const std::string layout = root() + "/lib/s390-tools/zfcpdump";
+  auto tree = [&] {
+    std::string t;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root()))
+      t += e.path().string() + " " +
+           std::to_string(e.is_regular_file() ? testsupport::file_fingerprint(e.path()) : 0) + "\n";
+    return t;
+  };
+  const std::string before = tree();
+  auto ran = hook({"refresh", "--hsa-size", "1G", "--dry-run"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_TRUE(ran.json["dry_run"].get<bool>());
+  EXPECT_TRUE(ran.json["layout_changed"].get<bool>());  // the ramdisk would be rebuilt
+  ASSERT_EQ(ran.json["disks"].size(), 1u);
+  EXPECT_EQ(ran.json["disks"][0]["outcome"], "planned");
+  EXPECT_TRUE(host_.commands_run.empty());
+  EXPECT_EQ(tree(), before);  // no file below root changed, none was added (no lock file)
+
+  auto rezipl = hook({"rezipl", "--dry-run"});
+  ASSERT_EQ(rezipl.status, kExitOk) << rezipl.err;
+  EXPECT_EQ(rezipl.json["disks"][0]["outcome"], "planned");
+  EXPECT_TRUE(host_.commands_run.empty());
+  EXPECT_EQ(tree(), before);
+  EXPECT_EQ(hook({"remove", "6.1-zfcpdump", "--dry-run"}).status, kExitUsage);
 }
 
 TEST_F(HookCommand, ADiskZiplFailsOnIs4) {

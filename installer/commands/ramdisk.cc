@@ -31,6 +31,7 @@ const cli::CommandSpec& ramdisk_spec() {
           {"kernel-config", 0, "CONFIG",
            "refuse a compressor the dump kernel's .config cannot unpack"},
           {"list", 0, "FILE", "list the entries of the ramdisk FILE"},
+          {"dry-run", 'n', "", "build it in a scratch directory and say what -o FILE would get"},
       },
       0,
       0,
@@ -67,9 +68,21 @@ int run_ramdisk(Context& ctx) {
   auto spec = ramdisk_spec_from(ctx);
   if (!spec) return failure(r, spec.error());
   if (auto ok = vet_dumper(ctx, spec->dumper_path); !ok) return failure(r, ok.error());
-  r.step("Writing the ramdisk " + *output);
-  auto info = initramfs::write_ramdisk(*spec, *output);
+  // A dry run builds the same bytes in a private directory (removed on return), so that the
+  // sizes it reports are the real ones, and leaves FILE alone.
+  const bool dry = a.has("dry-run");
+  ScratchDir scratch;
+  if (dry && scratch.path().empty())
+    return failure(r, Error{errno, "create a temporary directory"});
+  const std::string target = dry ? scratch.path() + "/ramdisk" : *output;
+  r.step((dry ? "Would write the ramdisk " : "Writing the ramdisk ") + *output +
+         (dry ? " (dry run: built in a scratch directory, nothing written)" : ""));
+  auto info = initramfs::write_ramdisk(*spec, target);
   if (!info) return failure(r, info.error());
+  if (dry) {
+    info->path = *output;
+    r.field("dry_run", true);
+  }
   r.note(util::format("/init: %s", spec->dumper_path.c_str()));
   r.field("ramdisk", info->path);
   r.field("compression", std::string(initramfs::compression_name(info->compression)));

@@ -82,5 +82,26 @@ TEST(VetDumper, TheRamdiskCommandRefusesADynamicDumperUnlessForced) {
   EXPECT_EQ(fine.json["warnings"].size(), 0u);
 }
 
+TEST(RamdiskCommand, ADryRunWritesNoFileAndTellsTheRealSizes) {
+  testsupport::TempDir dir;
+  Config config;
+  system::HostDouble host;
+  const std::string busybox = sysroot_file("/bin/busybox");
+  auto dry = testing::run_command(
+      ramdisk_spec(), ramdisk_on,
+      {"-o", dir.file("rd.img"), "--compress", "gzip", "--dumper", busybox, "--dry-run"}, config,
+      host, true);
+  ASSERT_EQ(dry.status, kExitOk) << dry.err;
+  EXPECT_TRUE(dry.json["dry_run"].get<bool>());
+  EXPECT_EQ(dry.json["ramdisk"], dir.file("rd.img"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("rd.img")));
+  auto real = testing::run_command(
+      ramdisk_spec(), ramdisk_on,
+      {"-o", dir.file("rd.img"), "--compress", "gzip", "--dumper", busybox}, config, host, true);
+  ASSERT_EQ(real.status, kExitOk) << real.err;
+  EXPECT_EQ(dry.json["size"], real.json["size"]);  // reproducible: the same bytes
+  EXPECT_EQ(std::filesystem::file_size(dir.file("rd.img")), real.json["size"].get<uint64_t>());
+}
+
 }  // namespace
 }  // namespace zk::installer::commands

@@ -46,6 +46,7 @@ const char* outcome_name(DiskOutcome o) {
     case DiskOutcome::kMissing: return "missing";
     case DiskOutcome::kRefused: return "refused";
     case DiskOutcome::kFailed: return "failed";
+    case DiskOutcome::kPlanned: return "planned";
   }
   return "?";
 }
@@ -170,7 +171,8 @@ bool any_stale(const state::Registry& registry, const std::string& manifest_sha2
 UpdateSummary summarize(const std::vector<DiskUpdate>& updates) {
   UpdateSummary s;
   for (const auto& u : updates) {
-    const bool ok = u.outcome == DiskOutcome::kCurrent || u.outcome == DiskOutcome::kUpdated;
+    const bool ok = u.outcome == DiskOutcome::kCurrent || u.outcome == DiskOutcome::kUpdated ||
+                    u.outcome == DiskOutcome::kPlanned;
     s.current += ok;
     s.all_current = s.all_current && ok;
   }

@@ -29,9 +29,10 @@ enum class DiskOutcome {
   kMissing,  ///< the disk (or its partition's node) is not there
   kRefused,  ///< the disk is no longer what the registry says, or holds a dump: not touched
   kFailed,   ///< zipl could not run or failed, or what it wrote did not verify
+  kPlanned,  ///< a dry run: zipl -d would run on it (the checks run when it really does)
 };
 
-/// "current", "updated", "missing", "refused", "failed".
+/// "current", "updated", "missing", "refused", "failed", "planned".
 [[nodiscard]] const char* outcome_name(DiskOutcome o);
 
 struct DiskUpdateRequest {

@@ -118,8 +118,13 @@ void HookRun::rezipl() {
   if (!exists(o_.dir + "/" + layout::kManifestName))
     return stop(HookStop::kNothingToDo, "no layout is installed");
   // The layout's lock: a kernel hook running at the same time does not change it under zipl.
-  auto lock = layout::lock_layout_dir(o_.dir);
-  if (!lock) return stop(HookStop::kFailure, lock.error().describe());
+  // A dry run writes nothing, not even the lock file.
+  std::optional<util::Fd> lock;
+  if (!o_.request.dry_run) {
+    auto l = layout::lock_layout_dir(o_.dir);
+    if (!l) return stop(HookStop::kFailure, l.error().describe());
+    lock.emplace(std::move(*l));
+  }
   auto m = layout::read_installed_manifest(o_.dir);
   if (!m) return stop(HookStop::kFailure, m.error().describe());
   o_.kernel_version = m->first.kernel_version;
@@ -146,8 +151,12 @@ Result<std::optional<uint64_t>> HookRun::hsa_budget(
 /// installed layout was built with, then updates the disks.
 void HookRun::install(const std::string& image, const std::optional<std::string>& config,
                       const std::string& image_source, const std::string& release) {
-  auto lock = layout::lock_layout_dir(o_.dir);
-  if (!lock) return stop(HookStop::kFailure, lock.error().describe());
+  std::optional<util::Fd> lock;  // a dry run writes nothing, not even the lock file
+  if (!o_.request.dry_run) {
+    auto l = layout::lock_layout_dir(o_.dir);
+    if (!l) return stop(HookStop::kFailure, l.error().describe());
+    lock.emplace(std::move(*l));
+  }
   std::optional<layout::Manifest> installed;
   if (auto m = layout::read_installed_manifest(o_.dir)) installed = m->first;
 
@@ -181,6 +190,7 @@ void HookRun::install(const std::string& image, const std::optional<std::string>
   q.kernel_version = o_.kernel_version;
   q.image_source = image_source;
   q.scratch_dir = o_.request.scratch_dir;
+  q.dry_run = o_.request.dry_run;
   auto hold = [this](BuildMessage::Kind k) {
     return [this, k](const std::string& s) { o_.build_messages.push_back({k, s}); };
   };
@@ -224,6 +234,16 @@ void HookRun::update_disks(bool rewrite_current) {
     o_.memory = memory ? memory->total() : 0;
     const auto entries = registry->disks;  // the registry is saved after each updated disk
     for (const auto& e : entries) {
+      if (o_.request.dry_run) {  // what update_disk would be asked to do, not done
+        DiskUpdate u;
+        u.entry = e;
+        const bool current = e.manifest_sha256 == q.manifest_sha256 && !q.rewrite_current;
+        u.outcome = current ? DiskOutcome::kCurrent : DiskOutcome::kPlanned;
+        if (!current) u.detail = "zipl -d would run on it (dry run)";
+        o_.updates.push_back(std::move(u));
+        tell(HookEvent::kDiskDone);
+        continue;
+      }
       auto u = update_disk(e, q, host_);
       if (u.outcome == DiskOutcome::kUpdated) {
         registry->upsert(u.entry);

@@ -36,6 +36,9 @@ struct HookRequest {
   std::string configured_compress;                         ///< Config::compress
   disk::ZiplChoice zipl;                                   ///< for the disk updates
   std::string scratch_dir;  ///< add, refresh: a private directory for the new ramdisk
+  /// add, refresh, rezipl: build the ramdisk in scratch_dir, compare with the installed layout
+  /// and name the disks zipl -d would run on (outcome kPlanned); write nothing below root.
+  bool dry_run = false;
 };
 
 /// How the job ended.

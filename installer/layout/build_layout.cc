@@ -86,7 +86,10 @@ Result<BuildOutcome> build_layout(const BuildRequest& q, const BuildEvents& ev) 
     in.dumper_params += (in.dumper_params.empty() ? "" : " ") + p;
   in.kernel_version = q.kernel_version;
   in.image_source = q.image_source;
-  tell(ev.step, "Installing the layout in " + layout_dir(in.root, in.zfcpdump_dir));
+  in.dry_run = q.dry_run;
+  tell(ev.step, (q.dry_run ? "Comparing with the layout in " : "Installing the layout in ") +
+                    layout_dir(in.root, in.zfcpdump_dir) +
+                    (q.dry_run ? " (dry run: nothing is written)" : ""));
   auto installed = install_layout(in);
   if (!installed) return std::unexpected(installed.error());
   out.installed = *installed;

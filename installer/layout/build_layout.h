@@ -40,6 +40,9 @@ struct BuildRequest {
   std::string kernel_version;  ///< recorded in the manifest (hook add), else empty
   std::string image_source;    ///< recorded in the manifest (hook add), else empty
   std::string scratch_dir;     ///< a private directory for the new ramdisk
+  /// Check and build the ramdisk in scratch_dir as usual, then only compare with the installed
+  /// layout: `installed.changed` names what would change, nothing below root is written.
+  bool dry_run = false;
 };
 
 /// What build_layout() tells while it works; any member may be empty.

@@ -71,7 +71,7 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
   LayoutResult res;
   res.dir = layout_dir(in.root, in.zfcpdump_dir);
   std::error_code ec;
-  fs::create_directories(res.dir, ec);
+  if (!in.dry_run) fs::create_directories(res.dir, ec);
   if (ec) return fail_errno(ec.value(), "create " + res.dir);
 
   Manifest& m = res.manifest;
@@ -100,17 +100,30 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
     if (*r) res.changed.emplace_back(name);
     return {};
   };
-  if (auto r = note(install_file(in.kernel_image_path, res.dir + "/" + kImageName, m.image_sha256),
-                    kImageName);
+  // A dry run asks the same questions the installers ask first, and writes nothing.
+  auto file = [&](const std::string& from, const std::string& to,
+                  const std::string& sha) -> Result<bool> {
+    if (!in.dry_run) return install_file(from, to, sha);
+    auto have = util::sha256_file(to);
+    return !have || *have != sha;
+  };
+  auto link = [&](const std::string& path, const std::string& target) -> Result<bool> {
+    if (!in.dry_run) return install_link(path, target);
+    char buf[256];
+    const ssize_t n = ::readlink(path.c_str(), buf, sizeof buf - 1);
+    return !(n > 0 && std::string(buf, static_cast<size_t>(n)) == target);
+  };
+  if (auto r =
+          note(file(in.kernel_image_path, res.dir + "/" + kImageName, m.image_sha256), kImageName);
       !r)
     return std::unexpected(r.error());
-  if (auto r = note(install_file(in.ramdisk_path, res.dir + "/" + kInitrdName, m.initrd_sha256),
-                    kInitrdName);
+  if (auto r =
+          note(file(in.ramdisk_path, res.dir + "/" + kInitrdName, m.initrd_sha256), kInitrdName);
       !r)
     return std::unexpected(r.error());
-  if (auto r = note(install_link(res.dir + "/" + kImageLink, kImageName), kImageLink); !r)
+  if (auto r = note(link(res.dir + "/" + kImageLink, kImageName), kImageLink); !r)
     return std::unexpected(r.error());
-  if (auto r = note(install_link(res.dir + "/" + kInitrdLink, kInitrdName), kInitrdLink); !r)
+  if (auto r = note(link(res.dir + "/" + kInitrdLink, kInitrdName), kInitrdLink); !r)
     return std::unexpected(r.error());
 
   const std::string text = render_manifest(m);
@@ -118,8 +131,9 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
   const std::string manifest_path = res.dir + "/" + kManifestName;
   auto current = util::read_file(manifest_path, kManifestMaxBytes);
   if (!current || *current != text) {
-    if (auto r = util::write_file_atomically(manifest_path, text); !r)
-      return std::unexpected(r.error());
+    if (!in.dry_run)
+      if (auto r = util::write_file_atomically(manifest_path, text); !r)
+        return std::unexpected(r.error());
     res.changed.emplace_back(kManifestName);
   }
   return res;

@@ -37,13 +37,15 @@ struct LayoutInput {
   std::string dumper_params;   ///< recorded in the manifest (see Manifest)
   std::string kernel_version;  ///< recorded: the kernel package's version (hook add)
   std::string image_source;    ///< recorded: where the kernel image came from (hook add)
+  /// Only compare: `changed` names what would be written, and nothing is (no directory made).
+  bool dry_run = false;
 };
 
 struct LayoutResult {
   std::string dir;
   Manifest manifest;
   std::string manifest_sha256;
-  std::vector<std::string> changed;  ///< names of files (re)written; empty: all were current
+  std::vector<std::string> changed;  ///< names of files (re)written (dry run: that would be)
 };
 
 /// Installs the layout. Each file is compared with what is there (SHA-256) and, when it

@@ -78,6 +78,11 @@ root=$tmp/root layout=$tmp/root/lib/s390-tools/zfcpdump registry=$tmp/root/etc/z
 mkdir -p "$root/boot"
 
 # --- build ---------------------------------------------------------------------------------------
+# --dry-run first: the whole check, nothing below the root (not even the layout directory).
+run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --force --root "$root" --dry-run
+field '"\(.dry_run) \(.changed)"' "true true" "build --dry-run: a first build would change"
+[[ ! -e $layout && -z $(find "$root" -mindepth 1 ! -path "$root/boot") ]] ||
+  fail "build --dry-run wrote below the root: $(find "$root" -mindepth 1)"
 run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --force --root "$root"
 field .ok true "build"
 field .directory "$layout" "build: the layout directory"
@@ -90,6 +95,8 @@ field .changed true "build: a first build changes"
 manifest=$(sum "$layout/zfcpdump-kit.manifest")
 run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --force --root "$root"
 field .changed false "build: a rerun changes nothing"
+run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --force --root "$root" -n
+field '"\(.dry_run) \(.changed) \(.manifest_sha256)"' "true false $manifest" "build -n: nothing would change"
 field .manifest_sha256 "$manifest" "build: a rerun, the same manifest"
 ok "build --json"
 
