@@ -27,7 +27,8 @@
 # It prints the dump's size, the dumper's own throughput line and the wall time of each phase.
 #
 # Usage: crash_to_dump.sh [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH]
-#                         [--s390x-build DIR] [--source-tar TAR] [--busy MB] SECTOR
+#                         [--s390x-build DIR] [--source-tar TAR] [--busy MB] [--crashkernel MB]
+#                         SECTOR
 #   SECTOR          512 or 4096: the logical and physical block size of the dump disk
 #   --demo          readable output for scripts/demo: each step announced, command output in
 #                   log files (shown when a step fails), the guest console only where it
@@ -42,6 +43,9 @@
 #   --busy MB       a busy machine: the guest fills MB MiB of its memory with random data
 #                   before the crash, so the dump has few zero pages to leave out; the dumper
 #                   must then write at least that much
+#   --crashkernel MB  the memory reserved for the capture kernel (default 256): with 32 the
+#                   capture kernel, its ramdisk and the dumper run in the 32 MiB an older
+#                   machine's HSA holds; the guest gets 512 MiB more, so the dump stays 512 MiB
 # Exit status: 0 when every check passed; 1 with "FAIL: step N/M (...)" naming the step.
 set -euo pipefail
 set -E   # the ERR trap below also fires inside functions
@@ -52,7 +56,7 @@ export LC_ALL=C   # EPOCHREALTIME with a decimal point; tools' messages as the c
 demo=0 work='' s390x_build=$IT_TOP/build/s390x
 host_install=$IT_TOP/build/host/installer/zfcpdump-install
 kernel_tool=$IT_TOP/build/host/tests/kernel/zk-build-test-kernel
-source_tar=/usr/src/linux-source-6.1.tar.xz sector='' fill_mb=0
+source_tar=/usr/src/linux-source-6.1.tar.xz sector='' fill_mb=0 crashkernel_mb=256
 while (($#)); do
   case $1 in
     --demo) demo=1; shift ;;
@@ -62,17 +66,22 @@ while (($#)); do
     --s390x-build) s390x_build=$2; shift 2 ;;
     --source-tar) source_tar=$2; shift 2 ;;
     --busy) fill_mb=$2; shift 2 ;;
+    --crashkernel) crashkernel_mb=$2; shift 2 ;;
     512|4096) sector=$1; shift ;;
-    *) it_fail "usage: $0 [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH] [--s390x-build DIR] [--source-tar TAR] [--busy MB] 512|4096" ;;
+    *) it_fail "usage: $0 [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH] [--s390x-build DIR] [--source-tar TAR] [--busy MB] [--crashkernel MB] 512|4096" ;;
   esac
 done
 [[ -n $sector ]] || it_fail "usage: $0 [--demo] [--work DIR] ... 512|4096"
 [[ $fill_mb =~ ^[0-9]+$ ]] || it_fail "--busy wants a number of MiB, not '$fill_mb'"
+if ! [[ $crashkernel_mb =~ ^[0-9]+$ ]] || ((crashkernel_mb < 16)); then
+  it_fail "--crashkernel wants a number of MiB (16 or more), not '$crashkernel_mb'"
+fi
 
-# The machine: 768 MiB of guest memory, 256 MiB of it reserved for the capture kernel
-# (crashkernel=256M). /proc/vmcore in the capture kernel holds the rest: the dump is 512 MiB.
-guest_mb=768 crashkernel_mb=256
-dump_mb=$((guest_mb - crashkernel_mb))
+# The machine: 512 MiB of memory to dump plus what is reserved for the capture kernel
+# (crashkernel=256M by default: 768 MiB). /proc/vmcore in the capture kernel holds the rest:
+# the dump is 512 MiB.
+dump_mb=512
+guest_mb=$((dump_mb + crashkernel_mb))
 disk_bytes=$((1 << 30))   # sparse: a 1 GiB disk costs only what the dump writes
 # zfcpdump.progress=1: the dump takes seconds here, the default interval (10 s) would show
 # no progress line. scsi_mod.scan=manual: the capture kernel skips the automatic SCSI scan
@@ -224,6 +233,8 @@ expect console.log 'crash_to_dump\(guest\): .*crashing the kernel' "the guest sc
 expect console.log '^zfcpdump-kit dumper ' "the dumper's banner in the capture kernel"
 expect console.log '^  action\.+: poweroff *$' "the baked-in end action"
 expect console.log "^  vmcore\\.+: /proc/vmcore, $dump_mb MB *\$" "the vmcore of a ${guest_mb} MiB guest without its crashkernel"
+# The capture kernel ran in the reservation alone (with 32: what an older machine's HSA holds).
+expect console.log "setup: The maximum memory size is ${crashkernel_mb}MB" "the capture kernel confined to ${crashkernel_mb} MiB"
 expect console.log "^  kernel\\.+: $release *\$" "the crashed kernel's release"
 expect console.log '^  disk\.+: /dev/sda, partition 1 \(sda1\) *$' "the dump disk found by its zipl record"
 expect console.log '^ +[0-9]+ of +[0-9]+ MB +[0-9.]+% +[0-9.]+ MB/s .*ETA *$' "progress lines"
