@@ -29,7 +29,7 @@ struct DumperParams {
   std::string disk;
 };
 
-inline constexpr size_t kMaxDiskChoice = 128;
+inline constexpr size_t kMaxDiskChoice = 300;
 
 /// Parses a command line; unknown words are ignored, malformed values of known ones keep the
 /// default (the dumper must not stop over a typo in SCP data). Values are clamped to sane
