@@ -358,6 +358,16 @@ void tell_disk_event(cli::Report& r, DiskEvent event, const DiskOutcome& o) {
     case DiskEvent::kRegistered:
       r.note("registered as " + o.stable + " in " + o.registry_path);
       r.field("registered_as", o.stable);
+      // How the dumper names this disk when the IPL does not (dumper/disk_choice.h).
+      if (!o.dev.wwid.empty()) {
+        r.note("the dumper knows this disk as zfcpdump.disk=wwid:" + o.dev.wwid +
+               " (give it in the dump's SCP data when several dump disks are attached)");
+        r.field("dumper_disk_choice", "wwid:" + o.dev.wwid);
+      } else {
+        r.note(
+            "this disk has no wwid: the dumper takes it only when it is the one dump disk "
+            "attached (or the FCP dump IPL names its LUN)");
+      }
       break;
     case DiskEvent::kZiplConfSection: zipl_conf_section(r, o); break;
     case DiskEvent::kDumpconf: dumpconf(r, o); break;
