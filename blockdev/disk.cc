@@ -74,6 +74,36 @@ Model model(const SysRoots& roots, const std::string& name) {
   return {optional_text(device + "vendor"), optional_text(device + "model")};
 }
 
+namespace {
+
+std::string scsi_wwid(const SysRoots& roots, const std::string& name) {
+  auto raw = read_text(block_dir(roots, name) + "/device/wwid", kMaxWwidBytes + 1);
+  if (!raw || raw->size() > kMaxWwidBytes) return {};
+  std::string out;
+  bool gap = false;
+  for (const char c : *raw) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+      gap = true;
+      continue;
+    }
+    if (gap && !out.empty()) out += '_';
+    gap = false;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string wwid(const SysRoots& roots, const std::string& name) {
+  if (device_mapper(roots, name)) {
+    for (const auto& path : slaves(roots, name))
+      if (auto w = scsi_wwid(roots, path); !w.empty()) return w;
+    return {};
+  }
+  return scsi_wwid(roots, name);
+}
+
 std::optional<ZfcpAttributes> zfcp_attributes(const SysRoots& roots, const std::string& name) {
   const std::string device = block_dir(roots, name) + "/device/";
   ZfcpAttributes z{optional_text(device + "hba_id"), optional_text(device + "wwpn"),

@@ -56,6 +56,17 @@ struct ZfcpAttributes {
 [[nodiscard]] std::optional<ZfcpAttributes> zfcp_attributes(const SysRoots& roots,
                                                             const std::string& name);
 
+/// The longest identity wwid() returns; a longer attribute is treated as missing.
+inline constexpr size_t kMaxWwidBytes = 256;
+/// The disk's World Wide Identifier as the kernel gives it in device/wwid (from the SCSI
+/// device identification VPD page: "naa.6005076303ffc1040000000000001234", "eui.", "t10."),
+/// the same on every path to one LUN and across reboots. For a dm-multipath map, the wwid of
+/// its first path that has one. Runs of blanks and control bytes inside (a t10 identifier pads
+/// with blanks) become one '_', so that the identity is one word of a kernel command line.
+/// Empty when there is none (a disk without that VPD page, a device that is no SCSI disk, or
+/// an attribute longer than kMaxWwidBytes).
+[[nodiscard]] std::string wwid(const SysRoots& roots, const std::string& name);
+
 /// dm/uuid and dm/name of a device-mapper device.
 struct DeviceMapper {
   std::string uuid;  ///< "mpath-3600...", "LVM-...", "CRYPT-...", "part1-mpath-..."; may be empty

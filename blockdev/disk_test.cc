@@ -101,6 +101,26 @@ TEST(Disk, DeviceMapperHoldersAndSlaves) {
   EXPECT_TRUE(holders(roots, "dm-0").empty());
 }
 
+TEST(Disk, WwidOfADiskAndOfAMultipathMap) {
+  TestTree t;
+  t.add_disk("sda", "8:0", "sd", 2048);
+  t.add_disk("sdb", "8:16", "sd", 2048);
+  t.add_disk("sdc", "8:32", "sd", 2048);
+  t.add_disk("sdd", "8:48", "sd", 2048);
+  t.add_dm("dm-0", "254:0", "mpath-36005076303ffc1040000000000001234", "mpatha", "sdc sdb", 2048);
+  t.write("sys/class/block/sda/device/wwid", "t10.IBM     2107900  \t 75CV441\n");
+  // sdb has no wwid (no VPD page 0x83); its sibling path sdc has.
+  t.write("sys/class/block/sdc/device/wwid", "naa.6005076303ffc1040000000000001234\n");
+  t.write("sys/class/block/sdd/device/wwid", std::string(kMaxWwidBytes + 1, 'x'));
+  const auto roots = t.roots();
+  EXPECT_EQ(wwid(roots, "sda"), "t10.IBM_2107900_75CV441");
+  EXPECT_EQ(wwid(roots, "sdb"), "");
+  EXPECT_EQ(wwid(roots, "sdc"), "naa.6005076303ffc1040000000000001234");
+  EXPECT_EQ(wwid(roots, "dm-0"), "naa.6005076303ffc1040000000000001234");
+  EXPECT_EQ(wwid(roots, "sdd"), "");  // too long: no identity rather than a cut one
+  EXPECT_EQ(wwid(roots, "sdx"), "");
+}
+
 TEST(Disk, WholeDisksLeaveThePartitionsOut) {
   TestTree t;
   t.add_disk("sdb", "8:16", "sd", 4096);

@@ -9,6 +9,7 @@
 
 #include "blockdev/disk.h"
 #include "blockdev/partitions.h"
+#include "dumper/disk_choice.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
 
@@ -168,8 +169,11 @@ Result<FoundDisk> find_dump_disk(const SystemRoots& roots, const std::optional<F
   bool scanned = false;
   ScsiScan scan;
   std::map<std::string, std::string> last_error;
+  std::optional<double> first_seen;  // when the first candidate turned up (no FCP IPL)
   for (;;) {
     std::vector<std::string> disks = dump_capable_disks(roots);
+    std::vector<FoundDisk> found_disks;
+    std::vector<DiskCandidate> candidates;
     for (const auto& name : disks) {
       if (fcp) {
         const auto z = blockdev::zfcp_attributes(roots, name);
@@ -188,19 +192,43 @@ Result<FoundDisk> find_dump_disk(const SystemRoots& roots, const std::optional<F
         continue;
       }
       auto found = probe_dump_disk(name, *node, *parts);
-      if (found) return found;
+      if (found && fcp) return found;  // the IPL's LUN decides alone
+      if (found) {
+        candidates.push_back({name, blockdev::wwid(roots, name), blockdev::holders(roots, name)});
+        found_disks.push_back(std::move(*found));
+        last_error.erase(name);
+        continue;
+      }
       if (last_error[name] != found.error().describe()) {
         last_error[name] = found.error().describe();
         if (o.log) o.log(2, name + ": " + last_error[name]);
       }
     }
     const double elapsed = o.clock() - start;
+    std::optional<Result<DiskChoice>> choice;
+    if (!candidates.empty()) {
+      if (!first_seen) first_seen = o.clock();
+      choice = choose_dump_disk(candidates, o.wanted);
+      const bool settled = o.clock() - *first_seen >= kSettleSeconds || elapsed >= o.timeout_s;
+      // A choice that names a candidate is final, and so are several without a choice; one
+      // without a choice waits to settle, one that names none waits for its disk.
+      if (*choice && (!o.wanted.empty() || settled)) {
+        if (o.log)
+          o.log(1, "taking " + found_disks[(*choice)->index].path + ": " + (*choice)->reason);
+        return std::move(found_disks[(*choice)->index]);
+      }
+      const bool malformed = !o.wanted.empty() && !o.wanted.starts_with(kWwidChoicePrefix);
+      if (!*choice && ((o.wanted.empty() && candidates.size() > 1) || malformed))
+        return std::unexpected((*choice).error());
+    }
     if (!scanned && disks.empty() && (o.manual_scsi_scan || elapsed >= 1.0)) {
       scan.start(roots, o);
       scanned = true;
     }
-    if (scan.step(o)) continue;  // look again at once: the target just scanned may hold it
+    // Look again at once after a scan step: the target just scanned may hold the disk.
+    if ((candidates.empty() || !o.wanted.empty()) && scan.step(o)) continue;
     if (elapsed >= o.timeout_s) {
+      if (choice && !*choice) return std::unexpected((*choice).error());
       std::string why = fcp ? "no SCSI disk for FCP device " + fcp->device + " WWPN " + fcp->wwpn +
                                   " LUN " + fcp->lun
                             : std::string("no disk holds a valid zipl dump record");

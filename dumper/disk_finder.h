@@ -56,15 +56,25 @@ Result<FoundDisk> probe_dump_disk(const std::string& name, const std::string& pa
 
 struct FindOptions {
   unsigned timeout_s = 120;
+  /// zfcpdump.disk=: the disk to take when the IPL names none (dumper/disk_choice.h).
+  std::string wanted;
   bool manual_scsi_scan = false;  ///< trigger the SCSI host scan at once
   std::function<void(int level, const std::string&)> log;
   std::function<double()> clock;  ///< monotonic seconds
   std::function<void(double)> sleep;
 };
 
-/// Polls until a dump disk is found (the FCP LUN when `fcp` is given, else any disk with a
-/// valid zipl dump record) or the timeout passes; then the error lists what each disk seen
-/// failed on.
+/// How long the finder keeps looking after it found a dump disk, when no zfcpdump.disk= is
+/// given, so that a second one that shows up a moment later is seen and refused rather than
+/// a race deciding which is written.
+inline constexpr double kSettleSeconds = 2.0;
+
+/// Polls until a dump disk is found or the timeout passes. With `fcp` the disk is the IPL's
+/// LUN and nothing else. Otherwise every disk with a valid zipl dump record is a candidate and
+/// choose_dump_disk() decides: the disk `options.wanted` names as soon as it is there, or,
+/// without a choice, the only candidate once kSettleSeconds passed without another (several
+/// are refused at once). The SCSI scan stops at the first candidate, as it does for the LUN.
+/// The error lists what each disk seen failed on, or the candidates and why none was taken.
 Result<FoundDisk> find_dump_disk(const SystemRoots& roots, const std::optional<FcpIpl>& fcp,
                                  const FindOptions& options);
 

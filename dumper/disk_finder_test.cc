@@ -89,6 +89,74 @@ TEST(DiskFinder, FcpDumpTakesTheIplLunOnly) {
   EXPECT_EQ(found->name, "sdb");
 }
 
+constexpr const char* kWwidA = "naa.6005076303ffc1040000000000004010";
+constexpr const char* kWwidB = "naa.6005076303ffc1040000000000004011";
+
+TEST(DiskFinder, TwoDumpDisksAndNoChoiceAreRefused) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  t.add_disk("sdb", "0x4011400000000000");
+  t.tree.write("sys/class/block/sda/device/wwid", std::string(kWwidA) + "\n");
+  t.tree.write("sys/class/block/sdb/device/wwid", std::string(kWwidB) + "\n");
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options(30));
+  ASSERT_FALSE(found);
+  const auto& m = found.error().message;
+  EXPECT_NE(m.find(std::string("wwid:") + kWwidA + " (sda)"), std::string::npos) << m;
+  EXPECT_NE(m.find(std::string("wwid:") + kWwidB + " (sdb)"), std::string::npos) << m;
+  EXPECT_LT(t.now, 1.0) << "the refusal waits for nothing";
+}
+
+TEST(DiskFinder, TheChoiceTakesTheDiskItNames) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  t.add_disk("sdb", "0x4011400000000000");
+  t.tree.write("sys/class/block/sda/device/wwid", std::string(kWwidA) + "\n");
+  t.tree.write("sys/class/block/sdb/device/wwid", std::string(kWwidB) + "\n");
+  auto o = t.options(30);
+  o.wanted = std::string("wwid:") + kWwidB;
+  auto found = find_dump_disk(t.roots, std::nullopt, o);
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->name, "sdb");
+}
+
+TEST(DiskFinder, AChoiceThatNamesNoneWaitsAndSaysSo) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  t.tree.write("sys/class/block/sda/device/wwid", std::string(kWwidA) + "\n");
+  auto o = t.options(3);
+  o.wanted = std::string("wwid:") + kWwidB;
+  auto found = find_dump_disk(t.roots, std::nullopt, o);
+  ASSERT_FALSE(found);
+  const auto& m = found.error().message;
+  EXPECT_NE(m.find("names none of the dump disks found"), std::string::npos) << m;
+  EXPECT_NE(m.find(std::string("wwid:") + kWwidA + " (sda)"), std::string::npos) << m;
+  EXPECT_GE(t.now, 3.0) << "the named disk may still appear until the timeout";
+}
+
+TEST(DiskFinder, OneDumpDiskWithoutAChoiceIsTakenAfterSettling) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options(30));
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->name, "sda");
+  EXPECT_GE(t.now, kSettleSeconds);
+  EXPECT_LT(t.now, kSettleSeconds + 1.0);
+}
+
+TEST(DiskFinder, ASecondDumpDiskThatAppearsWhileSettlingIsSeen) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  auto o = t.options(30);
+  o.sleep = [&](double s) {
+    t.now += s;
+    if (t.now > 1.0 && t.now < 1.15) t.add_disk("sdb", "0x4011400000000000");
+  };
+  auto found = find_dump_disk(t.roots, std::nullopt, o);
+  ASSERT_FALSE(found);
+  EXPECT_NE(found.error().message.find("2 dump disks found"), std::string::npos)
+      << found.error().message;
+}
+
 TEST(DiskFinder, TimesOutWithWhatItSaw) {
   SysfsTree t;
   t.add_disk("sda", "0x0", false);

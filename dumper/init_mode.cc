@@ -69,10 +69,14 @@ Result<void> find_and_dump(Console& c, const SystemRoots& roots, const DumperPar
   FindOptions fo;
   fo.timeout_s = params.disk_timeout_s;
   fo.manual_scsi_scan = params.manual_scsi_scan;
+  fo.wanted = params.disk;
   fo.log = [&](int level, const std::string& s) { c.print(level, "%s", s.c_str()); };
   fo.clock = monotonic_seconds;
   fo.sleep = [](double s) { ::usleep(static_cast<useconds_t>(s * 1e6)); };
   c.say("Looking for the dump disk (up to %u s)", params.disk_timeout_s);
+  if (fcp && !params.disk.empty())
+    c.say("zfcpdump.disk=%s is not used: the FCP dump IPL names its LUN", params.disk.c_str());
+  else if (!params.disk.empty()) c.say("Dump disk chosen: zfcpdump.disk=%s", params.disk.c_str());
   auto disk = find_dump_disk(roots, fcp, fo);
   if (!disk) return std::unexpected(disk.error());
   SessionOptions so;

@@ -45,6 +45,8 @@ DumperParams parse_kernel_cmdline(std::string_view cmdline) {
     } else if (key == "zfcpdump.sparse") {
       if (value == "0") p.sparse = false;
       else if (value == "1") p.sparse = true;
+    } else if (key == "zfcpdump.disk") {
+      if (value.size() <= kMaxDiskChoice) p.disk = std::string(value);
     } else if (key == "scsi_mod.scan") {
       p.manual_scsi_scan = value == "manual";
     }

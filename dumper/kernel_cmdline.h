@@ -4,6 +4,7 @@
 /// its own parameters and the operator adds more through the dump's SCP data.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace zk::dumper {
@@ -22,7 +23,13 @@ struct DumperParams {
   unsigned progress_interval_s = 10;    ///< zfcpdump.progress=SECONDS
   bool manual_scsi_scan = false;        ///< scsi_mod.scan=manual was given
   bool sparse = true;                   ///< zfcpdump.sparse=0|1: zero runs left out of the file
+  /// zfcpdump.disk=IDENTITY: the dump disk to write when the IPL does not name one (see
+  /// dumper/disk_choice.h for the forms); empty when not given. At most kMaxDiskChoice bytes;
+  /// a longer value is ignored as malformed.
+  std::string disk;
 };
+
+inline constexpr size_t kMaxDiskChoice = 300;
 
 /// Parses a command line; unknown words are ignored, malformed values of known ones keep the
 /// default (the dumper must not stop over a typo in SCP data). Values are clamped to sane

@@ -27,6 +27,16 @@ TEST(KernelCmdline, KnownParameters) {
   EXPECT_EQ(parse_kernel_cmdline("zfcpdump.action=reipl").action, EndAction::kReipl);
 }
 
+TEST(KernelCmdline, DiskChoice) {
+  EXPECT_EQ(parse_kernel_cmdline("root=/dev/ram0").disk, "");
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.disk=partuuid:0a1b2c3d-01 x=1").disk,
+            "partuuid:0a1b2c3d-01");
+  // The last word wins, as for every parameter: the command line overrides the ramdisk.
+  EXPECT_EQ(parse_dumper_params("zfcpdump.disk=wwn:0x1\n", "zfcpdump.disk=wwn:0x2").disk,
+            "wwn:0x2");
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.disk=" + std::string(kMaxDiskChoice + 1, 'a')).disk, "");
+}
+
 TEST(KernelCmdline, ClampsAndIgnoresGarbage) {
   auto p = parse_kernel_cmdline(
       "dump_debug=99 zfcpdump.disk_timeout=0 zfcpdump.action=explode "

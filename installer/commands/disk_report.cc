@@ -8,6 +8,39 @@
 namespace zk::installer::commands {
 namespace {
 
+/// The zfcpdump.disk= baked into the installed ramdisk's defaults (the manifest's dumper
+/// parameters; the last one counts, as in the dumper), empty when none.
+std::string baked_disk_choice(const std::string& dumper_params) {
+  constexpr std::string_view key = "zfcpdump.disk=";
+  std::string out;
+  for (std::string_view word : util::split_words(dumper_params))
+    if (word.starts_with(key)) out = std::string(word.substr(key.size()));
+  return out;
+}
+
+/// Tells how the dumper will name the disk just registered, and whether the ramdisk's defaults
+/// name another one (then a dump outside an FCP dump IPL would not come here).
+void disk_choice(cli::Report& r, const disk::DiskOutcome& o) {
+  const std::string baked = baked_disk_choice(o.installed.manifest.dumper_params);
+  const std::string ours = o.dev.wwid.empty() ? std::string() : "wwid:" + o.dev.wwid;
+  if (!ours.empty()) {
+    r.note("the dumper knows this disk as zfcpdump.disk=" + ours +
+           " (give it in the dump's SCP data when several dump disks are attached)");
+    r.field("dumper_disk_choice", ours);
+  } else if (!o.dev.is_image) {
+    r.note(
+        "this disk has no wwid: the dumper takes it only when it is the one dump disk "
+        "attached (or the FCP dump IPL names its LUN)");
+  }
+  if (!baked.empty() && baked == ours)
+    r.note("the ramdisk's defaults name this disk (zfcpdump.disk=" + baked + ")");
+  else if (!baked.empty())
+    r.warn("the ramdisk's defaults name zfcpdump.disk=" + baked +
+           ", not this disk: a dump other than an FCP dump IPL of this LUN goes there, or "
+           "nowhere (zfcpdump-install build --dumper-param zfcpdump.disk=" +
+           (ours.empty() ? std::string("wwid:WWID") : ours) + " changes it)");
+}
+
 using disk::DiskEvent;
 using disk::DiskOutcome;
 using ull = unsigned long long;
@@ -358,6 +391,7 @@ void tell_disk_event(cli::Report& r, DiskEvent event, const DiskOutcome& o) {
     case DiskEvent::kRegistered:
       r.note("registered as " + o.stable + " in " + o.registry_path);
       r.field("registered_as", o.stable);
+      disk_choice(r, o);
       break;
     case DiskEvent::kZiplConfSection: zipl_conf_section(r, o); break;
     case DiskEvent::kDumpconf: dumpconf(r, o); break;

@@ -220,6 +220,37 @@ TEST_F(DiskCommand, ZiplWritingTheToolIsVerifiedAndRegistered) {
   EXPECT_TRUE(host_.commands_run.empty());
 }
 
+TEST_F(DiskCommand, TheDumpersNameForTheDiskAndTheRamdisksChoiceAreTold) {
+  disk_.wwid = "naa.600507630bffc3200000000000001700";
+  host_.add_disk(disk_);
+  const auto made = zipl_made_disk(dir_);
+  host_.on_run = [&made](const util::Command&, system::HostDouble& h) -> Result<util::CapturedRun> {
+    h.bytes_of("/dev/sda") = made;
+    return util::CapturedRun{{0, 0}, "Done.\n", false};
+  };
+  // A ramdisk whose defaults name another disk: registering this one is not enough.
+  testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
+  layout::LayoutInput in;
+  in.root = root();
+  in.kernel_image_path = dir_.file("kernel");
+  in.ramdisk_path = dir_.file("initrd");
+  in.dumper_version = "test";
+  in.compressor = "gzip";
+  in.dumper_params = "zfcpdump.progress=1 zfcpdump.disk=wwid:naa.600507630bffc3200000000000009999";
+  ASSERT_TRUE(layout::install_layout(in));
+  auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_EQ(ran.json["dumper_disk_choice"], "wwid:naa.600507630bffc3200000000000001700");
+  const std::string warnings = ran.json["warnings"].dump();
+  EXPECT_NE(warnings.find("defaults name zfcpdump.disk=wwid:naa.600507630bffc3200000000000009999"),
+            std::string::npos)
+      << warnings;
+  auto reg = state::load_registry(registry_path());
+  ASSERT_TRUE(reg) << reg.error().describe();
+  ASSERT_EQ(reg->disks.size(), 1u);
+  EXPECT_EQ(reg->disks[0].wwid, "naa.600507630bffc3200000000000001700");
+}
+
 TEST_F(DiskCommand, ZiplSuccessWithoutTheToolIsAFailure) {
   host_.add_disk(disk_);
   host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {

@@ -303,8 +303,15 @@ bool DiskRun::register_disk() {
     reg->remove(old);
   }
   tell(DiskEvent::kEntriesReplaced);
-  reg->upsert({o_.stable, target.number, target.start, target.size, o_.dump_size,
-               o_.installed.manifest_sha256, o_.request.options.dump_area.value_or(0)});
+  state::DiskEntry entry{o_.stable,
+                         target.number,
+                         target.start,
+                         target.size,
+                         o_.dump_size,
+                         o_.installed.manifest_sha256,
+                         o_.request.options.dump_area.value_or(0)};
+  entry.wwid = o_.dev.wwid;  // how the dumper names this disk (zfcpdump.disk=wwid:...)
+  reg->upsert(entry);
   if (auto saved = state::save_registry(o_.registry_path, *reg); !saved)
     return stop(DiskStop::kFailure, saved.error().describe());
   tell(DiskEvent::kRegistered);

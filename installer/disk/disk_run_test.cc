@@ -268,6 +268,20 @@ TEST_F(DiskRunTest, AVerifiedToolIsRegisteredAndEveryStepIsTold) {
   ASSERT_TRUE(reg);
   ASSERT_EQ(reg->disks.size(), 1u);
   EXPECT_EQ(reg->disks[0].manifest_sha256, o.installed.manifest_sha256);
+  EXPECT_EQ(reg->disks[0].wwid, "");  // scsi_disk_sda has no device/wwid
+}
+
+TEST_F(DiskRunTest, TheDisksWwidIsRegisteredForTheDumpersChoice) {
+  disk_.wwid = "naa.600507630bffc3200000000000001700";
+  host_.add_disk(disk_);
+  zipl_writes_the_tool();
+  auto run = job();
+  ASSERT_TRUE(run.examine());
+  ASSERT_TRUE(run.apply("")) << run.outcome().stop_reason;
+  auto reg = state::load_registry(run.outcome().registry_path);
+  ASSERT_TRUE(reg);
+  ASSERT_EQ(reg->disks.size(), 1u);
+  EXPECT_EQ(reg->disks[0].wwid, "naa.600507630bffc3200000000000001700");
 }
 
 TEST_F(DiskRunTest, ALayoutChangedAfterThePlanStopsBeforeZipl) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "blockdev/disk.h"
 #include "util/atomic_file.h"
 #include "util/read_file.h"
 #include "util/sha256.h"
@@ -103,6 +104,7 @@ std::string render_registry(const Registry& r) {
     if (!e.saved_fingerprint.empty())
       out += util::format(" saved=%s saved_dir=%s saved_time=%llu", e.saved_fingerprint.c_str(),
                           escape_path(e.saved_dir).c_str(), static_cast<ull>(e.saved_time));
+    if (!e.wwid.empty()) out += " wwid=" + e.wwid;
     out += "\n";
   }
   return out;
@@ -150,6 +152,10 @@ Result<Registry> parse_registry(std::string_view text) {
         if (ok) e.saved_dir = *dir;
       } else if (k == "saved_time") {
         ok = num(e.saved_time);
+      } else if (k == "wwid") {
+        // One word, as blockdev::wwid() makes it: no blank can be in it, nor an empty value.
+        ok = !v.empty() && v.size() <= blockdev::kMaxWwidBytes;
+        e.wwid = v;
       } else if (k == "manifest") {
         ok = is_digest_or_empty(v);
         e.manifest_sha256 = v;

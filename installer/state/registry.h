@@ -35,6 +35,10 @@ struct DiskEntry {
   std::string saved_fingerprint{};
   std::string saved_dir{};
   uint64_t saved_time = 0;
+  /// The disk's identity as the dumper names it (blockdev::wwid(), given to the dumper as
+  /// zfcpdump.disk=wwid:<this>, dumper/disk_choice.h); empty when the disk has none (no SCSI
+  /// identification VPD page, an image). Written as wwid= only when set.
+  std::string wwid{};
 };
 
 struct Registry {

@@ -40,6 +40,23 @@ TEST(Registry, ChosenDumpAreaIsRecordedOnlyWhenChosen) {
   EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 dump_area=lots\n"));
 }
 
+TEST(Registry, WwidIsRecordedOnlyWhenKnown) {
+  Registry r;
+  r.upsert({"/dev/disk/by-id/scsi-1", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'c')});
+  DiskEntry e{"/dev/disk/by-id/scsi-2", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'd')};
+  e.wwid = "naa.6005076303ffc1040000000000004011";
+  r.upsert(e);
+  const std::string text = render_registry(r);
+  EXPECT_NE(text.find("manifest=" + std::string(64, 'c') + "\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(" wwid=naa.6005076303ffc1040000000000004011\n"), std::string::npos) << text;
+  auto back = parse_registry(text);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(back->find("/dev/disk/by-id/scsi-1")->wwid, "");
+  EXPECT_EQ(back->find("/dev/disk/by-id/scsi-2")->wwid, "naa.6005076303ffc1040000000000004011");
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 wwid=\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 wwid=" + std::string(257, 'n') + "\n"));
+}
+
 TEST(Registry, SavedDumpRoundTripsWithAwkwardDirectories) {
   Registry r;
   DiskEntry e{"/dev/disk/by-id/scsi-1", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'c')};

@@ -85,6 +85,7 @@ Result<BlockDevice> resolve_block_device(const std::string& path, const SysRoots
     d.zipl_capable = drv == "sd";
   }
   if (drv == "sd") d.zfcp = blockdev::zfcp_attributes(roots, name);
+  d.wwid = blockdev::wwid(roots, name);
   return d;
 }
 

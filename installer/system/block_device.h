@@ -31,6 +31,8 @@ struct BlockDevice {
   bool zipl_capable = false;  ///< sd, or dm-multipath over sd
   std::string vendor, model;
   std::optional<ZfcpAttributes> zfcp;
+  /// blockdev::wwid(): the identity zfcpdump.disk= names the disk by; empty when none.
+  std::string wwid;
 };
 
 /// Resolves symlinks (/dev/disk/by-id/..., /dev/mapper/...) and describes the device.
