@@ -411,6 +411,13 @@ SaveOutcome Job::run() {
     }
   } else {
     step("makedumpfile: " + rq_.compress + ", dump level " + std::to_string(rq_.dump_level));
+    // Dump level bit 1 leaves out pages of zeros, and some are pages crash reads: the unused
+    // lower page of a task's vmalloc'd kernel stack is all zeros (measured on the emulated
+    // IBM Z), and crash stops at "page excluded" unless told those read as zeros.
+    if (rq_.dump_level & 1)
+      out_.notices.push_back(
+          "pages of zeros are left out (dump level bit 1): open the vmcore with crash "
+          "--zero_excluded");
     if (auto r = write_kdump(area, *info, record ? &*record : nullptr, *program, *dev, tool,
                              partition, vmcore);
         !r) {

@@ -386,7 +386,11 @@ expect saved-file.txt 'Kdump compressed dump' "the saved vmcore's format"
 # PANIC line stays empty and its log says "cannot read prb_desc_ring contents": makedumpfile
 # -d 31 leaves out pages crash needs for them, the same when it filters zgetdump's copy-out
 # (measured), so the log is judged in dmesg.txt (above), which save reads from the disk.
-run_logged crash-saved.txt crash_s390x -s "$vmlinux" "$saved_dir/vmcore" < crash.cmd || fail_log crash-saved.txt "crash failed on the saved vmcore"
+# --zero_excluded, as save's notice says: -d 31 includes bit 1, which leaves out pages of zeros,
+# and the panicking task's vmalloc'd kernel stack has an unused page of zeros that crash
+# sometimes reads ("page excluded: kernel virtual address 380000b1000": it failed 1 run in 5).
+run_logged crash-saved.txt crash_s390x -s --zero_excluded "$vmlinux" "$saved_dir/vmcore" < crash.cmd ||
+  fail_log crash-saved.txt "crash failed on the saved vmcore"
 expect crash-saved.txt "RELEASE: $release\$" "crash sys (saved vmcore)"
 expect crash-saved.txt "MEMORY: $guest_mb MB\$" "crash sys: the guest's memory (saved vmcore)"
 expect crash-saved.txt '#[0-9]+ \[[0-9a-f]+\] panic at ' "crash bt: panic (saved vmcore)"
