@@ -104,6 +104,10 @@ std::string wwid(const SysRoots& roots, const std::string& name) {
   return scsi_wwid(roots, name);
 }
 
+std::string scsi_state(const SysRoots& roots, const std::string& name) {
+  return optional_text(block_dir(roots, name) + "/device/state");
+}
+
 std::optional<ZfcpAttributes> zfcp_attributes(const SysRoots& roots, const std::string& name) {
   const std::string device = block_dir(roots, name) + "/device/";
   ZfcpAttributes z{optional_text(device + "hba_id"), optional_text(device + "wwpn"),

@@ -67,6 +67,11 @@ inline constexpr size_t kMaxWwidBytes = 256;
 /// an attribute longer than kMaxWwidBytes).
 [[nodiscard]] std::string wwid(const SysRoots& roots, const std::string& name);
 
+/// The SCSI device state of disk `name` (device/state: "running", "offline", "blocked",
+/// "transport-offline", ...), empty when the disk has none (no SCSI disk, a map). A path that
+/// is not "running" rejects or holds its I/O: a writer must not take it.
+[[nodiscard]] std::string scsi_state(const SysRoots& roots, const std::string& name);
+
 /// dm/uuid and dm/name of a device-mapper device.
 struct DeviceMapper {
   std::string uuid;  ///< "mpath-3600...", "LVM-...", "CRYPT-...", "part1-mpath-..."; may be empty

@@ -181,6 +181,16 @@ Result<FoundDisk> find_dump_disk(const SystemRoots& roots, const std::optional<F
             !same_hex(z->fcp_lun, fcp->lun))
           continue;
       }
+      // An offline path (one of several to a LUN, or the only one) rejects every I/O; a
+      // blocked one holds it. Skipped and looked at again on the next round, so that a path
+      // that comes back is taken; a map's other paths carry its LUN meanwhile.
+      if (const std::string state = blockdev::scsi_state(roots, name);
+          !state.empty() && state != "running") {
+        const std::string why = name + ": SCSI path is " + state + ", skipped";
+        if (last_error[name] != why && o.log) o.log(1, why);
+        last_error[name] = why;
+        continue;
+      }
       auto node = device_node(roots, name);
       if (!node) {
         last_error[name] = node.error().describe();

@@ -5,6 +5,8 @@
 // block devices.
 #include "dumper/disk_finder.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "blockdev/test_tree.h"
@@ -131,6 +133,48 @@ TEST(DiskFinder, AChoiceThatNamesNoneWaitsAndSaysSo) {
   EXPECT_NE(m.find("names none of the dump disks found"), std::string::npos) << m;
   EXPECT_NE(m.find(std::string("wwid:") + kWwidA + " (sda)"), std::string::npos) << m;
   EXPECT_GE(t.now, 3.0) << "the named disk may still appear until the timeout";
+}
+
+TEST(DiskFinder, AnOfflinePathIsSkippedAndTheOtherPathWritten) {
+  // Two paths of one LUN (one wwid), the first offline: the LUN is written once, through the
+  // path that runs, and the log says why the other was passed over.
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  t.add_disk("sdb", "0x4010400000000000");
+  t.tree.write("sys/class/block/sda/device/wwid", std::string(kWwidA) + "\n");
+  t.tree.write("sys/class/block/sdb/device/wwid", std::string(kWwidA) + "\n");
+  t.tree.write("sys/class/block/sda/device/state", "offline\n");
+  t.tree.write("sys/class/block/sdb/device/state", "running\n");
+  auto o = t.options(30);
+  std::vector<std::string> lines;
+  o.log = [&](int, const std::string& line) { lines.push_back(line); };
+  auto found = find_dump_disk(t.roots, std::nullopt, o);
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->name, "sdb");
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front(), "sda: SCSI path is offline, skipped");
+  EXPECT_EQ(std::ranges::count(lines, lines.front()), 1) << "said once, not every round";
+}
+
+TEST(DiskFinder, TwoRunningPathsOfOneLunAreOneDisk) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  t.add_disk("sdb", "0x4010400000000000");
+  t.tree.write("sys/class/block/sda/device/wwid", std::string(kWwidA) + "\n");
+  t.tree.write("sys/class/block/sdb/device/wwid", std::string(kWwidA) + "\n");
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options(30));
+  ASSERT_TRUE(found) << found.error().describe();
+  EXPECT_EQ(found->name, "sda");
+}
+
+TEST(DiskFinder, OnlyAnOfflinePathTimesOutNamingIt) {
+  SysfsTree t;
+  t.add_disk("sda", "0x4010400000000000");
+  t.tree.write("sys/class/block/sda/device/state", "transport-offline\n");
+  auto found = find_dump_disk(t.roots, std::nullopt, t.options(2));
+  ASSERT_FALSE(found);
+  EXPECT_NE(found.error().message.find("sda: SCSI path is transport-offline"), std::string::npos)
+      << found.error().message;
 }
 
 TEST(DiskFinder, OneDumpDiskWithoutAChoiceIsTakenAfterSettling) {
