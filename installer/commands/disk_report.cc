@@ -313,7 +313,32 @@ void zipl_conf_section(cli::Report& r, const DiskOutcome& o) {
 
 void dumpconf(cli::Report& r, const DiskOutcome& o) {
   r.step("Dump on panic (dumpconf)");
+  if (o.dev.zfcp && !o.dev.zfcp_path.empty()) {
+    // dumpconf names one path of the map; the machine dumps through that one alone.
+    r.field("dumpconf_path", o.dev.zfcp_path);
+    r.note("the FCP device, WWPN and LUN are those of path " + o.dev.zfcp_path +
+           " of the multipath map (SCSI state running); the dump IPL uses that path only");
+    std::string others;
+    for (const auto& a : o.dev.zfcp_alternatives)
+      others += (others.empty() ? "" : "; ") + a.name + " (" + a.state +
+                "): DEVICE=" + a.zfcp.hba_id + " WWPN=" + a.zfcp.wwpn + " LUN=" + a.zfcp.fcp_lun;
+    if (!others.empty()) {
+      r.field("dumpconf_alternatives", others);
+      r.note("the map's other paths are alternatives; if path " + o.dev.zfcp_path +
+             " fails, set DEVICE, WWPN and LUN to one of them: " + others);
+    }
+    return;
+  }
   if (o.dev.zfcp) return;
+  if (!o.dev.zfcp_alternatives.empty()) {
+    std::string others;
+    for (const auto& a : o.dev.zfcp_alternatives)
+      others += (others.empty() ? "" : ", ") + a.name + " (" + a.state + ")";
+    r.warn("no path of the multipath map " + o.dev.disk_node +
+           " is running, so no dumpconf settings are made; its paths: " + others +
+           ". Bring a path online (chccwdev -e, or check the SAN) and run again.");
+    return;
+  }
   r.note(o.dev.disk_node +
          " has no zfcp attributes (hba_id, wwpn, fcp_lun): it is not an FCP LUN, so the FCP "
          "device, WWPN and LUN that " +

@@ -78,6 +78,61 @@ TEST(Dumpconf, RenderedFromTheSourceTemplateAndATestSysfsTree) {
   EXPECT_EQ(text->find('@'), std::string::npos) << *text;
 }
 
+/// A path sdX of a test-double multipath map, with zfcp attributes and a SCSI state.
+void add_fcp_path(testing::TestTree& t, const std::string& name, const std::string& devnum,
+                  const std::string& busid, const std::string& wwpn, const std::string& state) {
+  t.add_disk(name, devnum, "sd", 41943040);
+  const std::string dev = "sys/devices/host0/target0:0:0/0:0:0:" + name + "/";
+  t.write(dev + "hba_id", busid + "\n");
+  t.write(dev + "wwpn", wwpn + "\n");
+  t.write(dev + "fcp_lun", "0x4010400000000000\n");
+  t.write(dev + "state", state + "\n");
+}
+
+TEST(Dumpconf, AMultipathMapTakesARunningPathAndNamesTheOthers) {
+  // A named test double (no emulator has zfcp): a map over three paths of one LUN behind two
+  // FCP devices; the first path by name is offline, so the second gives the attributes.
+  testing::TestTree t;
+  add_fcp_path(t, "sdb", "8:16", "0.0.1700", "0x500507630300c562", "offline");
+  add_fcp_path(t, "sdc", "8:32", "0.0.1800", "0x500507630310c562", "running");
+  add_fcp_path(t, "sdd", "8:48", "0.0.1700", "0x500507630303c562", "running");
+  t.add_dm("dm-0", "254:0", "mpath-36005076303ffd5630000000000001700", "mpatha", "sdb sdc sdd",
+           41943040);
+  if (!t.make_node("dm-0", 254, 0))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "mknod is not allowed here";
+  auto d = system::resolve_block_device(t.path("dev/mapper/mpatha"), t.roots());
+  ASSERT_TRUE(d) << d.error().describe();
+  EXPECT_EQ(d->driver, "device-mapper (multipath)");
+  ASSERT_TRUE(d->zfcp);
+  EXPECT_EQ(d->zfcp_path, "sdc");
+  EXPECT_EQ(d->zfcp->hba_id, "0.0.1800");
+  EXPECT_EQ(d->zfcp->wwpn, "0x500507630310c562");
+  ASSERT_EQ(d->zfcp_alternatives.size(), 2u);
+  EXPECT_EQ(d->zfcp_alternatives[0].name, "sdb");
+  EXPECT_EQ(d->zfcp_alternatives[0].state, "offline");
+  EXPECT_EQ(d->zfcp_alternatives[1].name, "sdd");
+  EXPECT_EQ(d->zfcp_alternatives[1].zfcp.wwpn, "0x500507630303c562");
+
+  auto values = dumpconf_values(
+      *d->zfcp, "/dev/disk/by-id/dm-uuid-mpath-36005076303ffd5630000000000001700", 1);
+  ASSERT_TRUE(values) << values.error().describe();
+  EXPECT_EQ(values->at("DEVICE"), "0.0.1800");
+}
+
+TEST(Dumpconf, AMultipathMapWithNoRunningPathGetsNoAttributes) {
+  testing::TestTree t;
+  add_fcp_path(t, "sdb", "8:16", "0.0.1700", "0x500507630300c562", "offline");
+  add_fcp_path(t, "sdc", "8:32", "0.0.1800", "0x500507630310c562", "transport-offline");
+  t.add_dm("dm-0", "254:0", "mpath-36005076303ffd5630000000000001700", "mpatha", "sdb sdc",
+           41943040);
+  if (!t.make_node("dm-0", 254, 0))
+    FAIL() << "missing prerequisite (scripts/setup installs it): " << "mknod is not allowed here";
+  auto d = system::resolve_block_device(t.path("dev/mapper/mpatha"), t.roots());
+  ASSERT_TRUE(d) << d.error().describe();
+  EXPECT_FALSE(d->zfcp);
+  EXPECT_EQ(d->zfcp_alternatives.size(), 2u);
+}
+
 TEST(Dumpconf, TemplateCandidatesHonourTheEnvironment) {
   ::setenv(kDataDirEnv, "/opt/zk/share", 1);
   auto c = template_candidates("dumpconf.in");

@@ -29,6 +29,27 @@ Result<std::optional<blockdev::BlockNode>> dm_partition_parent(const SysRoots& r
 
 }  // namespace
 
+namespace {
+
+/// A map's zfcp attributes: dumpconf names one path (one FCP device, WWPN and LUN), so take
+/// one that works now; the others are told as alternatives, in case that one fails later.
+void choose_zfcp_path(const SysRoots& roots, const std::vector<std::string>& paths,
+                      BlockDevice& d) {
+  for (const auto& p : paths) {
+    auto z = blockdev::zfcp_attributes(roots, p);
+    if (!z) continue;
+    std::string state = blockdev::scsi_state(roots, p);
+    if (!d.zfcp && (state.empty() || state == "running")) {
+      d.zfcp = std::move(*z);
+      d.zfcp_path = p;
+    } else {
+      d.zfcp_alternatives.push_back({p, state.empty() ? "unknown" : std::move(state), *z});
+    }
+  }
+}
+
+}  // namespace
+
 Result<BlockDevice> resolve_block_device(const std::string& path, const SysRoots& roots) {
   BlockDevice d;
   d.given = path;
@@ -78,6 +99,7 @@ Result<BlockDevice> resolve_block_device(const std::string& path, const SysRoots
     bool all_sd = !paths.empty();
     for (const auto& p : paths) all_sd = all_sd && blockdev::driver(roots, p) == "sd";
     d.zipl_capable = all_sd;
+    choose_zfcp_path(roots, paths, d);
   } else if (!uuid.empty()) {
     d.driver = "device-mapper (" + uuid.substr(0, uuid.find('-')) + ")";
   } else {

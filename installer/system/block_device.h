@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "blockdev/disk.h"
 #include "blockdev/sys_roots.h"
@@ -30,7 +31,17 @@ struct BlockDevice {
   std::string driver;         ///< "sd", "device-mapper (multipath)", "virtio_blk", ...
   bool zipl_capable = false;  ///< sd, or dm-multipath over sd
   std::string vendor, model;
+  /// The FCP device, WWPN and LUN that reach the disk. For a multipath map: those of
+  /// `zfcp_path`, the first of its paths (sorted by name) that has zfcp attributes and whose
+  /// SCSI state is "running"; the map's other paths with attributes are `zfcp_alternatives`.
   std::optional<ZfcpAttributes> zfcp;
+  std::string zfcp_path;  ///< a map's path whose attributes `zfcp` holds; empty for a plain disk
+  struct ZfcpPath {
+    std::string name;   ///< "sdc"
+    std::string state;  ///< its SCSI state, "running", "offline", ...
+    ZfcpAttributes zfcp;
+  };
+  std::vector<ZfcpPath> zfcp_alternatives;
   /// blockdev::wwid(): the identity zfcpdump.disk= names the disk by; empty when none.
   std::string wwid;
 };
