@@ -8,7 +8,7 @@ _zfcpdump_install_options() {
   local common="--config --json --quiet -q --help -h"
   case $1 in
     ramdisk) echo "--output -o --compress --dumper --force --dumper-param --kernel-config --list --dry-run -n $common" ;;
-    build) echo "--kernel --kernel-config --kernel-source --config-fragment --compress --dumper --force --dry-run -n --dumper-param --hsa-size --root --zfcpdump-dir $common" ;;
+    build) echo "--kernel --kernel-map --kernel-config --kernel-source --config-fragment --compress --dumper --force --dry-run -n --dumper-param --hsa-size --root --zfcpdump-dir $common" ;;
     disk) echo "--dry-run -n --yes -y --force -f --allow-small --label --partition --size --dump-area --memory --sector-size --zipl --write-dumpconf --root $common" ;;
     check) echo "--memory --root --verify $common" ;;
     save) echo "--format --compress --dump-level -d --keep --min-free --registered --release --force --root $common" ;;

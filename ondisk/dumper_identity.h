@@ -6,6 +6,7 @@
 /// actually installed, not its own (the two differ after `--dumper PATH` or a partial upgrade).
 /// A s390x binary cannot be asked for --version on the host, hence a string to look for.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ namespace zk::ondisk {
 inline constexpr std::string_view kDumperIdentityPrefix = ZK_DUMPER_IDENTITY_PREFIX;
 /// A version is 1 to this many of [0-9A-Za-z.+~_-] (a Debian version without the epoch colon).
 inline constexpr size_t kDumperVersionMaxLength = 64;
+/// The dumper's peak resident memory budget while it dumps (bench/dumper-sparse measures it
+/// against this figure): what the HSA must hold for it beside the dump kernel and its ramdisk.
+inline constexpr uint64_t kDumperMemoryBudgetBytes = 4ull << 20;
 /// A dumper binary larger than this is not ours (ours is under 1 MiB): read no further.
 inline constexpr size_t kDumperMaxBytes = 32u << 20;
 

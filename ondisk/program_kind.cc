@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <memory>
 
 #include <gelf.h>
@@ -62,6 +64,12 @@ Result<ProgramKind> read_program_kind(const std::string& path) {
     if (!gelf_getphdr(elf.get(), static_cast<int>(i), &ph))
       return fail(util::format("%s: program header %zu: %s", path.c_str(), i, elf_errmsg(-1)));
     if (ph.p_type == PT_DYNAMIC) k.dynamic = true;
+    if (ph.p_type == PT_LOAD) {
+      // Untrusted numbers: an end that wraps is a broken file, not a huge kernel.
+      if (ph.p_vaddr > UINT64_MAX - ph.p_memsz)
+        return fail(util::format("%s: PT_LOAD %zu ends beyond the address space", path.c_str(), i));
+      k.load_end = std::max<uint64_t>(k.load_end, ph.p_vaddr + ph.p_memsz);
+    }
     if (ph.p_type == PT_INTERP) {
       // The interpreter's path, bounded: a name, not a size read from the file.
       size_t size = 0;

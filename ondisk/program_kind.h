@@ -19,6 +19,10 @@ struct ProgramKind {
   uint16_t type = 0;        ///< e_type (ET_EXEC, ET_DYN for a PIE)
   std::string interpreter;  ///< PT_INTERP's path; empty when there is none
   bool dynamic = false;     ///< a PT_DYNAMIC segment: it needs the dynamic loader
+  /// The highest address a PT_LOAD segment reaches (p_vaddr + p_memsz, BSS included): for a
+  /// kernel linked at its load address (s390 vmlinux: _text at 1 MiB, lowcore below), the
+  /// memory it occupies from address 0. 0 when there is no PT_LOAD.
+  uint64_t load_end = 0;
 };
 
 /// Reads the ELF header and program headers of `path`. Fails on a file that is not ELF (the

@@ -22,6 +22,7 @@ struct KernelInputs {
   std::string image;
   std::string config;
   std::string release;
+  std::string map;  ///< the vmlinux of a kernel built here: its size in memory
 };
 
 Result<KernelInputs> kernel_from_source(Context& ctx, const std::string& source) {
@@ -43,7 +44,8 @@ Result<KernelInputs> kernel_from_source(Context& ctx, const std::string& source)
   r.note(built->from_cache ? "reused the cached build " + built->entry_dir
                            : "built into " + built->entry_dir);
   r.note("build log: " + built->artifacts.log);
-  return KernelInputs{built->artifacts.image, built->artifacts.config, built->artifacts.release};
+  return KernelInputs{built->artifacts.image, built->artifacts.config, built->artifacts.release,
+                      built->artifacts.vmlinux};
 }
 
 }  // namespace
@@ -56,10 +58,14 @@ const cli::CommandSpec& build_spec() {
       "and the ramdisk as zfcpdump-initrd in the zfcpdump directory, with the names of the\n"
       "kernel's documentation as links, and a manifest. The kernel is a prebuilt s390 image\n"
       "with its .config, checked for what a dump kernel needs, or built from a source tree with\n"
-      "zfcpdump_defconfig (cached). Kernel and ramdisk must fit the hardware save area (HSA).\n"
+      "zfcpdump_defconfig (cached). What the dump kernel needs while it runs must fit the\n"
+      "hardware save area (HSA): the kernel in memory (text, data and BSS, from its vmlinux or\n"
+      "System.map), the ramdisk and its unpacked files, the dumper's memory and a margin.\n"
       "Files are replaced atomically; a rerun with the same inputs changes nothing.",
       {
           {"kernel", 0, "IMAGE", "a prebuilt s390 kernel image (arch/s390/boot/bzImage)"},
+          {"kernel-map", 0, "FILE",
+           "the kernel's vmlinux or System.map, for its size in memory (default: beside IMAGE)"},
           {"kernel-config", 0, "CONFIG",
            "the .config IMAGE was built with (default: kernel_config of the configuration)"},
           {"kernel-source", 0, "DIR", "build the kernel from this source tree"},
@@ -107,8 +113,9 @@ int run_build(Context& ctx) {
     if (!built) return failure(r, built.error());
     k = *built;
   } else {
-    k = {*a.get("kernel"), *kernel_config, ""};
+    k = {*a.get("kernel"), *kernel_config, "", ""};
   }
+  if (auto m = a.get("kernel-map")) k.map = *m;
 
   auto ramdisk_spec = ramdisk_spec_from(ctx);
   if (!ramdisk_spec) return failure(r, ramdisk_spec.error());
@@ -123,6 +130,7 @@ int run_build(Context& ctx) {
   q.ramdisk = *ramdisk_spec;
   q.dumper_params = a.all("dumper-param");
   q.hsa_override = hsa_override;
+  q.kernel_map = k.map;
   q.root = a.get("root").value_or("/");
   q.zfcpdump_dir = a.get("zfcpdump-dir").value_or(ctx.config.zfcpdump_dir);
   q.scratch_dir = scratch.path();
@@ -152,14 +160,19 @@ int run_build(Context& ctx) {
   r.field("hsa_bytes", built->hsa.bytes);
   r.field("hsa_source", built->hsa.origin);
   r.field("hsa_left_bytes", built->hsa_left);
+  r.field("hsa_kernel_memory_bytes", built->needs.kernel);
+  r.field("hsa_kernel_memory_source", built->needs.kernel_source);
+  r.field("hsa_ramdisk_unpacked_bytes", built->needs.ramdisk_unpacked);
+  r.field("hsa_dumper_bytes", built->needs.dumper);
+  r.field("hsa_margin_bytes", built->needs.margin);
+  r.field("hsa_needed_bytes", built->needs.total());
   r.field("manifest_sha256", installed.manifest_sha256);
   r.field("changed", !installed.changed.empty());
   if (!r.json() && !r.quiet())
-    r.note(util::format("kernel %s + ramdisk %s = %s of the %s HSA (%s)",
-                        util::human_size(built->image.size).c_str(),
-                        util::human_size(built->ramdisk.file_bytes).c_str(),
-                        util::human_size(built->image.size + built->ramdisk.file_bytes).c_str(),
-                        util::human_size(built->hsa.bytes).c_str(), built->hsa.origin.c_str()));
+    r.note(util::format("the dump kernel needs %s of the %s HSA (%s), %s left",
+                        util::human_size(built->needs.total()).c_str(),
+                        util::human_size(built->hsa.bytes).c_str(), built->hsa.origin.c_str(),
+                        util::human_size(built->hsa_left).c_str()));
   r.finish(true);
   return kExitOk;
 }

@@ -185,6 +185,9 @@ void HookRun::install(const std::string& image, const std::optional<std::string>
   q.ramdisk = spec;
   q.dumper_params = params;
   q.hsa_override = *hsa;
+  // A refresh keeps the installed kernel, whose size in memory was measured when it came.
+  if (installed && image == o_.dir + "/" + layout::kImageName)
+    q.kernel_memory = installed->kernel_memory;
   q.root = o_.request.root;
   q.zfcpdump_dir = o_.request.zfcpdump_dir;
   q.kernel_version = o_.kernel_version;

@@ -31,20 +31,32 @@ Result<HsaSize> hsa_size(const std::string& sysfs_root, std::optional<uint64_t> 
   return HsaSize{*bytes, HsaSource::kSysfs, path};
 }
 
-Result<uint64_t> check_hsa_fit(uint64_t kernel_bytes, uint64_t ramdisk_bytes, const HsaSize& hsa) {
-  const uint64_t total = kernel_bytes + ramdisk_bytes;
-  if (total < kernel_bytes || total > hsa.bytes)
-    return fail(util::format(
-        "the zfcpdump kernel (%llu bytes, %s) and ramdisk (%llu bytes, %s) together take %llu "
-        "bytes "
-        "(%s), more than the HSA's %llu bytes (%s, %s): they would overwrite the crashed system's "
-        "memory",
-        static_cast<unsigned long long>(kernel_bytes), util::human_size(kernel_bytes).c_str(),
-        static_cast<unsigned long long>(ramdisk_bytes), util::human_size(ramdisk_bytes).c_str(),
-        static_cast<unsigned long long>(total), util::human_size(total).c_str(),
-        static_cast<unsigned long long>(hsa.bytes), util::human_size(hsa.bytes).c_str(),
-        hsa.origin.c_str()));
-  return hsa.bytes - total;
+std::string HsaNeeds::describe() const {
+  return util::format(
+      "kernel %s (%s) + ramdisk %s + unpacked ramdisk %s + dumper %s + margin %s "
+      "= %s",
+      util::human_size(kernel).c_str(), kernel_source.c_str(),
+      util::human_size(ramdisk_file).c_str(), util::human_size(ramdisk_unpacked).c_str(),
+      util::human_size(dumper).c_str(), util::human_size(margin).c_str(),
+      util::human_size(total()).c_str());
+}
+
+Result<uint64_t> check_hsa_needs(const HsaNeeds& n, const HsaSize& hsa) {
+  // Each part is far below 2^60 (the footprint and the ramdisk are bounded where they are
+  // read), so the sum cannot wrap.
+  const uint64_t total = n.total();
+  if (total <= hsa.bytes) return hsa.bytes - total;
+  std::string largest = "the kernel: build it with fewer options (zfcpdump_defconfig)";
+  uint64_t most = n.kernel;
+  if (n.ramdisk_file + n.ramdisk_unpacked > most) {
+    most = n.ramdisk_file + n.ramdisk_unpacked;
+    largest = "the ramdisk: a smaller dumper, or a stronger --compress (xz)";
+  }
+  return fail(util::format(
+      "the dump kernel needs %s while it runs, more than the HSA's %s (%s): %s. The largest part "
+      "is %s; if the HSA is larger than assumed, give --hsa-size",
+      util::human_size(total).c_str(), util::human_size(hsa.bytes).c_str(), hsa.origin.c_str(),
+      n.describe().c_str(), largest.c_str()));
 }
 
 }  // namespace zk::installer::kernel

@@ -35,11 +35,34 @@ struct HsaSize {
 /// exists but is unreadable, empty, malformed or 0 is an error, not a silent fallback.
 Result<HsaSize> hsa_size(const std::string& sysfs_root, std::optional<uint64_t> override_bytes);
 
-/// Checks the rule the installer enforces: kernel image + ramdisk must fit into the HSA.
-/// Returns the bytes left over. Only the files are counted: the running kernel also needs its
-/// decompressed size, its page tables, page cache and the dumper's memory, which cannot be
-/// computed from the files; the guest tests boot the real thing with its real memory limit.
-/// The error names both sizes, their sum and the HSA size.
-Result<uint64_t> check_hsa_fit(uint64_t kernel_bytes, uint64_t ramdisk_bytes, const HsaSize& hsa);
+/// Room for what the running dump kernel allocates beyond its image: page tables, the struct
+/// pages of the memory it has, slab and per-CPU areas, kernel stacks, the console's buffers.
+/// A zfcpdump_defconfig 6.1 kernel in 32 MiB shows about 3 MiB of that in /proc/meminfo
+/// (Slab, PageTables, KernelStack, Percpu); 4 MiB leaves a little over.
+inline constexpr uint64_t kKernelRuntimeMarginBytes = 4ull << 20;
+
+/// What the dump kernel needs while it runs, part by part, all of it inside the HSA: the kernel
+/// itself (text, data, BSS: kernel_footprint.h), the ramdisk file (held until it is unpacked),
+/// the unpacked ramdisk (the root file system lives in memory), the dumper's own memory
+/// (ondisk::kDumperMemoryBudgetBytes) and kKernelRuntimeMarginBytes.
+struct HsaNeeds {
+  uint64_t kernel = 0;
+  std::string kernel_source;  ///< KernelFootprint::source
+  bool kernel_estimated = false;
+  uint64_t ramdisk_file = 0;
+  uint64_t ramdisk_unpacked = 0;
+  uint64_t dumper = 0;
+  uint64_t margin = 0;
+  [[nodiscard]] uint64_t total() const {
+    return kernel + ramdisk_file + ramdisk_unpacked + dumper + margin;
+  }
+  /// "kernel 7.0 MiB (vmlinux ...) + ramdisk 403.5 KiB + unpacked ramdisk 1.0 MiB + dumper
+  /// 4.0 MiB + margin 4.0 MiB = 16.4 MiB".
+  [[nodiscard]] std::string describe() const;
+};
+
+/// Checks that `needs` fit into `hsa`; returns the bytes left over. The error shows every part,
+/// names the largest and what makes it smaller.
+Result<uint64_t> check_hsa_needs(const HsaNeeds& needs, const HsaSize& hsa);
 
 }  // namespace zk::installer::kernel

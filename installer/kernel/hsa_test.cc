@@ -62,26 +62,39 @@ TEST(Hsa, MalformedFileIsAnError) {
   }
 }
 
-TEST(Hsa, FitLeavesHeadroom) {
-  const HsaSize hsa{32ull << 20, HsaSource::kDefault, "default"};
-  auto left = check_hsa_fit(7u << 20, 5u << 20, hsa);
-  ASSERT_TRUE(left.has_value());
-  EXPECT_EQ(*left, 20ull << 20);
-  auto exact = check_hsa_fit(30u << 20, 2u << 20, hsa);
-  ASSERT_TRUE(exact.has_value());
-  EXPECT_EQ(*exact, 0u);
+HsaNeeds needs(uint64_t kernel, uint64_t file, uint64_t unpacked) {
+  return HsaNeeds{kernel, "vmlinux v", false, file, unpacked, 4ull << 20, 4ull << 20};
 }
 
-TEST(Hsa, TooBigNamesBothSizes) {
+TEST(Hsa, EveryPartCounts) {
+  const HsaSize hsa{32ull << 20, HsaSource::kDefault, "default"};
+  auto left = check_hsa_needs(needs(7u << 20, 1u << 20, 2u << 20), hsa);
+  ASSERT_TRUE(left.has_value());
+  EXPECT_EQ(*left, 14ull << 20);  // 32 - (7 + 1 + 2 + 4 + 4)
+  auto exact = check_hsa_needs(needs(20u << 20, 1u << 20, 3u << 20), hsa);
+  ASSERT_TRUE(exact.has_value());
+  EXPECT_EQ(*exact, 0u);
+  // One byte more in any part is too much: the dumper's and the margin's bytes count too.
+  auto over = check_hsa_needs(needs(20u << 20, 1u << 20, (3u << 20) + 1), hsa);
+  EXPECT_FALSE(over.has_value());
+}
+
+TEST(Hsa, TooBigShowsEachPartAndTheLargest) {
   const HsaSize hsa{32ull << 20, HsaSource::kDefault, "default (32 MiB, z14 and older machines)"};
-  auto r = check_hsa_fit(20u << 20, 13u << 20, hsa);
+  auto r = check_hsa_needs(needs(20u << 20, 2u << 20, 5u << 20), hsa);
   ASSERT_FALSE(r.has_value());
   const std::string& m = r.error().message;
-  EXPECT_NE(m.find("kernel (20971520 bytes, 20.0 MiB)"), std::string::npos) << m;
-  EXPECT_NE(m.find("ramdisk (13631488 bytes, 13.0 MiB)"), std::string::npos) << m;
-  EXPECT_NE(m.find("together take 34603008 bytes"), std::string::npos) << m;
-  EXPECT_NE(m.find("HSA's 33554432 bytes"), std::string::npos) << m;
-  EXPECT_FALSE(check_hsa_fit(~0ull, 2, hsa).has_value()) << "overflow";
+  EXPECT_NE(m.find("needs 35.0 MiB while it runs, more than the HSA's 32.0 MiB"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("kernel 20.0 MiB (vmlinux v) + ramdisk 2.0 MiB + unpacked ramdisk 5.0 MiB + "
+                   "dumper 4.0 MiB + margin 4.0 MiB = 35.0 MiB"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("The largest part is the kernel"), std::string::npos) << m;
+  auto rd = check_hsa_needs(needs(8u << 20, 6u << 20, 12u << 20), hsa);
+  ASSERT_FALSE(rd.has_value());
+  EXPECT_NE(rd.error().message.find("The largest part is the ramdisk"), std::string::npos)
+      << rd.error().message;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "initramfs-gen/compression.h"
 #include "installer/kernel/kernel_config.h"
+#include "installer/kernel/kernel_footprint.h"
 #include "installer/kernel/zfcpdump_config.h"
 #include "ondisk/dumper_identity.h"
 #include "util/flock.h"
@@ -63,9 +64,34 @@ Result<BuildOutcome> build_layout(const BuildRequest& q, const BuildEvents& ev) 
   auto hsa = kernel::hsa_size(q.sysfs, q.hsa_override);
   if (!hsa) return std::unexpected(hsa.error());
   out.hsa = *hsa;
-  auto left = kernel::check_hsa_fit(image->size, rd->file_bytes, *hsa);
+  kernel::HsaNeeds& needs = out.needs;
+  if (q.kernel_memory) {
+    needs.kernel = q.kernel_memory;
+    needs.kernel_source = "as measured when the kernel was installed";
+  } else {
+    std::vector<std::string> skipped;
+    auto footprint = kernel::kernel_footprint(
+        q.image, *image,
+        q.kernel_map.empty() ? std::nullopt : std::optional<std::string>(q.kernel_map), &skipped);
+    if (!footprint) return std::unexpected(footprint.error());
+    for (const auto& why : skipped) tell(ev.note, "passed over: " + why);
+    needs.kernel = footprint->bytes;
+    needs.kernel_source = footprint->source;
+    needs.kernel_estimated = footprint->estimated;
+    if (footprint->estimated)
+      tell(ev.warn, "the kernel's size in memory (its BSS included) is unknown: " +
+                        footprint->source + ", " + util::human_size(footprint->bytes) +
+                        "; give its vmlinux or System.map with --kernel-map");
+  }
+  needs.ramdisk_file = rd->file_bytes;
+  needs.ramdisk_unpacked = rd->archive_bytes;
+  needs.dumper = ondisk::kDumperMemoryBudgetBytes;
+  needs.margin = kernel::kKernelRuntimeMarginBytes;
+  auto left = kernel::check_hsa_needs(needs, *hsa);
   if (!left) return std::unexpected(left.error());
   out.hsa_left = *left;
+  tell(ev.note,
+       "in the HSA while it runs: " + needs.describe() + " of " + util::human_size(hsa->bytes));
 
   LayoutInput in;
   in.root = q.root;
@@ -82,6 +108,7 @@ Result<BuildOutcome> build_layout(const BuildRequest& q, const BuildEvents& ev) 
   in.kernel_release = out.release;
   in.compressor = std::string(initramfs::compression_name(q.ramdisk.compression));
   in.hsa_size = hsa->bytes;
+  in.kernel_memory = needs.kernel_estimated ? 0 : needs.kernel;
   for (const auto& p : q.dumper_params)
     in.dumper_params += (in.dumper_params.empty() ? "" : " ") + p;
   in.kernel_version = q.kernel_version;

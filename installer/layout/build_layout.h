@@ -34,7 +34,13 @@ struct BuildRequest {
   initramfs::RamdiskSpec ramdisk;          ///< the ramdisk to write around the dumper
   std::vector<std::string> dumper_params;  ///< the words behind ramdisk.config_text, recorded
   std::optional<uint64_t> hsa_override;    ///< --hsa-size
-  std::string sysfs = "/sys";              ///< where the HSA size is looked up
+  /// The kernel's vmlinux or System.map (--kernel-map, or the kernel build's vmlinux); empty:
+  /// looked for beside the image (kernel::kernel_footprint).
+  std::string kernel_map;
+  /// The kernel's in-memory size as an earlier build measured it (the manifest's, when `hook
+  /// refresh` keeps the installed kernel); 0: measured now.
+  uint64_t kernel_memory = 0;
+  std::string sysfs = "/sys";  ///< where the HSA size is looked up
   std::string root = "/";
   std::string zfcpdump_dir = kDefaultZfcpdumpDir;
   std::string kernel_version;  ///< recorded in the manifest (hook add), else empty
@@ -58,13 +64,15 @@ struct BuildOutcome {
   std::string release;  ///< as recorded in the manifest
   initramfs::RamdiskInfo ramdisk;
   kernel::HsaSize hsa;
+  kernel::HsaNeeds needs;  ///< what the dump kernel needs while it runs, part by part
   uint64_t hsa_left = 0;
   LayoutResult installed;
 };
 
 /// Builds and installs the layout. Fails, with nothing of the layout changed, when the image is
 /// no s390 boot image, the .config lacks what a dump kernel needs (each problem is told through
-/// events.error first), the ramdisk cannot be written, or kernel + ramdisk exceed the HSA.
+/// events.error first), the ramdisk cannot be written, or what the dump kernel needs while it
+/// runs (kernel::HsaNeeds) exceeds the HSA.
 Result<BuildOutcome> build_layout(const BuildRequest& request, const BuildEvents& events);
 
 /// The dumper parameters as the text of the ramdisk's /etc/zfcpdump.conf, or nullopt for none.

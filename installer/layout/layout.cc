@@ -88,6 +88,7 @@ Result<LayoutResult> install_layout(const LayoutInput& in) {
   m.kernel_release = in.kernel_release;
   m.compressor = in.compressor;
   m.hsa_size = in.hsa_size;
+  m.kernel_memory = in.kernel_memory;
   m.dumper_params = in.dumper_params;
   m.kernel_version = in.kernel_version;
   m.image_source = in.image_source;

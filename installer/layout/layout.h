@@ -34,6 +34,7 @@ struct LayoutInput {
   std::string kernel_release;
   std::string compressor;
   uint64_t hsa_size = 0;
+  uint64_t kernel_memory = 0;  ///< recorded in the manifest (see Manifest); 0: unknown
   std::string dumper_params;   ///< recorded in the manifest (see Manifest)
   std::string kernel_version;  ///< recorded: the kernel package's version (hook add)
   std::string image_source;    ///< recorded: where the kernel image came from (hook add)

@@ -42,13 +42,14 @@ std::string render_manifest(const Manifest& m) {
       "%.*s\n"
       "image.size=%llu\nimage.sha256=%s\n"
       "initrd.size=%llu\ninitrd.sha256=%s\n"
-      "dumper.version=%s\nkernel.release=%s\ncompressor=%s\nhsa.size=%llu\n%s%s%s",
+      "dumper.version=%s\nkernel.release=%s\ncompressor=%s\nhsa.size=%llu\n%s%s%s%s",
       static_cast<int>(kFormatLine.size()), kFormatLine.data(), static_cast<ull>(m.image_size),
       m.image_sha256.c_str(), static_cast<ull>(m.initrd_size), m.initrd_sha256.c_str(),
       m.dumper_version.c_str(), m.kernel_release.c_str(), m.compressor.c_str(),
       static_cast<ull>(m.hsa_size), optional("dumper.params", m.dumper_params).c_str(),
       optional("kernel.version", m.kernel_version).c_str(),
-      optional("image.source", m.image_source).c_str());
+      optional("image.source", m.image_source).c_str(),
+      optional("kernel.memory", m.kernel_memory ? std::to_string(m.kernel_memory) : "").c_str());
 }
 
 Result<Manifest> parse_manifest(std::string_view text) {
@@ -98,6 +99,7 @@ Result<Manifest> parse_manifest(std::string_view text) {
     else if (key == "dumper.params") m.dumper_params = value;
     else if (key == "kernel.version") m.kernel_version = value;
     else if (key == "image.source") m.image_source = value;
+    else if (key == "kernel.memory") r = number(m.kernel_memory);
     return r;
   };
   if (auto ok = util::for_each_content_line(text, parse_line); !ok)

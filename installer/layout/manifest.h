@@ -35,6 +35,10 @@ struct Manifest {
   std::string kernel_version;
   /// The image the kernel was copied from (`hook add`); optional, for reports.
   std::string image_source;
+  /// The kernel's size in memory, text, data and BSS (kernel::kernel_footprint), when it was
+  /// measured from its vmlinux or System.map; 0 (not written) when it was only estimated.
+  /// `hook refresh` keeps the kernel, so it checks the HSA with this figure.
+  uint64_t kernel_memory = 0;
 };
 
 /// Whether every text value of `m` survives render_manifest() and parse_manifest() unchanged:

@@ -43,7 +43,9 @@ TEST(Manifest, OptionalKeysOnlyWhenSet) {
   const auto plain = render_manifest(sample());
   EXPECT_EQ(plain.find("kernel.version"), std::string::npos);
   EXPECT_EQ(plain.find("dumper.params"), std::string::npos);
+  EXPECT_EQ(plain.find("kernel.memory"), std::string::npos);
   auto m = sample();
+  m.kernel_memory = 7283864;
   m.dumper_params = "dump_debug=2 zfcpdump.action=poweroff";
   m.kernel_version = "6.1 \"odd\" zfcpdump";
   m.image_source = "/boot/vmlinuz-6.1 \"odd\" zfcpdump";
@@ -52,6 +54,7 @@ TEST(Manifest, OptionalKeysOnlyWhenSet) {
   EXPECT_EQ(back->dumper_params, m.dumper_params);
   EXPECT_EQ(back->kernel_version, m.kernel_version);
   EXPECT_EQ(back->image_source, m.image_source);
+  EXPECT_EQ(back->kernel_memory, 7283864u);
 }
 
 TEST(Manifest, ValuesThatWouldNotSurviveAreRefused) {

@@ -90,7 +90,14 @@ field .kernel_release "$release" "build: the kernel's release"
 field .kernel_bytes "$(size "$image")" "build: the kernel's size"
 field .ramdisk_bytes "$(size "$layout/zfcpdump-initrd")" "build: the ramdisk's size"
 field .manifest_sha256 "$(sum "$layout/zfcpdump-kit.manifest")" "build: the manifest's digest"
-holds '.hsa_left_bytes == .hsa_bytes - .kernel_bytes - .ramdisk_bytes' "build: what is left of the HSA"
+holds '.hsa_needed_bytes == .hsa_kernel_memory_bytes + .ramdisk_bytes + .hsa_ramdisk_unpacked_bytes + .hsa_dumper_bytes + .hsa_margin_bytes' \
+  "build: what the dump kernel needs in the HSA, part by part"
+holds '.hsa_left_bytes == .hsa_bytes - .hsa_needed_bytes' "build: what is left of the HSA"
+# The kernel's size in memory comes from the vmlinux the kernel cache keeps beside the image.
+holds '.hsa_kernel_memory_source | startswith("vmlinux ")' "build: the kernel's size in memory, from its vmlinux"
+holds '.hsa_kernel_memory_bytes > .kernel_bytes' "build: text, data and BSS exceed the uncompressed image"
+holds '.hsa_ramdisk_unpacked_bytes > .ramdisk_bytes' "build: the unpacked ramdisk exceeds the compressed file"
+grep -q '^kernel.memory=' "$layout/zfcpdump-kit.manifest" || fail "build: the manifest does not record the kernel's size in memory"
 field .changed true "build: a first build changes"
 manifest=$(sum "$layout/zfcpdump-kit.manifest")
 run 0 build --kernel "$image" --kernel-config "$config" --dumper dumper --force --root "$root"
