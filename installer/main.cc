@@ -7,6 +7,7 @@
 
 #include "installer/commands/command.h"
 #include "installer/config.h"
+#include "installer/system/run_with_file.h"
 
 #ifndef ZK_VERSION
 #define ZK_VERSION "unknown"
@@ -41,6 +42,8 @@ int main(int argc, char** argv) {
     return commands::kExitUsage;
   }
   const std::string first = argv[1];
+  // zfcpdump-install started by itself to run zipl with a disk's own ramdisk (never typed).
+  if (first == system::kRunWithFile) return system::run_with_file(argc, argv);
   if (first == "--help" || first == "-h" || first == "help") {
     print_usage(stdout);
     return commands::kExitOk;

@@ -18,20 +18,32 @@ std::string baked_disk_choice(const std::string& dumper_params) {
   return out;
 }
 
-/// Tells how the dumper will name the disk just registered, and whether the ramdisk's defaults
-/// name another one (then a dump outside an FCP dump IPL would not come here).
+/// Tells how the dumper will find the disk just registered: by its own copy of the ramdisk
+/// (which names it), else by a kernel parameter, and whether the shared defaults name another.
 void disk_choice(cli::Report& r, const disk::DiskOutcome& o) {
   const std::string baked = baked_disk_choice(o.installed.manifest.dumper_params);
   const std::string ours = o.dev.wwid.empty() ? std::string() : "wwid:" + o.dev.wwid;
-  if (!ours.empty()) {
+  if (!ours.empty()) r.field("dumper_disk_choice", ours);
+  if (o.own_ramdisk_used) {
+    r.note("this disk's copy of the ramdisk names it (zfcpdump.disk=" + ours +
+           "): the dumper writes this disk even with other dump disks attached");
+    r.field("own_ramdisk", true);
+    return;
+  }
+  if (!o.own_ramdisk_text.empty()) {
+    r.warn(
+        "zipl got the shared ramdisk, not this disk's own (see zipl's output): with several "
+        "dump disks attached, give zfcpdump.disk=" +
+        ours + " in the dump's SCP data");
+  } else if (!ours.empty()) {
     r.note("the dumper knows this disk as zfcpdump.disk=" + ours +
            " (give it in the dump's SCP data when several dump disks are attached)");
-    r.field("dumper_disk_choice", ours);
   } else if (!o.dev.is_image) {
     r.note(
         "this disk has no wwid: the dumper takes it only when it is the one dump disk "
         "attached (or the FCP dump IPL names its LUN)");
   }
+  r.field("own_ramdisk", false);
   if (!baked.empty() && baked == ours)
     r.note("the ramdisk's defaults name this disk (zfcpdump.disk=" + baked + ")");
   else if (!baked.empty())

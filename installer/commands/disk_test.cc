@@ -3,6 +3,7 @@
 // in memory, zipl is a function the test gives (a test double: the real zipl runs in
 // tests/integration/installer_disk_in_guest, libfdisk and libblkid on images in
 // tests/installer/disk_on_image.sh). The layout and the registry are real files below --root.
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -13,6 +14,7 @@
 #include "installer/layout/layout.h"
 #include "installer/state/registry.h"
 #include "installer/system/host_double.h"
+#include "installer/system/run_with_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
 
@@ -220,16 +222,30 @@ TEST_F(DiskCommand, ZiplWritingTheToolIsVerifiedAndRegistered) {
   EXPECT_TRUE(host_.commands_run.empty());
 }
 
-TEST_F(DiskCommand, TheDumpersNameForTheDiskAndTheRamdisksChoiceAreTold) {
+TEST_F(DiskCommand, ADiskWithAWwidGetsItsOwnRamdiskNamingIt) {
   disk_.wwid = "naa.600507630bffc3200000000000001700";
   host_.add_disk(disk_);
   const auto made = zipl_made_disk(dir_);
-  host_.on_run = [&made](const util::Command&, system::HostDouble& h) -> Result<util::CapturedRun> {
+  // What zipl was given: the command, and the ramdisk bind-mounted over the layout's (read
+  // while zipl "runs", as the file exists only then).
+  std::vector<std::string> argv;
+  std::string own_ramdisk;
+  host_.on_run = [&](const util::Command& c, system::HostDouble& h) -> Result<util::CapturedRun> {
+    argv = c.argv;
+    if (argv.size() > 2) {
+      std::ifstream in(argv[2], std::ios::binary);
+      own_ramdisk.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     h.bytes_of("/dev/sda") = made;
     return util::CapturedRun{{0, 0}, "Done.\n", false};
   };
-  // A ramdisk whose defaults name another disk: registering this one is not enough.
+  // The shared ramdisk's defaults name another disk; this disk's copy names this one and keeps
+  // the other defaults.
   testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
+  const std::string shared = "shared ramdisk bytes";
+  {
+    std::ofstream(dir_.file("initrd"), std::ios::binary) << shared;
+  }
   layout::LayoutInput in;
   in.root = root();
   in.kernel_image_path = dir_.file("kernel");
@@ -241,14 +257,58 @@ TEST_F(DiskCommand, TheDumpersNameForTheDiskAndTheRamdisksChoiceAreTold) {
   auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
   ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
   EXPECT_EQ(ran.json["dumper_disk_choice"], "wwid:naa.600507630bffc3200000000000001700");
+  EXPECT_EQ(ran.json["own_ramdisk"], true);
+  EXPECT_EQ(ran.json["zipl_command"], "zipl -d /dev/sda1") << "told as the zipl it runs";
+
+  ASSERT_EQ(argv.size(), 8u);
+  EXPECT_EQ(argv[1], "__run-with-file");
+  EXPECT_EQ(argv[3], root() + "/lib/s390-tools/zfcpdump/zfcpdump-initrd");
+  EXPECT_EQ(std::vector<std::string>(argv.begin() + 4, argv.end()),
+            (std::vector<std::string>{"--", "zipl", "-d", "/dev/sda1"}));
+  // The shared ramdisk, padded, then a second archive with this disk's defaults.
+  ASSERT_GT(own_ramdisk.size(), 512u);
+  EXPECT_EQ(own_ramdisk.substr(0, shared.size()), shared);
+  EXPECT_EQ(own_ramdisk.substr(512, 6), "070701");
+  EXPECT_NE(own_ramdisk.find("etc/zfcpdump.conf"), std::string::npos);
+  EXPECT_NE(own_ramdisk.find("\nzfcpdump.progress=1\n"), std::string::npos);
+  EXPECT_NE(own_ramdisk.find("\nzfcpdump.disk=wwid:naa.600507630bffc3200000000000001700\n"),
+            std::string::npos);
+  EXPECT_EQ(own_ramdisk.find("9999"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(argv[2])) << "the copy is removed after zipl";
   const std::string warnings = ran.json["warnings"].dump();
-  EXPECT_NE(warnings.find("defaults name zfcpdump.disk=wwid:naa.600507630bffc3200000000000009999"),
-            std::string::npos)
-      << warnings;
+  EXPECT_EQ(warnings.find("defaults name"), std::string::npos) << warnings;
   auto reg = state::load_registry(registry_path());
   ASSERT_TRUE(reg) << reg.error().describe();
   ASSERT_EQ(reg->disks.size(), 1u);
   EXPECT_EQ(reg->disks[0].wwid, "naa.600507630bffc3200000000000001700");
+}
+
+TEST_F(DiskCommand, WhenZiplGetsTheSharedRamdiskTheReportSaysSo) {
+  disk_.wwid = "naa.600507630bffc3200000000000001700";
+  host_.add_disk(disk_);
+  const auto made = zipl_made_disk(dir_);
+  host_.on_run = [&](const util::Command&, system::HostDouble& h) -> Result<util::CapturedRun> {
+    h.bytes_of("/dev/sda") = made;
+    return util::CapturedRun{{0, 0},
+                             std::string(system::kRunWithFileFallback) +
+                                 " (unshare(CLONE_NEWNS): Operation not "
+                                 "permitted); it gets the shared one\nDone.\n",
+                             false};
+  };
+  testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
+  testsupport::make_zero_file(dir_.file("initrd"), 4096);
+  layout::LayoutInput in;
+  in.root = root();
+  in.kernel_image_path = dir_.file("kernel");
+  in.ramdisk_path = dir_.file("initrd");
+  in.dumper_version = "test";
+  in.compressor = "gzip";
+  ASSERT_TRUE(layout::install_layout(in));
+  auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_EQ(ran.json["own_ramdisk"], false);
+  EXPECT_NE(ran.json["warnings"].dump().find("zipl got the shared ramdisk"), std::string::npos)
+      << ran.json["warnings"].dump();
 }
 
 TEST_F(DiskCommand, ZiplSuccessWithoutTheToolIsAFailure) {

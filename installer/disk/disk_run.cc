@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "installer/disk/disk_run.h"
 
+#include "initramfs-gen/config_overlay.h"
 #include "installer/disk/roots.h"
 #include "installer/disk/zipl_conf.h"
 #include "installer/layout/build_layout.h"
@@ -152,6 +153,16 @@ bool DiskRun::size_and_plan() {
   in.disk_size = o_.dev.size;
   in.image_bytes = o_.layout.image_bytes;
   in.initrd_bytes = o_.layout.initrd_bytes;
+  // A disk with a wwid gets its own copy of the ramdisk, naming it: zipl copies a few hundred
+  // bytes more, which the dump area's size must leave room for.
+  if (!o_.dev.is_image && !o_.dev.wwid.empty() && o_.layout.initrd_bytes) {
+    auto text = disk_defaults_text(o_.layout.manifest.dumper_params, o_.dev.wwid);
+    auto bytes = text ? initramfs::ramdisk_with_overlay_bytes(o_.layout.initrd_bytes, *text)
+                      : Result<uint64_t>(std::unexpected(text.error()));
+    if (!bytes) return stop(DiskStop::kFailure, bytes.error().describe());
+    o_.own_ramdisk_text = *text;
+    in.initrd_bytes = *bytes;
+  }
   in.table = o_.table;
   in.partition = opt.partition;
   in.label = opt.label;
@@ -260,9 +271,18 @@ bool DiskRun::install_tool() {
   q.block_size =
       o_.dev.is_image ? std::nullopt : std::optional<uint32_t>(o_.dev.logical_block_size);
   q.expected = o_.target();
+  if (!o_.own_ramdisk_text.empty()) {
+    auto own = DiskRamdisk::write(layout_dir() + "/" + layout::kInitrdName, o_.own_ramdisk_text);
+    if (!own) return stop(DiskStop::kFailure, own.error().describe());
+    own_ramdisk_.emplace(std::move(*own));
+    q.ramdisk_source = own_ramdisk_->path();
+    q.ramdisk_target = layout_dir() + "/" + layout::kInitrdName;
+  }
   o_.zipl_command = zipl_command(q).display();
   tell(DiskEvent::kRunningZipl);
   o_.install = install_and_verify(host_, q);
+  own_ramdisk_.reset();
+  o_.own_ramdisk_used = !q.ramdisk_source.empty() && !o_.install.own_ramdisk_refused;
   const auto& done = o_.install;
   if (done.stage == InstallStage::kVerified) o_.dump_size = done.after.tool->superblock.dump_size;
   if (done.stage != InstallStage::kCannotRun) tell(DiskEvent::kZiplDone);

@@ -18,6 +18,7 @@
 
 #include "installer/disk/disk_options.h"
 #include "installer/disk/disk_plan.h"
+#include "installer/disk/disk_ramdisk.h"
 #include "installer/disk/dumpconf.h"
 #include "installer/disk/install_tool.h"
 #include "installer/disk/installed_layout.h"
@@ -120,6 +121,10 @@ struct DiskOutcome {
   InstalledLayout installed;  ///< the layout checked before zipl (step 5)
   bool stopped_before_zipl = false;
   std::string zipl_command;
+  /// The /etc/zfcpdump.conf of this disk's own copy of the ramdisk (disk_ramdisk.h): empty when
+  /// zipl copies the shared one (an image, a disk without a wwid, a layout without a ramdisk).
+  std::string own_ramdisk_text;
+  bool own_ramdisk_used = false;  ///< zipl got it (not run_with_file's fallback)
   InstallResult install;
   uint64_t dump_size = 0;
   std::vector<std::string> replaced;
@@ -183,6 +188,7 @@ class DiskRun {
   /// registered: zipl reads the image and ramdisk file by file, and a hook replacing them
   /// meanwhile would leave a tool made of two layouts, or a registry entry it then overwrote.
   util::Fd layout_lock_;
+  std::optional<DiskRamdisk> own_ramdisk_;  ///< while zipl runs
 };
 
 /// The installed dump-tool layout in `dir`; when there is none, the error tells the user to run

@@ -2,6 +2,7 @@
 #include "installer/disk/install_tool.h"
 
 #include "installer/disk/zipl.h"
+#include "installer/system/run_with_file.h"
 
 namespace zk::installer::disk {
 
@@ -15,13 +16,18 @@ InstallResult install_and_verify(system::Host& host, const InstallRequest& q) {
   InstallResult out;
   out.command = zipl_command(q);
   out.command_line = out.command.display();
-  auto run = host.run(out.command);
+  util::Command command = out.command;
+  if (!q.ramdisk_source.empty() && !q.is_image)
+    command.argv = system::run_with_file_argv("/proc/self/exe", q.ramdisk_source, q.ramdisk_target,
+                                              out.command.argv);
+  auto run = host.run(command);
   if (!run) {
     out.stage = InstallStage::kCannotRun;
     out.error = run.error();
     return out;
   }
   out.run = std::move(*run);
+  out.own_ramdisk_refused = out.run.output.find(system::kRunWithFileFallback) != std::string::npos;
   if (!out.run.status.ok()) {
     out.stage = InstallStage::kZiplFailed;
     return out;

@@ -27,6 +27,11 @@ struct InstallRequest {
   uint32_t sector_size = 512;          ///< an image's, told to the zipl through the environment
   std::optional<uint32_t> block_size;  ///< the disk's logical block size; nullopt for an image
   ondisk::Partition expected;          ///< where the tool must end up
+  /// This disk's own ramdisk (disk_ramdisk.h), bind-mounted over `ramdisk_target` (the layout's
+  /// zfcpdump-initrd, which zipl reads) for zipl alone (system/run_with_file.h); empty: zipl
+  /// copies the layout's. Not for an image (its zipl runs elsewhere).
+  std::string ramdisk_source;
+  std::string ramdisk_target;
 };
 
 enum class InstallStage {
@@ -40,15 +45,19 @@ enum class InstallStage {
 struct InstallResult {
   InstallStage stage = InstallStage::kCannotRun;
   util::Command command{{}};
-  std::string command_line;           ///< command.display()
-  Error error;                        ///< for kCannotRun and kCannotRead
-  util::CapturedRun run;              ///< what zipl did and said, once it ran
-  bool flushed = true;                ///< the disk's buffers were dropped before reading back
-  ToolInspection after;               ///< the tool as read back (kNotVerified, kVerified)
+  std::string command_line;  ///< command.display()
+  Error error;               ///< for kCannotRun and kCannotRead
+  util::CapturedRun run;     ///< what zipl did and said, once it ran
+  bool flushed = true;       ///< the disk's buffers were dropped before reading back
+  ToolInspection after;      ///< the tool as read back (kNotVerified, kVerified)
+  /// The disk's own ramdisk was asked for but zipl got the shared one (run_with_file's
+  /// fallback: no mount namespace here); the reason is in run.output.
+  bool own_ramdisk_refused = false;
   std::vector<std::string> problems;  ///< fresh_tool_problems, for kNotVerified
 };
 
-/// The zipl command for `request`: argv and, for an image, the environment.
+/// The zipl command for `request`: argv and, for an image, the environment. What runs is this,
+/// or, with a ramdisk_source, this through system::run_with_file.
 [[nodiscard]] util::Command zipl_command(const InstallRequest& request);
 
 /// Runs zipl through `host` and verifies what it wrote (see the file comment).

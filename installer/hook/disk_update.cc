@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "installer/hook/disk_update.h"
 
+#include <optional>
+
+#include "installer/disk/disk_ramdisk.h"
 #include "installer/disk/install_tool.h"
 #include "installer/disk/verify.h"
 #include "util/strings.h"
@@ -138,6 +141,16 @@ DiskUpdate update_disk(const state::DiskEntry& e, const DiskUpdateRequest& q, sy
   install.sector_size = before.tool->block_size;
   install.block_size = block_size_of(*dev);
   install.expected = *before.partition;
+  std::optional<disk::DiskRamdisk> own;
+  if (!dev->is_image && !e.wwid.empty() && !q.layout_initrd.empty()) {
+    auto text = disk::disk_defaults_text(q.dumper_params, e.wwid);
+    auto written = text ? disk::DiskRamdisk::write(q.layout_initrd, *text)
+                        : Result<disk::DiskRamdisk>(std::unexpected(text.error()));
+    if (!written) return with(u, DiskOutcome::kFailed, written.error().describe());
+    own.emplace(std::move(*written));
+    install.ramdisk_source = own->path();
+    install.ramdisk_target = q.layout_initrd;
+  }
   auto done = disk::install_and_verify(host, install);
   u.command = done.command_line;
   u.zipl_output = done.run.output;

@@ -41,6 +41,11 @@ struct DiskUpdateRequest {
   /// Runs zipl -d on a disk whose tool is already the layout's too: zipl itself changed (its
   /// boot code is part of the dump tool), so "current" by the manifest is not current.
   bool rewrite_current = false;
+  /// The layout's zfcpdump-initrd and baked dumper parameters: a disk registered with a wwid
+  /// gets its own copy of the ramdisk, naming it, as `disk` gave it (disk/disk_ramdisk.h).
+  /// Empty layout_initrd: every disk gets the shared one.
+  std::string layout_initrd;
+  std::string dumper_params;
 };
 
 struct DiskUpdate {

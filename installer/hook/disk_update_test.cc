@@ -149,6 +149,41 @@ TEST_F(UpdateDisk, ZiplRunsAndWhatItLeftIsVerified) {
   EXPECT_EQ(host_.commands_run, std::vector<std::string>{"zipl -d /dev/sda1"});
 }
 
+TEST_F(UpdateDisk, ARegisteredWwidGetsTheDisksOwnRamdiskAgain) {
+  // As `disk` did: zipl gets this disk's copy of the layout ramdisk, naming it, with the
+  // layout's other baked defaults.
+  {
+    std::ofstream(dir_.file("zfcpdump-initrd"), std::ios::binary) << "layout ramdisk";
+  }
+  request_.layout_initrd = dir_.file("zfcpdump-initrd");
+  request_.dumper_params = "zfcpdump.action=poweroff";
+  auto e = entry();
+  e.wwid = "naa.6005076c0ffee000";
+  std::vector<std::string> argv;
+  std::string copy;
+  host_.on_run = [&](const util::Command& c, system::HostDouble&) -> Result<util::CapturedRun> {
+    argv = c.argv;
+    std::ifstream in(argv.at(2), std::ios::binary);
+    copy.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return util::CapturedRun{{0, 0}, "Done.\n", false};
+  };
+  auto u = update_disk(e, request_, host_);
+  EXPECT_EQ(u.outcome, DiskOutcome::kUpdated) << u.detail;
+  EXPECT_EQ(u.command, "zipl -d /dev/sda1");
+  ASSERT_EQ(argv.size(), 8u);
+  EXPECT_EQ(argv[1], "__run-with-file");
+  EXPECT_EQ(argv[3], request_.layout_initrd);
+  EXPECT_EQ(copy.substr(0, 14), "layout ramdisk");
+  EXPECT_NE(copy.find("\nzfcpdump.action=poweroff\nzfcpdump.disk=wwid:naa.6005076c0ffee000\n"),
+            std::string::npos);
+
+  // Without a wwid the shared ramdisk, as before.
+  argv.clear();
+  auto plain = update_disk(entry(), request_, host_);
+  EXPECT_EQ(plain.outcome, DiskOutcome::kUpdated) << plain.detail;
+  EXPECT_EQ(argv, (std::vector<std::string>{"zipl", "-d", "/dev/sda1"}));
+}
+
 TEST_F(UpdateDisk, ZiplFailingIsAFailedDisk) {
   host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {
     return util::CapturedRun{{1, 0}, "Error: busy\n", false};

@@ -233,6 +233,10 @@ void HookRun::update_disks(bool rewrite_current) {
     q.manifest_sha256 = o_.manifest_sha256;
     q.zipl = o_.request.zipl;
     q.rewrite_current = rewrite_current;
+    if (auto m = layout::read_installed_manifest(o_.dir); m && !m->first.initrd_sha256.empty()) {
+      q.layout_initrd = o_.dir + "/" + layout::kInitrdName;
+      q.dumper_params = m->first.dumper_params;
+    }
     auto memory = host_.memory_info();
     o_.memory = memory ? memory->total() : 0;
     const auto entries = registry->disks;  // the registry is saved after each updated disk

@@ -2,9 +2,10 @@
 # shellcheck shell=sh
 # Boot 2 of multipath_in_guest.sh (the kdump-capable dump test kernel, which has no device
 # mapper: the crashing system reaches the LUN through its two paths, as the capture kernel
-# will): the dump tool zipl installed in boot 1 is loaded as the crash kernel (kexec -p, with
-# zipl's own kernel parameters from boot 1's session) and the kernel crashes. The capture
-# kernel runs our dumper as /init, which sees both paths of the one LUN.
+# will): the dump tool zipl installed in boot 1 is loaded as the crash kernel (kexec -p: the
+# layout's kernel, the ramdisk the host took off the disk where zipl wrote it, zipl's own
+# kernel parameters from boot 1's session) and the kernel crashes. The capture kernel runs
+# our dumper as /init, which sees both paths of the one LUN.
 # Environment: PARMLINE (zipl's), EXTRA_CMDLINE (capture kernel parameters beyond zipl's),
 # MARKER (left in the kernel log).
 set -eu
@@ -15,8 +16,8 @@ grep -q 'Crash kernel' /proc/iomem || fail "no crashkernel reservation"
 say "paths $ZK_MPATH0_PATH1 and $ZK_MPATH0_PATH2 of wwid $(cat "/sys/block/${ZK_MPATH0_PATH1##*/}/device/wwid")"
 layout=/lib/s390-tools/zfcpdump
 cmdline="console=ttysclp0 $PARMLINE $EXTRA_CMDLINE"
-say "kexec -p $layout/zfcpdump-image --initrd=$layout/zfcpdump-initrd --command-line='$cmdline'"
-kexec -p "$layout/zfcpdump-image" --initrd="$layout/zfcpdump-initrd" --command-line="$cmdline" \
+say "kexec -p $layout/zfcpdump-image --initrd=/zk/disk-initrd --command-line='$cmdline'"
+kexec -p "$layout/zfcpdump-image" --initrd=/zk/disk-initrd --command-line="$cmdline" \
   || fail "kexec -p failed"
 [ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || fail "no crash kernel is loaded"
 echo "$MARKER" > /dev/kmsg

@@ -43,6 +43,11 @@ echo "ZK_SESSION_BEGIN"; cat /tmp/install.out; echo "ZK_SESSION_END"
 grep -q '^    running zipl -d /dev/mapper/mpatha-part1$' /tmp/install.out || fail "zipl did not run on the map's partition"
 field /tmp/install.out checksum_ok yes
 field /tmp/install.out driver 'device-mapper \(multipath\)'
+# The LUN has a wwid: zipl got this disk's own copy of the ramdisk, naming it (in a mount
+# namespace of zfcpdump-install's own; the layout's file is unchanged).
+field /tmp/install.out own_ramdisk yes
+grep -q "^    this disk's copy of the ramdisk names it (zfcpdump.disk=wwid:" /tmp/install.out \
+  || fail "disk did not say that the disk's copy of the ramdisk names it"
 # Virtio paths have no zfcp attributes: the report says what to fill in on a real machine.
 grep -q 'has no zfcp attributes' /tmp/install.out || fail "no word on the dumpconf settings"
 [ -e /dev/mapper/mpatha-part1 ] || fail "no partition map mpatha-part1 after disk"

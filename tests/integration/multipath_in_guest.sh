@@ -4,12 +4,14 @@
 # paths (two virtio-scsi controllers, the same WWN and serial: run-guest --mpath-disk).
 #   boot 1, Debian's s390x kernel with udev and multipath-tools (multipath_in_guest.prepare.
 #     guest.sh): the map and its by-id links are real; `zfcpdump-install disk` refuses a single
-#     path and prepares the map through its /dev/disk/by-id link with the real zipl; zgetdump -d
-#     and `check` accept the map, its link and its partition map;
+#     path and prepares the map through its /dev/disk/by-id link with the real zipl, which gets
+#     the disk's own copy of the ramdisk (naming it by its wwid); zgetdump -d and `check`
+#     accept the map, its link and its partition map;
 #   boot 2, the kdump-capable dump test kernel (multipath_in_guest.crash.guest.sh; Debian's
 #     kernel has no CONFIG_CRASH_DUMP): the kernel crashes into the dump tool zipl installed
-#     (kexec -p); the capture kernel sees both paths of the LUN and writes one dump, and its
-#     console shows one disk taken, the other path named as the same LUN, one "Dump successful";
+#     (kexec -p); the capture kernel sees both paths of the LUN, takes the disk its ramdisk
+#     names and writes one dump: its console shows the choice, one path taken, one "Dump
+#     successful";
 #   boot 3, Debian's kernel again (multipath_in_guest.after.guest.sh): zgetdump -i accepts the
 #     dump on each path and on the map, `check` on the map reports it; a path set offline is
 #     skipped by the dumper, which writes through the other path once.
@@ -77,11 +79,44 @@ parmline=$(sed -n "s/.*zipl: *kernel parmline\.*: '\(.*\)'.*/\1/p" session.txt |
 [[ -n $parmline ]] || it_fail "zipl's kernel parameters are not in the disk session"
 it_ok "the map is a dump disk; zipl's parameters: $parmline"
 
+it_step "on the host: the ramdisk zipl wrote onto the disk is the layout's plus the disk's own defaults"
+# zipl copies the ramdisk it read onto the disk verbatim. Find the second archive behind the
+# layout's ramdisk, check that the layout's bytes come right before it, and keep the two
+# together: the ramdisk a dump IPL of this disk loads. The layout's own file names no disk.
+wwid_word="zfcpdump.disk=wwid:naa.6005076c0ffee000"
+! grep -aq "$wwid_word" "$layout/zfcpdump-initrd" || it_fail "the layout's ramdisk was changed: it names the disk"
+python3 - disk.img "$layout/zfcpdump-initrd" "$wwid_word" disk-initrd > disk-initrd.txt <<'PY' \
+  || { cat disk-initrd.txt; it_fail "the disk's own ramdisk is not on the disk as zipl should have written it"; }
+import mmap, sys
+# Mapped, not read: the image is 1 GiB (sparse), and only the few pages looked at are touched.
+image = open(sys.argv[1], "rb")
+disk = mmap.mmap(image.fileno(), 0, access=mmap.ACCESS_READ)
+base = open(sys.argv[2], "rb").read()
+word = sys.argv[3].encode()
+conf = disk.find(b"etc/zfcpdump.conf\0")
+while conf != -1 and disk[conf:conf + 4096].find(word) == -1:
+    conf = disk.find(b"etc/zfcpdump.conf\0", conf + 1)
+if conf == -1:
+    sys.exit("no etc/zfcpdump.conf naming the disk on it")
+# The overlay starts with etc/ (one member before the conf), at a 512-byte boundary behind
+# the layout's ramdisk; its end is the trailer.
+start = disk.rfind(b"070701", 0, conf - 110)
+pad = (512 - len(base) % 512) % 512
+head = start - pad - len(base)
+if head < 0 or disk[head:head + len(base)] != base or disk[head + len(base):start] != b"\0" * pad:
+    sys.exit("the bytes before the overlay are not the layout's ramdisk")
+end = disk.find(b"TRAILER!!!\0", start) + 11
+end += (4 - end % 4) % 4
+open(sys.argv[4], "wb").write(disk[head:end])
+print("disk offset %d: the layout's %d bytes, %d of padding, a %d-byte overlay" % (head, len(base), pad, end - start))
+PY
+it_ok "$(cat disk-initrd.txt)"
+
 it_step "boot 2 (the dump test kernel): crash; the capture kernel writes through one of two paths"
 status=0
 "$run_guest" --kernel "$image" --no-modules --timeout 600 --mem "$guest_mb" --fast-scan \
   --append "crashkernel=${crashkernel_mb}M" --mpath-disk disk.img \
-  --add "$layout:/lib/s390-tools/zfcpdump" \
+  --add "$layout:/lib/s390-tools/zfcpdump" --add "disk-initrd:/zk/disk-initrd" \
   --env PARMLINE="$parmline" --env MARKER="$marker" \
   --env EXTRA_CMDLINE="scsi_mod.scan=manual zfcpdump.progress=5" \
   --end-line '^End action: poweroff' \
@@ -92,10 +127,12 @@ grep -aq '^FAIL(guest)' boot2.log && it_fail "boot 2: the guest script failed"
 grep -aq 'multipath(guest): crashing the kernel' boot2.log || it_fail "boot 2 did not reach the crash"
 crash_release=$(sed -n 's/^  kernel\.*: \(.*[^ ]\) *$/\1/p' boot2.log | head -n1)
 [[ -n $crash_release ]] || it_fail "the dumper named no kernel release"
-# The capture kernel saw both paths of the one LUN, took one and said so, and wrote one dump.
-taking=$(grep -a '^taking /dev/sd[a-z]*: the only dump disk found, wwid:' boot2.log || true)
-[[ -n $taking ]] || it_fail "the capture kernel's dumper did not take one disk of the LUN"
-[[ $taking == *"(the same LUN is also wwid:"* ]] || it_fail "the dumper did not name the other path as the same LUN: $taking"
+# The capture kernel read its choice from the disk's own copy of the ramdisk (no kernel
+# parameter names a disk here), took one path of the LUN, and wrote one dump.
+grep -aEq '^Dump disk chosen: zfcpdump\.disk=wwid:naa\.[0-9a-f]+ *$' boot2.log \
+  || it_fail "the capture kernel's dumper had no zfcpdump.disk= from the disk's ramdisk"
+taking=$(grep -a '^taking /dev/sd[a-z]*: zfcpdump.disk=wwid:naa\.[0-9a-f]* names sd[a-z]*' boot2.log || true)
+[[ -n $taking ]] || it_fail "the capture kernel's dumper did not take the named disk"
 (($(grep -ac '^Dump successful' boot2.log) == 1)) || it_fail "not exactly one 'Dump successful' in the capture kernel"
 it_ok "capture kernel: $taking"
 
