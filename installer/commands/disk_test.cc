@@ -311,6 +311,42 @@ TEST_F(DiskCommand, WhenZiplGetsTheSharedRamdiskTheReportSaysSo) {
       << ran.json["warnings"].dump();
 }
 
+TEST_F(DiskCommand, AMultipathMapsDumpconfIsARunningPathsAndTheOthersAreTold) {
+  // What resolve_block_device makes of a map whose first path is offline (tested on a sysfs
+  // tree in dumpconf_test): the command renders and tells it.
+  disk_.driver = "device-mapper (multipath)";
+  disk_.zfcp = system::ZfcpAttributes{"0.0.1800", "0x500507630310c562", "0x4010400000000000"};
+  disk_.zfcp_path = "sdc";
+  disk_.zfcp_alternatives = {
+      {"sdb", "offline", {"0.0.1700", "0x500507630300c562", "0x4010400000000000"}}};
+  host_.add_disk(disk_);
+  const auto made = zipl_made_disk(dir_);
+  host_.on_run = [&made](const util::Command&, system::HostDouble& h) -> Result<util::CapturedRun> {
+    h.bytes_of("/dev/sda") = made;
+    return util::CapturedRun{{0, 0}, "Done.\n", false};
+  };
+  auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_EQ(ran.json["dumpconf_path"], "sdc");
+  EXPECT_EQ(ran.json["dumpconf_alternatives"],
+            "sdb (offline): DEVICE=0.0.1700 WWPN=0x500507630300c562 LUN=0x4010400000000000");
+  const std::string conf = ran.json["dumpconf"];
+  EXPECT_NE(conf.find("\nDEVICE=0.0.1800\nWWPN=0x500507630310c562\n"), std::string::npos) << conf;
+  // In words (text mode), for the administrator.
+  disk_.given = "/dev/sda";
+  host_.bytes_of("/dev/sda") = std::vector<std::byte>(64 * kMiB);
+  auto text = testing::run_command(
+      disk_spec(), run_disk_on, {"--root", root(), "--yes", "--allow-small", "--force", "/dev/sda"},
+      config_, host_, false);
+  EXPECT_NE(text.out.find("of path sdc of the multipath map (SCSI state running)"),
+            std::string::npos)
+      << text.out << text.err;
+  EXPECT_NE(text.out.find("if path sdc fails, set DEVICE, WWPN and LUN to one of them: sdb "
+                          "(offline): DEVICE=0.0.1700"),
+            std::string::npos)
+      << text.out;
+}
+
 TEST_F(DiskCommand, ZiplSuccessWithoutTheToolIsAFailure) {
   host_.add_disk(disk_);
   host_.on_run = [](const util::Command&, system::HostDouble&) -> Result<util::CapturedRun> {

@@ -35,6 +35,12 @@ cat /tmp/path.out
 grep -q '/dev/mapper/mpatha' /tmp/path.out || fail "the refusal does not name the map to use"
 [ "$(head -c 1048576 /dev/mapper/mpatha | sha256sum)" = "$zero_mib" ] || fail "the refused run wrote to the disk"
 
+say "zfcpdump-install disk /dev/mapper/mpatha --dry-run: the map by its name"
+zfcpdump-install disk /dev/mapper/mpatha --dry-run --memory "$DUMP_MEMORY" > /tmp/plan.out 2>&1 \
+  || show_fail /tmp/plan.out "the dry run on the map failed"
+field /tmp/plan.out zipl_command 'zipl -d /dev/mapper/mpatha-part1'
+[ "$(head -c 1048576 /dev/mapper/mpatha | sha256sum)" = "$zero_mib" ] || fail "--dry-run wrote to the map"
+
 say "zfcpdump-install disk $uuid_link --yes --memory $DUMP_MEMORY"
 status=0
 zfcpdump-install disk "$uuid_link" --yes --memory "$DUMP_MEMORY" > /tmp/install.out 2>&1 || status=$?
