@@ -167,6 +167,12 @@ Result<Registry> parse_registry(std::string_view text) {
     if (e.disk.empty() || e.disk.front() != '/')
       return fail(util::format("registry line %u: no absolute disk= path", lineno));
     if (e.partition == 0) return fail(util::format("registry line %u: no partition=", lineno));
+    // A save records its fingerprint and its directory together (the time with them); one
+    // without the other is a damaged line, which would not survive being written back.
+    if (e.saved_fingerprint.empty() != e.saved_dir.empty() ||
+        (e.saved_fingerprint.empty() && e.saved_time != 0))
+      return fail(util::format("registry line %u: saved=, saved_dir= and saved_time= go together",
+                               lineno));
     r.disks.push_back(std::move(e));
     return {};
   };

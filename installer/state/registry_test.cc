@@ -101,6 +101,19 @@ TEST(Registry, Rejects) {
   EXPECT_TRUE(parse_registry("disk=/dev/sda partition=1 manifest=\n"));
 }
 
+// Fuzz finding (2026-12-05, fuzz/run): "saved=<fingerprint>" without saved_dir= parsed, and its
+// rendering ("saved_dir=" empty) did not. The three go together or not at all.
+TEST(Registry, ASaveIsItsFingerprintAndDirectoryTogether) {
+  const std::string fp = "dded40104aaaaaaa";
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved=" + fp + "\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved_dir=/var/crash\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 saved_time=5\n"));
+  auto ok = parse_registry("disk=/dev/sda partition=1 saved=" + fp +
+                           " saved_dir=/var/crash saved_time=5\n");
+  ASSERT_TRUE(ok) << ok.error().describe();
+  EXPECT_TRUE(parse_registry(render_registry(*ok)));
+}
+
 // Fuzz finding 5: "manifest=<64 hex>\r disk=..." kept the carriage return in the digest, and the
 // rendered line (where manifest= comes last) lost it to trimming. Now the \r separates words.
 TEST(Registry, CarriageReturnIsABlank) {
