@@ -171,8 +171,8 @@ Result<Registry> parse_registry(std::string_view text) {
     // without the other is a damaged line, which would not survive being written back.
     if (e.saved_fingerprint.empty() != e.saved_dir.empty() ||
         (e.saved_fingerprint.empty() && e.saved_time != 0))
-      return fail(util::format("registry line %u: saved=, saved_dir= and saved_time= go together",
-                               lineno));
+      return fail(
+          util::format("registry line %u: saved=, saved_dir= and saved_time= go together", lineno));
     r.disks.push_back(std::move(e));
     return {};
   };
