@@ -2,7 +2,6 @@
 #include "initramfs-gen/config_overlay.h"
 
 #include <fstream>
-#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -10,6 +9,7 @@
 #include "initramfs-gen/newc_header.h"
 #include "initramfs-gen/ramdisk_spec.h"
 #include "tests/support/temp_dir.h"
+#include "util/read_file.h"
 
 namespace zk::initramfs {
 namespace {
@@ -63,8 +63,7 @@ TEST(ConfigOverlay, AppendedAtAnAlignedOffsetBehindTheRamdisk) {
   }
   auto size = write_ramdisk_with_overlay(d.file("base"), "a=b\n", d.file("out"));
   ASSERT_TRUE(size) << size.error().describe();
-  std::ifstream in(d.file("out"), std::ios::binary);
-  const std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string out = util::read_file(d.file("out"), size_t{1} << 30).value_or("");
   ASSERT_EQ(out.size(), *size);
   EXPECT_EQ(*size, *ramdisk_with_overlay_bytes(1000, "a=b\n")) << "the size told before writing";
   EXPECT_EQ(out.substr(0, 1000), std::string(1000, '\x1f'));

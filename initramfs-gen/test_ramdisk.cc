@@ -9,7 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+
+#include "util/read_file.h"
 
 namespace zk::initramfs::testing {
 
@@ -30,8 +31,7 @@ void write_fake_dumper(const std::string& path, size_t size, uint32_t seed) {
 }
 
 std::vector<std::byte> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string chars = util::read_file(path, size_t{1} << 30).value_or("");
   std::vector<std::byte> bytes(chars.size());
   std::transform(chars.begin(), chars.end(), bytes.begin(),
                  [](char c) { return static_cast<std::byte>(c); });

@@ -10,6 +10,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/vmcore_builder.h"
 #include "util/posix_file.h"
+#include "util/read_file.h"
 
 namespace zk::ondisk {
 namespace {
@@ -30,8 +31,7 @@ struct Disk {
   void put_core(const testsupport::VmcoreSpec& spec) {
     const auto core = dir.file("core");
     ASSERT_TRUE(testsupport::write_vmcore(core, spec));
-    std::ifstream in(core, std::ios::binary);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string bytes = util::read_file(core, size_t{1} << 30).value_or("");
     testsupport::poke(path, made.superblock.part_start, bytes.data(), bytes.size());
   }
 };

@@ -2,10 +2,10 @@
 #include "installer/commands/command_test_util.h"
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include <gtest/gtest.h>
+
+#include "util/read_file.h"
 
 namespace zk::installer::commands::testing {
 
@@ -31,8 +31,7 @@ Ran run_command(const cli::CommandSpec& spec, int (*run)(Context&, system::Host&
 }
 
 std::vector<std::byte> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string c = util::read_file(path, size_t{1} << 30).value_or("");
   std::vector<std::byte> b(c.size());
   std::memcpy(b.data(), c.data(), c.size());
   return b;

@@ -5,7 +5,6 @@
 // tests/installer/disk_on_image.sh). The layout and the registry are real files below --root.
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -17,6 +16,7 @@
 #include "installer/system/run_with_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
+#include "util/read_file.h"
 
 namespace zk::installer::commands {
 namespace {
@@ -233,8 +233,7 @@ TEST_F(DiskCommand, ADiskWithAWwidGetsItsOwnRamdiskNamingIt) {
   host_.on_run = [&](const util::Command& c, system::HostDouble& h) -> Result<util::CapturedRun> {
     argv = c.argv;
     if (argv.size() > 2) {
-      std::ifstream in(argv[2], std::ios::binary);
-      own_ramdisk.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      own_ramdisk = util::read_file(argv[2], size_t{1} << 30).value_or("");
     }
     h.bytes_of("/dev/sda") = made;
     return util::CapturedRun{{0, 0}, "Done.\n", false};

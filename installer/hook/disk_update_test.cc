@@ -8,7 +8,6 @@
 
 #include <cstring>
 #include <fstream>
-#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -16,6 +15,7 @@
 #include "installer/system/host_double.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
+#include "util/read_file.h"
 
 namespace zk::installer::hook {
 namespace {
@@ -163,8 +163,7 @@ TEST_F(UpdateDisk, ARegisteredWwidGetsTheDisksOwnRamdiskAgain) {
   std::string copy;
   host_.on_run = [&](const util::Command& c, system::HostDouble&) -> Result<util::CapturedRun> {
     argv = c.argv;
-    std::ifstream in(argv.at(2), std::ios::binary);
-    copy.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    copy = util::read_file(argv.at(2), size_t{1} << 30).value_or("");
     return util::CapturedRun{{0, 0}, "Done.\n", false};
   };
   auto u = update_disk(e, request_, host_);
