@@ -28,6 +28,12 @@ class PhysicalMemory {
   [[nodiscard]] bool contains(uint64_t paddr) const;
   /// Whether the byte at `paddr` lies in the file data of a PT_LOAD.
   [[nodiscard]] bool in_file_data(uint64_t paddr) const;
+  /// A stretch of physical memory one PT_LOAD describes (after overlaps are clipped).
+  struct Extent {
+    uint64_t paddr, memsz, filesz, offset;
+  };
+  /// The extents in address order, none overlapping.
+  [[nodiscard]] std::span<const Extent> extents() const { return ranges_; }
   /// One past the highest physical address a PT_LOAD describes.
   [[nodiscard]] uint64_t end() const { return end_; }
 
@@ -42,9 +48,7 @@ class PhysicalMemory {
   Result<uint64_t> read_u64(uint64_t paddr) const;
 
  private:
-  struct Range {
-    uint64_t paddr, memsz, filesz, offset;
-  };
+  using Range = Extent;
   [[nodiscard]] const Range* find(uint64_t paddr) const;
   Result<void> read_impl(uint64_t paddr, std::span<std::byte> out, bool zero_fill) const;
 
