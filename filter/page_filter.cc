@@ -137,9 +137,9 @@ Result<void> PageFilter::classify_structures(Cycle& c) {
   }
   extent_cursor_ = 0;
   while (pfn < c.end_pfn) {
-    // Every page frame in memory is classified, kept or not: a free block's first page may
-    // lie in a stretch the core has no data for while the rest of the block has.
-    if (!in_memory(pfn)) {
+    // Page frames with data are classified, whether a class before left them out or not
+    // (makedumpfile's rule: its is_in_segs), so a block they head goes out whole.
+    if (!in_file_data(pfn)) {
       ++pfn;
       continue;
     }
@@ -164,7 +164,7 @@ Result<void> PageFilter::classify_structures(Cycle& c) {
                                       static_cast<ull>(**where))));
     const uint64_t batch_end = pfn + batch;
     while (pfn < batch_end) {
-      if (!in_memory(pfn)) {
+      if (!in_file_data(pfn)) {
         ++pfn;
         continue;
       }
@@ -238,7 +238,7 @@ Result<void> PageFilter::classify_structures(Cycle& c) {
   return {};
 }
 
-bool PageFilter::in_memory(uint64_t pfn) {
+bool PageFilter::in_file_data(uint64_t pfn) {
   const auto extents = memory_.extents();
   const uint64_t paddr = pfn << layout_.page_shift;
   if (extent_cursor_ >= extents.size() || paddr < extents[extent_cursor_].paddr) extent_cursor_ = 0;
@@ -246,7 +246,9 @@ bool PageFilter::in_memory(uint64_t pfn) {
          paddr - extents[extent_cursor_].paddr >= extents[extent_cursor_].memsz &&
          paddr >= extents[extent_cursor_].paddr)
     ++extent_cursor_;
-  return extent_cursor_ < extents.size() && paddr >= extents[extent_cursor_].paddr;
+  if (extent_cursor_ >= extents.size()) return false;
+  const auto& e = extents[extent_cursor_];
+  return paddr >= e.paddr && paddr - e.paddr < e.filesz;
 }
 
 Result<void> PageFilter::exclude_zero_pages(Cycle& c) {

@@ -115,9 +115,10 @@ class PageFilter {
   PageFilter(util::File& file, const ondisk::VmcoreInfo& info, unsigned level,
              const FilterLimits& limits, PageLayout layout);
   Result<void> classify_structures(Cycle& cycle);
-  /// Whether page frame `pfn` starts in a PT_LOAD (what makedumpfile classifies), with a
-  /// cursor over the extents for ascending calls.
-  bool in_memory(uint64_t pfn);
+  /// Whether page frame `pfn` starts in the file data of a PT_LOAD: the pages makedumpfile
+  /// classifies (a free block whose first page the core left out stays as the rest of it is).
+  /// A cursor over the extents makes ascending calls cheap.
+  bool in_file_data(uint64_t pfn);
   Result<void> exclude_zero_pages(Cycle& cycle);
   /// Leaves [first, last) of the cycle out as `verdict`, counting the pages that were kept.
   void exclude(Cycle& cycle, uint64_t first, uint64_t last, Verdict verdict);
