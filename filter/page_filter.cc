@@ -154,9 +154,10 @@ Result<void> PageFilter::classify_structures(Cycle& c) {
       continue;
     }
     // A batch of struct pages within the section and the cycle, plus the next one when it is
-    // in the same section (the first tail page of a compound head at the batch's end).
+    // in both (the first tail page of a compound head at the batch's end; otherwise that one
+    // is read on its own, and a head whose tail cannot be read counts as order 0).
     const uint64_t batch = std::min({limits_.struct_page_batch, section_left, c.end_pfn - pfn});
-    const uint64_t with_next = batch + (batch < section_left ? 1 : 0);
+    const uint64_t with_next = batch + (batch < section_left && pfn + batch < c.end_pfn ? 1 : 0);
     std::span<std::byte> buf(struct_pages_.data(), with_next * sp);
     if (auto r = kernel_->read(**where, buf); !r)
       return std::unexpected(
