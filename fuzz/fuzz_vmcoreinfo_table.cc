@@ -30,7 +30,7 @@ void check(std::string_view text, const ondisk::VmcoreinfoLimits& limits) {
   FUZZ_CHECK(table->entry_count() <= limits.max_entries);
   FUZZ_CHECK(text.size() <= limits.max_text_bytes);
   // Every key of a line the kernel could have written answers, or says why not.
-  size_t pos = 0;
+  size_t pos = 0, reparsed = 0;
   while (pos < text.size()) {
     size_t eol = text.find('\n', pos);
     if (eol == std::string_view::npos) eol = text.size();
@@ -45,7 +45,10 @@ void check(std::string_view text, const ondisk::VmcoreinfoLimits& limits) {
     if (raw) {
       // The first value given is the value (a repeat with another makes the key ambiguous).
       FUZZ_CHECK(*raw == *text_value);
-      FUZZ_CHECK(ondisk::vmcoreinfo_value(text, key) == *raw || text.size() > 64u << 10);
+      // vmcoreinfo_value parses the whole text again: for a few keys only, or a long input
+      // would cost its square.
+      if (reparsed++ < 8)
+        FUZZ_CHECK(ondisk::vmcoreinfo_value(text, key) == *raw || text.size() > 64u << 10);
     }
     if (auto n = inner(key, "SYMBOL"); !n.empty()) (void)table->symbol(n);
     if (auto n = inner(key, "SIZE"); !n.empty()) (void)table->size(n);
