@@ -12,6 +12,7 @@
 #include <libelf.h>
 
 #include "ondisk/bytes.h"
+#include "ondisk/vmcoreinfo_table.h"
 #include "util/strings.h"
 
 namespace zk::ondisk {
@@ -102,16 +103,10 @@ Result<void> for_each_note(util::File& file,
 }  // namespace
 
 std::string vmcoreinfo_value(std::string_view text, std::string_view key) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view line = text.substr(pos, eol - pos);
-    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == '=')
-      return std::string(line.substr(key.size() + 1));
-    pos = eol + 1;
-  }
-  return {};
+  auto table = VmcoreinfoTable::parse(text);
+  if (!table) return {};
+  auto value = table->raw(key);
+  return value ? std::string(*value) : std::string();
 }
 
 Result<VmcoreInfo> read_vmcore(util::File& file, const VmcoreLimits& limits) {

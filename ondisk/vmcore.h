@@ -85,7 +85,9 @@ Result<std::vector<VmcoreNote>> read_vmcore_notes(util::File& file, const Vmcore
 /// "NT_S390_VXRS_LOW (LINUX 0x309)" and the like, for messages.
 [[nodiscard]] std::string note_type_name(const std::string& owner, uint32_t type);
 
-/// The value of `key` in VMCOREINFO text ("KEY=value" lines), empty when absent.
+/// The value of `key` in VMCOREINFO text ("KEY=value" lines), empty when absent, when the key
+/// is given twice with different values, or when the text exceeds VmcoreinfoTable's limits
+/// (ondisk/vmcoreinfo_table.h, the one parser of that text).
 [[nodiscard]] std::string vmcoreinfo_value(std::string_view text, std::string_view key);
 
 }  // namespace zk::ondisk

@@ -5,26 +5,13 @@
 #include <cstring>
 #include <vector>
 
+#include "ondisk/physical_memory.h"
 #include "util/strings.h"
 
 namespace zk::ondisk {
 namespace {
 
 using ull = unsigned long long;
-
-/// Reads `out.size()` bytes of physical memory at `paddr`; they must lie within the file data
-/// of one PT_LOAD (memory a dump left out is not there to read).
-Result<void> read_physical(util::File& file, const VmcoreInfo& info, uint64_t paddr,
-                           std::span<std::byte> out) {
-  for (const auto& l : info.loads) {
-    if (paddr < l.paddr || paddr - l.paddr >= l.filesz) continue;
-    const uint64_t within = paddr - l.paddr;
-    if (out.size() > l.filesz - within) break;
-    return util::read_exact(file, out, l.offset + within);
-  }
-  return fail(util::format("physical [0x%llx, +%zu) is not in the dump's data",
-                           static_cast<ull>(paddr), out.size()));
-}
 
 uint32_t be32(const std::byte* p) {
   return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
@@ -34,8 +21,9 @@ uint32_t be32(const std::byte* p) {
 
 Result<std::string> read_vmcoreinfo_from_memory(util::File& file, const VmcoreInfo& info,
                                                 const VmcoreLimits& limits) {
+  const PhysicalMemory memory(file, info);
   std::array<std::byte, 8> pointer{};
-  if (auto r = read_physical(file, info, kLowcoreVmcoreInfoAddr, pointer); !r)
+  if (auto r = memory.read_file_data(kLowcoreVmcoreInfoAddr, pointer); !r)
     return std::unexpected(r.error().wrap("the lowcore's VMCOREINFO pointer"));
   uint64_t note = 0;
   for (auto b : pointer) note = note << 8 | static_cast<uint64_t>(b);
@@ -43,7 +31,7 @@ Result<std::string> read_vmcoreinfo_from_memory(util::File& file, const VmcoreIn
 
   // The ELF note: namesz, descsz, type (big-endian words), the name padded to 4, the text.
   std::array<std::byte, 12 + 12> head{};  // "VMCOREINFO\0" padded to 12
-  if (auto r = read_physical(file, info, note, head); !r)
+  if (auto r = memory.read_file_data(note, head); !r)
     return std::unexpected(r.error().wrap(util::format(
         "the VMCOREINFO note the lowcore points to (0x%llx)", static_cast<ull>(note))));
   const uint32_t namesz = be32(head.data()), descsz = be32(head.data() + 4);
@@ -56,7 +44,7 @@ Result<std::string> read_vmcoreinfo_from_memory(util::File& file, const VmcoreIn
                              static_cast<ull>(note), descsz,
                              static_cast<ull>(limits.max_vmcoreinfo_bytes)));
   std::vector<std::byte> text(descsz);
-  if (auto r = read_physical(file, info, note + head.size(), text); !r)
+  if (auto r = memory.read_file_data(note + head.size(), text); !r)
     return std::unexpected(r.error().wrap("the VMCOREINFO text"));
   const char* c = reinterpret_cast<const char*>(text.data());
   return std::string(c, strnlen(c, text.size()));

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// makedumpfile's dump level: a sum of the kinds of page left out of a dump.
+
+#include <cstdint>
+
+namespace zk::filter {
+
+inline constexpr unsigned kExcludeZero = 1;          ///< pages whose bytes are all zero
+inline constexpr unsigned kExcludeCache = 2;         ///< page cache without private data
+inline constexpr unsigned kExcludeCachePrivate = 4;  ///< page cache, with or without it
+inline constexpr unsigned kExcludeUser = 8;          ///< anonymous (and hugetlbfs) user pages
+inline constexpr unsigned kExcludeFree = 16;         ///< free pages of the buddy allocator
+inline constexpr unsigned kMaxDumpLevel = 31;
+
+/// Whether `level` needs the kernel's page structures (everything but zero pages does).
+[[nodiscard]] constexpr bool needs_page_structures(unsigned level) {
+  return (level & (kExcludeCache | kExcludeCachePrivate | kExcludeUser | kExcludeFree)) != 0;
+}
+
+}  // namespace zk::filter
