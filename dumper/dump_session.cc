@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "dumper/dump_session.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "dumper/copy_plan.h"
 #include "dumper/dump_writer.h"
+#include "dumper/page_selection.h"
 #include "dumper/progress.h"
 #include "dumper/sparse_writer.h"
+#include "filter/dump_level.h"
 #include "ondisk/vmcore.h"
+#include "ondisk/vmcoreinfo_memory.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
 
@@ -29,6 +35,11 @@ Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& 
   if (!vmcore) return std::unexpected(vmcore.error());
   auto info = ondisk::read_vmcore(**vmcore);
   if (!info) return std::unexpected(info.error());
+  const bool sparse = o.sparse && o.dump_level != 0;
+  const unsigned level = sparse ? std::max(o.dump_level, 1u) : 0;
+  // A filter reads the crashed kernel's VMCOREINFO; a core without the note may hold it in
+  // memory (the lowcore's pointer), as for zgetdump.
+  if (filter::needs_page_structures(level)) ondisk::fill_vmcoreinfo_from_memory(**vmcore, *info);
   const auto& sb = found.dump.superblock;
   c.say("Dump source:");
   c.say("  vmcore....: %s, %llu MB", o.vmcore_path.c_str(),
@@ -51,7 +62,7 @@ Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& 
     hsa = *size;
     c.say("  HSA.......: %llu MB", static_cast<ull>(hsa >> 20));
   }
-  const CopyPlan plan = o.sparse ? CopyPlan{} : plan_copy(info->file_size, info->loads, hsa);
+  const CopyPlan plan = sparse ? CopyPlan{} : plan_copy(info->file_size, info->loads, hsa);
   for (const auto& r : plan.ranges)
     c.print(3, "plan: [0x%llx, +0x%llx)%s", static_cast<ull>(r.offset), static_cast<ull>(r.length),
             r.hsa ? " HSA" : "");
@@ -75,11 +86,22 @@ Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& 
   DumpHooks hooks;
   hooks.release_hsa = release;
   hooks.progress = [&](uint64_t done, uint64_t total) { progress.update(done, total); };
-  hooks.trace = [&](int level, const char* text) { c.print(level, "%s", text); };
-  c.say("Writing dump (%s):", o.sparse ? "sparse" : "full copy");
+  hooks.trace = [&](int verbosity, const char* text) { c.print(verbosity, "%s", text); };
+  std::optional<PageSelection> selection;
+  if (sparse) {
+    c.say("Dump level: %u (left out: %s)", level, dump_level_description(level).c_str());
+    if (filter::needs_page_structures(level)) {
+      selection.emplace(**vmcore, *info, level);
+      if (!selection->active())
+        c.say("Warning: dump level %u not applied, writing the sparse full dump (level 1): %s",
+              level, selection->outcome().note.c_str());
+    }
+  }
+  c.say("Writing dump (%s):", sparse ? "sparse" : "full copy");
   Result<DumpStats> stats;
-  if (o.sparse) {
+  if (sparse) {
     SparseOptions so;
+    so.selection = selection ? &*selection : nullptr;
     so.max_loads = o.max_loads;
     so.hsa_size = hsa;
     so.pipeline = {o.buffer_size, o.writers};
@@ -103,6 +125,22 @@ Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& 
             static_cast<ull>(stats->memory >> 20), static_cast<ull>(info->memory_size >> 20));
     c.say("Integrity record: %u chunk digests (%llu MB chunks) and a digest of the headers",
           stats->record_chunks, static_cast<ull>(stats->chunk_size >> 20));
+    if (selection && selection->outcome().applied_level != 1) {
+      const auto& f = stats->filter;
+      const auto mb = [&](uint64_t pages) {
+        return static_cast<ull>((pages * (info->page_size ? info->page_size : 4096)) >> 20);
+      };
+      c.say(
+          "Dump level %u left out %llu MB: page cache %llu MB, with private data %llu MB, "
+          "user %llu MB, free %llu MB, other %llu MB",
+          f.applied_level, mb(f.left_out()), mb(f.cache_pages), mb(f.cache_private_pages),
+          mb(f.user_pages), mb(f.free_pages), mb(f.other_pages));
+      if (f.stopped_at != ondisk::kFilterRanToEnd)
+        c.say(
+            "Warning: the filter stopped at memory 0x%llx, everything from there is in the "
+            "dump: %s",
+            static_cast<ull>(f.stopped_at), f.note.c_str());
+    }
   } else {
     c.say("Dump successful: %llu MB in %.1f s (%.1f MB/s)", static_cast<ull>(stats->bytes >> 20),
           stats->seconds, rate);

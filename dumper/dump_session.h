@@ -26,6 +26,9 @@ struct SessionOptions {
   /// Sparse dump (zero runs take no disk space, partial when the area runs out); false: the full
   /// copy of every byte of the vmcore (zfcpdump.sparse=0, host mode's --sparse 0).
   bool sparse = true;
+  /// makedumpfile's dump level (0..31): 0 is the full copy, 1 the sparse full dump, more bits
+  /// leave more out (dumper/page_selection.h). zfcpdump.dump_level=N, host mode's --dump-level.
+  unsigned dump_level = 1;
   unsigned max_loads = SparseOptions{}.max_loads;  ///< PT_LOAD cap of a sparse dump
   /// Opens the vmcore (kRead) and the disk (kReadWriteDirect); empty: util::PosixFile::open.
   /// The seam through which the fault matrix test makes any one I/O call of a dump fail.

@@ -18,6 +18,7 @@
 #include "dumper/copy_plan.h"
 #include "dumper/write_pipeline.h"
 #include "ondisk/dump_disk.h"
+#include "ondisk/integrity_note.h"
 #include "util/aligned_buffer.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -39,9 +40,10 @@ struct DumpStats {
   uint64_t memory = 0;    ///< bytes of memory the dump describes
   unsigned segments = 0;  ///< PT_LOAD program headers (sparse dumps)
   bool sparse = false;
-  bool partial = false;        ///< the dump area ran out: the dump holds a prefix of memory
-  unsigned record_chunks = 0;  ///< chunk digests in the integrity record (sparse dumps)
-  uint64_t chunk_size = 0;     ///< of those chunks
+  bool partial = false;          ///< the dump area ran out: the dump holds a prefix of memory
+  unsigned record_chunks = 0;    ///< chunk digests in the integrity record (sparse dumps)
+  uint64_t chunk_size = 0;       ///< of those chunks
+  ondisk::FilterOutcome filter;  ///< what the dump level left out (sparse dumps)
 };
 
 /// Writes `bytes` at `offset` of `disk` whatever the alignment: for direct I/O the blocks at

@@ -84,6 +84,7 @@ Result<void> find_and_dump(Console& c, const SystemRoots& roots, const DumperPar
   so.zcore = zcore;
   so.progress_interval_s = params.progress_interval_s;
   so.sparse = params.sparse;
+  so.dump_level = params.dump_level;
   return run_dump(c, *disk, so);
 }
 

@@ -45,6 +45,8 @@ DumperParams parse_kernel_cmdline(std::string_view cmdline) {
     } else if (key == "zfcpdump.sparse") {
       if (value == "0") p.sparse = false;
       else if (value == "1") p.sparse = true;
+    } else if (key == "zfcpdump.dump_level") {
+      if (auto v = util::parse_u64(value); v && *v <= 31) p.dump_level = static_cast<unsigned>(*v);
     } else if (key == "zfcpdump.disk") {
       if (value.size() <= kMaxDiskChoice) p.disk = std::string(value);
     } else if (key == "scsi_mod.scan") {

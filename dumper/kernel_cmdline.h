@@ -23,6 +23,9 @@ struct DumperParams {
   unsigned progress_interval_s = 10;    ///< zfcpdump.progress=SECONDS
   bool manual_scsi_scan = false;        ///< scsi_mod.scan=manual was given
   bool sparse = true;                   ///< zfcpdump.sparse=0|1: zero runs left out of the file
+  /// zfcpdump.dump_level=0..31: makedumpfile's dump level (SessionOptions::dump_level); a value
+  /// outside 0..31 is ignored.
+  unsigned dump_level = 1;
   /// zfcpdump.disk=IDENTITY: the dump disk to write when the IPL does not name one (see
   /// dumper/disk_choice.h for the forms); empty when not given. At most kMaxDiskChoice bytes;
   /// a longer value is ignored as malformed.

@@ -83,5 +83,19 @@ TEST(KernelCmdline, SparseByDefaultOffWithZero) {
   EXPECT_TRUE(parse_dumper_params("zfcpdump.sparse=0\n", "zfcpdump.sparse=1").sparse);
 }
 
+TEST(KernelCmdline, DumpLevelIsOneByDefaultAndTakesZeroToThirtyOne) {
+  EXPECT_EQ(parse_kernel_cmdline("root=/dev/ram0").dump_level, 1u);
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.dump_level=31").dump_level, 31u);
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.dump_level=0").dump_level, 0u);
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.dump_level=32").dump_level, 1u) << "out of range";
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.dump_level=-1").dump_level, 1u);
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.dump_level=0x1f").dump_level, 1u);
+  EXPECT_EQ(parse_kernel_cmdline("zfcpdump.dump_level=").dump_level, 1u);
+  // The ramdisk's default (disk --dump-level) and the SCP data's override.
+  EXPECT_EQ(parse_dumper_params("zfcpdump.dump_level=31\n", "").dump_level, 31u);
+  EXPECT_EQ(parse_dumper_params("zfcpdump.dump_level=31\n", "zfcpdump.dump_level=17").dump_level,
+            17u);
+}
+
 }  // namespace
 }  // namespace zk::dumper

@@ -49,6 +49,11 @@ constexpr const char kUsage[] =
     "                         in turn, no overlap)\n"
     "  --sparse N             1 (default): leave zero memory out of the file (sparse ELF,\n"
     "                         partial when the dump area runs out); 0: copy every byte\n"
+    "  --dump-level N         makedumpfile's dump level, 0 to 31 (default 1): the sum of 1 zero\n"
+    "                         pages, 2 page cache, 4 page cache with private data, 8 user\n"
+    "                         pages, 16 free pages left out; 0 is --sparse 0. Like\n"
+    "                         zfcpdump.dump_level=N; a kernel the filter does not know gets\n"
+    "                         the sparse full dump (level 1) and a warning\n"
     "  --debug N              verbosity 1 to 6, like dump_debug=N (default 1)\n"
     "  --system-root DIR      run the ramdisk's job against DIR/sys, DIR/proc and DIR/dev\n"
     "                         (a test tree) without mounting anything or ending the system\n"
@@ -109,7 +114,7 @@ int host_mode(int argc, char** argv) {
       return 0;
     } else if (a == "--vmcore" || a == "--disk" || a == "--zcore" || a == "--system-root" ||
                a == "--hsa-size" || a == "--progress" || a == "--debug" || a == "--buffer-size" ||
-               a == "--sparse" || a == "--writers") {
+               a == "--sparse" || a == "--writers" || a == "--dump-level") {
       const char* v = value(argv[i]);
       if (!v) return usage_error("option %s needs a value", argv[i]);
       if (a == "--vmcore") vmcore = v;
@@ -135,6 +140,10 @@ int host_mode(int argc, char** argv) {
         if (std::string_view(v) != "0" && std::string_view(v) != "1")
           return usage_error("invalid --sparse '%s' (0 or 1)", v);
         so.sparse = std::string_view(v) == "1";
+      } else if (a == "--dump-level") {
+        auto s = util::parse_u64(v);
+        if (!s || *s > 31) return usage_error("invalid --dump-level '%s' (0 to 31)", v);
+        so.dump_level = static_cast<unsigned>(*s);
       } else if (a == "--progress") {
         auto s = util::parse_u64(v);
         if (!s || *s == 0 || *s > 3600)

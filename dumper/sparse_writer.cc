@@ -286,6 +286,19 @@ Result<void> SparseWriter::copy_piece(const Piece& p) {
       pos = p.memsz;
       break;
     }
+    // Memory the dump level leaves out is not read: it joins (or opens) a run without data.
+    uint64_t kept_length = p.filesz - pos;
+    if (o_.selection) {
+      const auto s = o_.selection->at(p.paddr + pos, p.filesz - pos);
+      if (!s.kept) {
+        if (!zero_open) zero_open = true, zero_start = pos;
+        pos += s.length;
+        progress_ = progress0 + pos;
+        if (hooks_.progress) hooks_.progress(progress_, info_.memory_size);
+        continue;
+      }
+      kept_length = s.length;
+    }
     // Read straight into the pipeline's buffer, at the cursor, when nothing can overtake the
     // bytes not yet looked at: no zero run is open (a run that began before this read could
     // end up written as zeros longer than the room in front of the data), and a data run's
@@ -296,7 +309,7 @@ Result<void> SparseWriter::copy_piece(const Piece& p) {
     const bool in_place = !zero_open && page_ == kZeroTestUnit && fill_ % kZeroTestUnit == 0 &&
                           room >= kMinInPlaceRead;
     const size_t n =
-        static_cast<size_t>(std::min<uint64_t>(in_place ? room : read_->size(), p.filesz - pos));
+        static_cast<size_t>(std::min<uint64_t>(in_place ? room : read_->size(), kept_length));
     auto chunk = in_place ? stage_.subspan(fill_, n) : read_->span().first(n);
     if (auto r = util::read_exact(vmcore_, chunk, p.src + pos); !r)
       return std::unexpected(r.error().wrap("reading the vmcore"));
@@ -389,6 +402,7 @@ Result<void> SparseWriter::write_record(std::vector<ondisk::CoreSegment>& segmen
   rec.data_offset = header_size_;
   rec.data_bytes = written_end_ - header_size_;
   rec.chunk_size = digests_->chunk_size();
+  if (o_.selection) rec.filter = o_.selection->outcome();
   const auto digests = digests_->finish();
   const auto paddrs =
       ondisk::integrity_chunk_addresses(loads_, rec.data_offset, rec.chunk_size, digests.size());
@@ -484,6 +498,7 @@ Result<DumpStats> SparseWriter::run() {
   stats.record_chunks = chunks_;
   stats.chunk_size = digests_->chunk_size();
   for (const auto& s : loads_) stats.memory += s.memsz;
+  if (o_.selection) stats.filter = o_.selection->outcome();
   return stats;
 }
 

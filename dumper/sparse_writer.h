@@ -36,6 +36,7 @@
 #include <cstdint>
 
 #include "dumper/dump_writer.h"
+#include "dumper/page_selection.h"
 #include "ondisk/vmcore.h"
 
 namespace zk::dumper {
@@ -49,6 +50,10 @@ struct SparseOptions {
   PipelineShape pipeline;             ///< the copy's buffers and writer threads
   uint64_t min_zero_run = 16u << 10;  ///< initial threshold of SegmentBudget
   uint64_t max_notes_bytes = 1u << 20;  ///< the vmcore's notes must fit the header area
+  /// A dump level's choice of pages (null: every page; zero runs are left out regardless).
+  /// Memory it leaves out is not read at all and becomes ranges without file data, as zero
+  /// runs do; its outcome goes into the integrity record. Must outlive the call.
+  PageSelection* selection = nullptr;
 };
 
 /// Dumps `vmcore` (whose headers are `info`) sparsely into the dump area of `target`.

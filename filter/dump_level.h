@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "ondisk/integrity_note.h"
+
 namespace zk::filter {
 
 inline constexpr unsigned kExcludeZero = 1;          ///< pages whose bytes are all zero
@@ -11,7 +13,7 @@ inline constexpr unsigned kExcludeCache = 2;         ///< page cache without pri
 inline constexpr unsigned kExcludeCachePrivate = 4;  ///< page cache, with or without it
 inline constexpr unsigned kExcludeUser = 8;          ///< anonymous (and hugetlbfs) user pages
 inline constexpr unsigned kExcludeFree = 16;         ///< free pages of the buddy allocator
-inline constexpr unsigned kMaxDumpLevel = 31;
+inline constexpr unsigned kMaxDumpLevel = ondisk::kMaxDumpLevel;
 
 /// Whether `level` needs the kernel's page structures (everything but zero pages does).
 [[nodiscard]] constexpr bool needs_page_structures(unsigned level) {

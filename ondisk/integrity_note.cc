@@ -18,10 +18,45 @@ bool printable(std::string_view s) {
 }
 
 /// What encode refuses to write and decode refuses to read, beyond the descriptor's size.
+bool known_version(uint32_t v) {
+  return v == kIntegrityFormatVersion1 || v == kIntegrityFormatVersion;
+}
+
+size_t fixed_size(uint32_t version) {
+  return version == kIntegrityFormatVersion1 ? kIntegrityDescFixedSizeV1 : kIntegrityDescFixedSize;
+}
+
+/// A NUL-padded text field: the text, then only NULs.
+Result<std::string> get_text(std::span<const std::byte> field, const char* what) {
+  size_t len = 0;
+  while (len < field.size() && field[len] != std::byte{0}) ++len;
+  for (size_t i = len; i < field.size(); ++i)
+    if (field[i] != std::byte{0})
+      return fail(util::format("integrity record: bytes after the end of %s", what));
+  return std::string(reinterpret_cast<const char*>(field.data()), len);
+}
+
+Result<void> validate_filter(const FilterOutcome& f) {
+  if (f.requested_level > kMaxDumpLevel || f.applied_level > kMaxDumpLevel)
+    return fail(util::format("integrity record: dump level %u applied for %u (0 to %u)",
+                             f.applied_level, f.requested_level, kMaxDumpLevel));
+  if (f.applied_level != f.requested_level && f.applied_level != 1)
+    return fail(
+        util::format("integrity record: dump level %u applied for %u (it is that one, or "
+                     "1 when the filter could not start)",
+                     f.applied_level, f.requested_level));
+  if (f.stopped_at != kFilterRanToEnd && f.note.empty())
+    return fail("integrity record: the filter stopped and the record does not say why");
+  if (f.note.size() > kIntegrityFilterNoteField || !printable(f.note))
+    return fail("integrity record: the filter's note is too long or not printable");
+  return {};
+}
+
 Result<void> validate(const IntegrityRecord& r) {
-  if (r.format_version != kIntegrityFormatVersion)
-    return fail(util::format("integrity record format %u (this reader knows %u)", r.format_version,
-                             kIntegrityFormatVersion));
+  if (!known_version(r.format_version))
+    return fail(util::format("integrity record format %u (this reader knows %u and %u)",
+                             r.format_version, kIntegrityFormatVersion1, kIntegrityFormatVersion));
+  if (auto f = validate_filter(r.filter); !f) return f;
   if (r.dumper_version.empty() || r.dumper_version.size() > kIntegrityVersionField ||
       !printable(r.dumper_version))
     return fail("integrity record: the dumper's version is empty, too long or not printable");
@@ -96,6 +131,9 @@ size_t integrity_note_size(uint32_t chunks) {
 }
 
 Result<void> encode_integrity_note(const IntegrityRecord& r, std::span<std::byte> out) {
+  if (r.format_version != kIntegrityFormatVersion)
+    return fail(util::format("internal: integrity records are written in format %u, not %u",
+                             kIntegrityFormatVersion, r.format_version));
   if (auto v = validate(r); !v) return v;
   const size_t desc_size = kIntegrityDescFixedSize + r.chunks.size() * kIntegrityChunkEntrySize;
   if (out.size() != kIntegrityNoteHeaderSize + desc_size)
@@ -121,6 +159,16 @@ Result<void> encode_integrity_note(const IntegrityRecord& r, std::span<std::byte
   store_be<uint64_t>(d, 0x78, r.data_bytes);
   store_be<uint64_t>(d, 0x80, r.chunk_size);
   store_be<uint64_t>(d, kIntegrityHeadersDigestAt, r.headers_digest);
+  const FilterOutcome& f = r.filter;
+  store_be<uint32_t>(d, 0x90, f.requested_level);
+  store_be<uint32_t>(d, 0x94, f.applied_level);
+  store_be<uint64_t>(d, 0x98, f.stopped_at);
+  store_be<uint64_t>(d, 0xa0, f.cache_pages);
+  store_be<uint64_t>(d, 0xa8, f.cache_private_pages);
+  store_be<uint64_t>(d, 0xb0, f.user_pages);
+  store_be<uint64_t>(d, 0xb8, f.free_pages);
+  store_be<uint64_t>(d, 0xc0, f.other_pages);
+  put_text(d, 0xc8, f.note);
   size_t at = kIntegrityDescFixedSize;
   for (const auto& c : r.chunks) {
     store_be<uint64_t>(d, at, c.paddr);
@@ -131,26 +179,26 @@ Result<void> encode_integrity_note(const IntegrityRecord& r, std::span<std::byte
 }
 
 Result<IntegrityRecord> decode_integrity_record(std::span<const std::byte> d) {
-  if (d.size() < kIntegrityDescFixedSize)
+  if (d.size() < kIntegrityDescFixedSizeV1)
     return fail(util::format("integrity record: %zu bytes, shorter than its fixed part (%zu)",
-                             d.size(), kIntegrityDescFixedSize));
+                             d.size(), kIntegrityDescFixedSizeV1));
   IntegrityRecord r;
   r.format_version = load_be<uint32_t>(d, 0x00);
-  if (r.format_version != kIntegrityFormatVersion)  // before anything else is interpreted
-    return fail(util::format("integrity record format %u (this reader knows %u)", r.format_version,
-                             kIntegrityFormatVersion));
+  if (!known_version(r.format_version))  // before anything else is interpreted
+    return fail(util::format("integrity record format %u (this reader knows %u and %u)",
+                             r.format_version, kIntegrityFormatVersion1, kIntegrityFormatVersion));
+  const size_t fixed = fixed_size(r.format_version);
+  if (d.size() < fixed)
+    return fail(util::format("integrity record: %zu bytes, shorter than its fixed part (%zu)",
+                             d.size(), fixed));
   const uint32_t flags = load_be<uint32_t>(d, 0x04);
   if (flags & ~(kIntegrityFlagSparse | kIntegrityFlagPartial))
     return fail(util::format("integrity record: unknown flags 0x%x", flags));
   r.sparse = flags & kIntegrityFlagSparse;
   r.partial = flags & kIntegrityFlagPartial;
-  auto text = d.subspan(0x08, kIntegrityVersionField);
-  size_t len = 0;
-  while (len < text.size() && text[len] != std::byte{0}) ++len;
-  for (size_t i = len; i < text.size(); ++i)
-    if (text[i] != std::byte{0})
-      return fail("integrity record: bytes after the end of the dumper's version");
-  r.dumper_version.assign(reinterpret_cast<const char*>(text.data()), len);
+  auto version = get_text(d.subspan(0x08, kIntegrityVersionField), "the dumper's version");
+  if (!version) return std::unexpected(version.error());
+  r.dumper_version = std::move(*version);
   r.start_time = load_be<uint64_t>(d, 0x48);
   r.end_time = load_be<uint64_t>(d, 0x50);
   r.memory_size = load_be<uint64_t>(d, 0x58);
@@ -161,14 +209,27 @@ Result<IntegrityRecord> decode_integrity_record(std::span<const std::byte> d) {
   r.data_bytes = load_be<uint64_t>(d, 0x78);
   r.chunk_size = load_be<uint64_t>(d, 0x80);
   r.headers_digest = load_be<uint64_t>(d, kIntegrityHeadersDigestAt);
+  if (r.format_version != kIntegrityFormatVersion1) {
+    FilterOutcome& f = r.filter;
+    f.requested_level = load_be<uint32_t>(d, 0x90);
+    f.applied_level = load_be<uint32_t>(d, 0x94);
+    f.stopped_at = load_be<uint64_t>(d, 0x98);
+    f.cache_pages = load_be<uint64_t>(d, 0xa0);
+    f.cache_private_pages = load_be<uint64_t>(d, 0xa8);
+    f.user_pages = load_be<uint64_t>(d, 0xb0);
+    f.free_pages = load_be<uint64_t>(d, 0xb8);
+    f.other_pages = load_be<uint64_t>(d, 0xc0);
+    auto note = get_text(d.subspan(0xc8, kIntegrityFilterNoteField), "the filter's note");
+    if (!note) return std::unexpected(note.error());
+    f.note = std::move(*note);
+  }
   // The count is checked against the descriptor's size before anything is allocated for it.
-  if (count > kIntegrityMaxChunks ||
-      d.size() != kIntegrityDescFixedSize + size_t{count} * kIntegrityChunkEntrySize)
+  if (count > kIntegrityMaxChunks || d.size() != fixed + size_t{count} * kIntegrityChunkEntrySize)
     return fail(util::format(
         "integrity record: %zu bytes do not hold %u chunks (at most %u, %zu bytes each)", d.size(),
         count, kIntegrityMaxChunks, kIntegrityChunkEntrySize));
   r.chunks.resize(count);
-  size_t at = kIntegrityDescFixedSize;
+  size_t at = fixed;
   for (auto& c : r.chunks) {
     c.paddr = load_be<uint64_t>(d, at);
     c.digest = load_be<uint64_t>(d, at + 8);

@@ -26,7 +26,10 @@ namespace zk::ondisk {
 inline constexpr std::string_view kIntegrityNoteName = "ZFCPDUMPKIT";
 /// Not 1, 2, 3 or 0x3xx: zgetdump and crash pick notes by type alone, whatever the owner.
 inline constexpr uint32_t kIntegrityNoteType = 0x5a4b0001;
-inline constexpr uint32_t kIntegrityFormatVersion = 1;
+/// Version 2 adds the filter's outcome (dump level, pages left out by class, why a filter was
+/// not applied); version 1 records (no dump level: the sparse full dump, level 1) still decode.
+inline constexpr uint32_t kIntegrityFormatVersion = 2;
+inline constexpr uint32_t kIntegrityFormatVersion1 = 1;
 /// Chunks that memory alone may take: 1 TiB of memory in 128 MiB chunks.
 inline constexpr uint32_t kIntegrityMemoryChunks = 8192;
 /// Chunks a record may hold: memory, and the padding of up to a page behind each data run
@@ -41,7 +44,12 @@ inline constexpr uint64_t kIntegrityMaxHeaderArea = 64u << 20;
 inline constexpr size_t kIntegrityVersionField = 64;  ///< the dumper's version, NUL-padded
 
 inline constexpr size_t kIntegrityNoteHeaderSize = 12 + 12;  ///< Nhdr and the padded name
-inline constexpr size_t kIntegrityDescFixedSize = 0x90;
+inline constexpr size_t kIntegrityDescFixedSizeV1 = 0x90;
+inline constexpr size_t kIntegrityDescFixedSize = 0x148;  ///< version 2
+inline constexpr size_t kIntegrityFilterNoteField = 128;  ///< FilterOutcome::note, NUL-padded
+/// FilterOutcome::stopped_at when the filter decided on all of memory.
+inline constexpr uint64_t kFilterRanToEnd = UINT64_MAX;
+inline constexpr uint32_t kMaxDumpLevel = 31;
 inline constexpr size_t kIntegrityChunkEntrySize = 16;  ///< physical address, digest
 /// Where the headers digest lies in the descriptor; taken as zero when the headers are digested.
 inline constexpr size_t kIntegrityHeadersDigestAt = 0x88;
@@ -52,6 +60,30 @@ inline constexpr uint32_t kIntegrityFlagPartial = 1u << 1;
 struct IntegrityChunk {
   uint64_t paddr = 0;  ///< physical address of the chunk's first byte of memory
   uint64_t digest = 0;
+};
+
+/// What the page filter did (dumper/page_selection.h). Pages a level leaves out become ranges
+/// without file data, as zero runs do; these counts are of the pages left out by class, zero
+/// runs not included (every sparse dump leaves those out).
+struct FilterOutcome {
+  uint32_t requested_level = 1;  ///< the dump level asked for (0..31)
+  /// The level the dump follows: the requested one, or 1 (the sparse full dump) when the
+  /// filter could not start. Where the filter stopped later, memory from `stopped_at` on is
+  /// dumped as level 1.
+  uint32_t applied_level = 1;
+  uint64_t stopped_at = kFilterRanToEnd;
+  uint64_t cache_pages = 0;          ///< page cache without private data (level bit 2)
+  uint64_t cache_private_pages = 0;  ///< page cache with private data (bit 4)
+  uint64_t user_pages = 0;           ///< anonymous and hugetlbfs user pages (bit 8)
+  uint64_t free_pages = 0;           ///< free pages of the buddy allocator (bit 16)
+  uint64_t other_pages = 0;          ///< hardware-poisoned and logically offline pages
+  /// Why the filter was not applied, or stopped: printable ASCII, at most
+  /// kIntegrityFilterNoteField characters; empty when it ran to the end.
+  std::string note;
+
+  [[nodiscard]] uint64_t left_out() const {
+    return cache_pages + cache_private_pages + user_pages + free_pages + other_pages;
+  }
 };
 
 struct IntegrityRecord {
@@ -68,6 +100,7 @@ struct IntegrityRecord {
   uint64_t data_bytes = 0;      ///< bytes of the data area that the chunks cover
   uint64_t chunk_size = 0;      ///< a power of two
   uint64_t headers_digest = 0;  ///< of [0, data_offset) with this field as zero
+  FilterOutcome filter;         ///< version 1 records decode as level 1, nothing left out
   std::vector<IntegrityChunk> chunks;
 };
 
@@ -87,16 +120,17 @@ struct IntegrityRecord {
                                                               uint64_t data_offset,
                                                               uint64_t chunk_size, uint64_t count);
 
-/// Bytes of the whole note (header, name, descriptor) with `chunks` chunk entries.
+/// Bytes of the whole note (header, name, descriptor) with `chunks` chunk entries, in the
+/// format this code writes (kIntegrityFormatVersion).
 [[nodiscard]] size_t integrity_note_size(uint32_t chunks);
 
 /// Encodes `record` as a whole ELF note into `out`, which must be integrity_note_size() bytes.
 /// Fails on a record the decoder would refuse.
 Result<void> encode_integrity_note(const IntegrityRecord& record, std::span<std::byte> out);
 
-/// Decodes a note's descriptor (owner and type already matched). Strict: the size must be what
-/// the chunk count says, the count what the data size and chunk size say; sizes, times, flags
-/// and the version text are checked. Fails with what is wrong.
+/// Decodes a note's descriptor (owner and type already matched), version 1 or 2. Strict: the
+/// size must be what the version and the chunk count say, the count what the data size and chunk
+/// size say; sizes, times, flags and the version text are checked. Fails with what is wrong.
 Result<IntegrityRecord> decode_integrity_record(std::span<const std::byte> desc);
 
 }  // namespace zk::ondisk

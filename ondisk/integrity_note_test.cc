@@ -24,6 +24,7 @@ IntegrityRecord sample(uint32_t chunks = 3) {
   r.chunk_size = 1 << 20;
   r.data_bytes = chunks == 0 ? 0 : (uint64_t{chunks} - 1) * r.chunk_size + 4096;
   r.headers_digest = 0x0123456789abcdefull;
+  r.filter.requested_level = r.filter.applied_level = 31;
   for (uint32_t k = 0; k < chunks; ++k)
     r.chunks.push_back({0x10000000ull + k * r.chunk_size, 0xfeedface00000000ull | k});
   return r;
@@ -62,6 +63,51 @@ TEST(IntegrityNote, RoundTripsEveryField) {
     EXPECT_EQ(d->chunks[k].paddr, r.chunks[k].paddr);
     EXPECT_EQ(d->chunks[k].digest, r.chunks[k].digest);
   }
+}
+
+TEST(IntegrityNote, RoundTripsTheFilterOutcome) {
+  auto r = sample();
+  r.filter = {31, 31, 0x40000000, 11, 12, 13, 14, 15, "read error in a struct page: stopped"};
+  auto d = decode_integrity_record(desc_of(encode(r)));
+  ASSERT_TRUE(d) << d.error().describe();
+  EXPECT_EQ(d->filter.requested_level, 31u);
+  EXPECT_EQ(d->filter.applied_level, 31u);
+  EXPECT_EQ(d->filter.stopped_at, 0x40000000u);
+  EXPECT_EQ(d->filter.cache_pages, 11u);
+  EXPECT_EQ(d->filter.cache_private_pages, 12u);
+  EXPECT_EQ(d->filter.user_pages, 13u);
+  EXPECT_EQ(d->filter.free_pages, 14u);
+  EXPECT_EQ(d->filter.other_pages, 15u);
+  EXPECT_EQ(d->filter.left_out(), 65u);
+  EXPECT_EQ(d->filter.note, r.filter.note);
+  // The filter could not start: level 1 applied for 31, and the record says why.
+  r.filter = {31, 1, 0, 0, 0, 0, 0, 0, "no VMCOREINFO"};
+  d = decode_integrity_record(desc_of(encode(r)));
+  ASSERT_TRUE(d) << d.error().describe();
+  EXPECT_EQ(d->filter.applied_level, 1u);
+  EXPECT_EQ(d->filter.note, "no VMCOREINFO");
+}
+
+TEST(IntegrityNote, AVersion1RecordDecodesAsTheSparseFullDump) {
+  // Version 1 (written by the dumper before dump levels): the fixed part ends at 0x90.
+  const auto v2 = encode(sample(2));
+  auto d2 = desc_of(v2);
+  std::vector<std::byte> v1(d2.begin(), d2.begin() + kIntegrityDescFixedSizeV1);
+  v1.insert(v1.end(), d2.begin() + kIntegrityDescFixedSize, d2.end());
+  store_be<uint32_t>(v1, 0, kIntegrityFormatVersion1);
+  auto d = decode_integrity_record(v1);
+  ASSERT_TRUE(d) << d.error().describe();
+  EXPECT_EQ(d->format_version, 1u);
+  EXPECT_EQ(d->filter.requested_level, 1u);
+  EXPECT_EQ(d->filter.applied_level, 1u);
+  EXPECT_EQ(d->filter.stopped_at, kFilterRanToEnd);
+  EXPECT_EQ(d->filter.left_out(), 0u);
+  ASSERT_EQ(d->chunks.size(), 2u);
+  EXPECT_EQ(d->chunks[1].paddr, sample(2).chunks[1].paddr);
+  // A version 1 descriptor of version 2's size does not add up.
+  std::vector<std::byte> wrong(d2.begin(), d2.end());
+  store_be<uint32_t>(wrong, 0, kIntegrityFormatVersion1);
+  EXPECT_FALSE(decode_integrity_record(wrong));
 }
 
 TEST(IntegrityNote, TheNoteHeaderAndFieldsAreBigEndianAtFixedOffsets) {
@@ -114,7 +160,13 @@ void expect_refused(const char* what, std::function<void(std::span<std::byte>)> 
 }
 
 TEST(IntegrityNote, DecoderRefusesWhatDoesNotAddUp) {
-  expect_refused("format 2", [](auto d) { store_be<uint32_t>(d, 0, 2); });
+  expect_refused("format 3", [](auto d) { store_be<uint32_t>(d, 0, 3); });
+  expect_refused("format 0", [](auto d) { store_be<uint32_t>(d, 0, 0); });
+  expect_refused("dump level 32", [](auto d) { store_be<uint32_t>(d, 0x94, 32); });
+  expect_refused("dump level 17 applied for 31", [](auto d) { store_be<uint32_t>(d, 0x94, 17); });
+  expect_refused("does not say why", [](auto d) { store_be<uint64_t>(d, 0x98, 0x1000); });
+  expect_refused("after the end of the filter's note",
+                 [](auto d) { d[0xc8 + 100] = std::byte{'x'}; });
   expect_refused("unknown flags", [](auto d) { store_be<uint32_t>(d, 4, 0x7); });
   expect_refused("after the end of the dumper's version",
                  [](auto d) { d[0x08 + 20] = std::byte{'x'}; });

@@ -105,6 +105,20 @@ int report_dump(cli::Report& r, util::File& area, const ondisk::VmcoreInfo& dump
   r.field("dump_ended", utc_text(rc.end_time));
   r.field("dump_chunks", uint64_t{rc.chunks.size()});
   r.field("dump_chunk_size", rc.chunk_size);
+  const auto& f = rc.filter;
+  r.field("dump_level", uint64_t{f.applied_level});
+  r.field("dump_level_requested", uint64_t{f.requested_level});
+  r.field("dump_left_out_bytes", f.left_out() * rc.page_size);
+  if (f.applied_level != f.requested_level)
+    r.warn(
+        util::format("dump level %u was asked for and the dumper wrote the sparse full dump "
+                     "(level 1): %s",
+                     f.requested_level, f.note.c_str()));
+  else if (f.stopped_at != ondisk::kFilterRanToEnd)
+    r.warn(
+        util::format("the dump level's filter stopped at memory 0x%llx and memory from there "
+                     "is in the dump in full: %s",
+                     static_cast<ull>(f.stopped_at), f.note.c_str()));
   if (rc.partial)
     r.warn(util::format("partial dump: the dump area was full after %s of %s of memory",
                         util::human_size(rc.memory_dumped).c_str(),

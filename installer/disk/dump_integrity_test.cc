@@ -149,7 +149,7 @@ TEST(DumpIntegrity, ARecordThatDoesNotDecodeIsAnError) {
   Dumped d(true);
   const auto good = d.read();
   // The format version, the descriptor's first field.
-  d.flip((*good.record)->note_offset + ondisk::kIntegrityNoteHeaderSize + 3, 0x02);
+  d.flip((*good.record)->note_offset + ondisk::kIntegrityNoteHeaderSize + 3, 0x01);
   auto r = d.read();
   ASSERT_FALSE(r.record);
   EXPECT_NE(r.record.error().describe().find("format 3"), std::string::npos)

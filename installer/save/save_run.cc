@@ -499,6 +499,8 @@ SaveOutcome Job::run() {
     j["dump_ended"] = iso_utc(record->record.end_time);
     j["partial"] = record->record.partial;
     j["dumper_version"] = record->record.dumper_version;
+    // The dumper's own filter, before makedumpfile's (dump_level above) of the saved copy.
+    j["dumper_dump_level"] = record->record.filter.applied_level;
   }
   j["warnings"] = out_.warnings;
   if (auto r = util::write_file_atomically(
