@@ -7,9 +7,9 @@
 _zfcpdump_install_options() {
   local common="--config --json --quiet -q --help -h"
   case $1 in
-    ramdisk) echo "--output -o --compress --dumper --force --dumper-param --kernel-config --list --dry-run -n $common" ;;
-    build) echo "--kernel --kernel-map --kernel-config --kernel-source --config-fragment --compress --dumper --force --dry-run -n --dumper-param --hsa-size --root --zfcpdump-dir $common" ;;
-    disk) echo "--dry-run -n --yes -y --force -f --allow-small --label --partition --size --dump-area --memory --sector-size --zipl --write-dumpconf --root $common" ;;
+    ramdisk) echo "--output -o --compress --dumper --force --dumper-param --dump-level --kernel-config --list --dry-run -n $common" ;;
+    build) echo "--kernel --kernel-map --kernel-config --kernel-source --config-fragment --compress --dumper --force --dry-run -n --dumper-param --dump-level --hsa-size --root --zfcpdump-dir $common" ;;
+    disk) echo "--dry-run -n --yes -y --force -f --allow-small --label --partition --size --dump-area --dump-level --memory --sector-size --zipl --write-dumpconf --root $common" ;;
     check) echo "--memory --root --verify $common" ;;
     save) echo "--format --compress --dump-level -d --keep --min-free --registered --release --force --root $common" ;;
     hook) echo "--kernel-config --dumper --force --dry-run -n --hsa-size --zipl --root $common" ;;
@@ -42,7 +42,7 @@ _zfcpdump_install() {
     --output | -o | --list | --config | --kernel | --kernel-config | --config-fragment | --dumper | --zipl)
       mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
     --dumper-param)
-      mapfile -t COMPREPLY < <(compgen -W "dump_debug= zfcpdump.action=reipl zfcpdump.action=poweroff zfcpdump.action=halt zfcpdump.disk_timeout= zfcpdump.progress=" -- "$cur")
+      mapfile -t COMPREPLY < <(compgen -W "dump_debug= zfcpdump.action=reipl zfcpdump.action=poweroff zfcpdump.action=halt zfcpdump.disk_timeout= zfcpdump.progress= zfcpdump.dump_level=" -- "$cur")
       return ;;
     --hsa-size | --size | --memory | --partition | --dump-level | -d | --keep | --min-free) return ;;
   esac

@@ -89,7 +89,7 @@ Result<void> run_dump(Console& c, const FoundDisk& found, const SessionOptions& 
   hooks.trace = [&](int verbosity, const char* text) { c.print(verbosity, "%s", text); };
   std::optional<PageSelection> selection;
   if (sparse) {
-    c.say("Dump level: %u (left out: %s)", level, dump_level_description(level).c_str());
+    c.say("Dump level: %u (left out: %s)", level, filter::dump_level_words(level).c_str());
     if (filter::needs_page_structures(level)) {
       selection.emplace(**vmcore, *info, level);
       if (!selection->active())

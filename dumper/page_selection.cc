@@ -7,26 +7,6 @@
 
 namespace zk::dumper {
 
-std::string dump_level_description(unsigned level) {
-  static constexpr struct {
-    unsigned bit;
-    const char* words;
-  } kBits[] = {
-      {filter::kExcludeZero, "zero pages"},
-      {filter::kExcludeCache, "page cache"},
-      {filter::kExcludeCachePrivate, "page cache with private data"},
-      {filter::kExcludeUser, "user pages"},
-      {filter::kExcludeFree, "free pages"},
-  };
-  std::string out;
-  for (const auto& b : kBits) {
-    if (!(level & b.bit)) continue;
-    if (!out.empty()) out += ", ";
-    out += b.words;
-  }
-  return out.empty() ? "nothing" : out;
-}
-
 PageSelection::PageSelection(util::File& vmcore, const ondisk::VmcoreInfo& info, unsigned level,
                              const filter::FilterLimits& limits)
     : level_(level) {

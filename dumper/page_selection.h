@@ -30,9 +30,6 @@
 
 namespace zk::dumper {
 
-/// Level bits 2, 4, 8 and 16 (page cache, private cache, user, free) in words.
-[[nodiscard]] std::string dump_level_description(unsigned level);
-
 class PageSelection {
  public:
   struct Stretch {

@@ -139,11 +139,12 @@ TEST_F(PageSelectionTest, MemoryAskedForOutOfOrderStopsTheFilter) {
   EXPECT_NE(s.outcome().note.find("out of order"), std::string::npos);
 }
 
-TEST(DumpLevelDescription, NamesEachBit) {
-  EXPECT_EQ(dump_level_description(0), "nothing");
-  EXPECT_EQ(dump_level_description(1), "zero pages");
-  EXPECT_EQ(dump_level_description(17), "zero pages, free pages");
-  EXPECT_EQ(dump_level_description(31),
+TEST(DumpLevelWords, NamesEachBit) {
+  using filter::dump_level_words;
+  EXPECT_EQ(dump_level_words(0), "nothing");
+  EXPECT_EQ(dump_level_words(1), "zero pages");
+  EXPECT_EQ(dump_level_words(17), "zero pages, free pages");
+  EXPECT_EQ(dump_level_words(31),
             "zero pages, page cache, page cache with private data, user pages, free pages");
 }
 

@@ -3,6 +3,7 @@
 /// makedumpfile's dump level: a sum of the kinds of page left out of a dump.
 
 #include <cstdint>
+#include <string>
 
 #include "ondisk/integrity_note.h"
 
@@ -18,6 +19,27 @@ inline constexpr unsigned kMaxDumpLevel = ondisk::kMaxDumpLevel;
 /// Whether `level` needs the kernel's page structures (everything but zero pages does).
 [[nodiscard]] constexpr bool needs_page_structures(unsigned level) {
   return (level & (kExcludeCache | kExcludeCachePrivate | kExcludeUser | kExcludeFree)) != 0;
+}
+
+/// What `level` leaves out, in words ("zero pages, free pages"); "nothing" for 0.
+[[nodiscard]] inline std::string dump_level_words(unsigned level) {
+  static constexpr struct {
+    unsigned bit;
+    const char* words;
+  } kBits[] = {
+      {kExcludeZero, "zero pages"},
+      {kExcludeCache, "page cache"},
+      {kExcludeCachePrivate, "page cache with private data"},
+      {kExcludeUser, "user pages"},
+      {kExcludeFree, "free pages"},
+  };
+  std::string out;
+  for (const auto& b : kBits) {
+    if (!(level & b.bit)) continue;
+    if (!out.empty()) out += ", ";
+    out += b.words;
+  }
+  return out.empty() ? "nothing" : out;
 }
 
 }  // namespace zk::filter

@@ -76,6 +76,8 @@ const cli::CommandSpec& build_spec() {
           {"force", 0, "", "put in a dumper that is not a static s390x program"},
           {"dry-run", 'n', "", "check and compare with the installed layout, write nothing"},
           {"dumper-param", 0, "WORD", "bake a dumper parameter into the ramdisk", true},
+          {"dump-level", 0, "N",
+           "bake the dumper's default dump level, 0 to 31 (zfcpdump.dump_level=N; default 1)"},
           {"hsa-size", 0, "SIZE", "the HSA to fit into (default: sysfs, else 32M)"},
           {"root", 0, "DIR", "install below DIR, e.g. a packaging root (default /)"},
           {"zfcpdump-dir", 0, "DIR", "the zfcpdump directory (default /lib/s390-tools/zfcpdump)"},
@@ -128,7 +130,9 @@ int run_build(Context& ctx) {
   q.config = k.config;
   q.release = k.release;
   q.ramdisk = *ramdisk_spec;
-  q.dumper_params = a.all("dumper-param");
+  auto words = dumper_words(ctx);
+  if (!words) return usage_error(r, words.error().describe());
+  q.dumper_params = *words;
   q.hsa_override = hsa_override;
   q.kernel_map = k.map;
   q.root = a.get("root").value_or("/");

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "initramfs-gen/compression.h"
+#include "installer/disk/disk_options.h"
 #include "installer/kernel/kernel_config.h"
 #include "ondisk/program_kind.h"
 #include "util/strings.h"
@@ -35,6 +36,19 @@ std::string dumper_path(const Context& ctx) {
   return ZK_DUMPER_PATH;
 }
 
+Result<std::vector<std::string>> dumper_words(const Context& ctx) {
+  auto words = ctx.args.all("dumper-param");
+  if (auto l = ctx.args.get("dump-level")) {
+    auto level = disk::parse_dump_level(*l);
+    if (!level) return std::unexpected(level.error());
+    for (const auto& w : words)
+      if (w.starts_with("zfcpdump.dump_level="))
+        return fail("--dump-level and --dumper-param " + w + ": give one of them");
+    words.push_back(util::format("zfcpdump.dump_level=%u", *level));
+  }
+  return words;
+}
+
 Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx) {
   initramfs::RamdiskSpec spec;
   spec.dumper_path = dumper_path(ctx);
@@ -44,7 +58,9 @@ Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx) {
   auto mtime = initramfs::mtime_from_environment();
   if (!mtime) return std::unexpected(mtime.error());
   spec.mtime = *mtime;
-  auto text = layout::dumper_config_text(ctx.args.all("dumper-param"));
+  auto words = dumper_words(ctx);
+  if (!words) return std::unexpected(words.error());
+  auto text = layout::dumper_config_text(*words);
   if (!text) return std::unexpected(text.error());
   spec.config_text = *text;
   if (auto cfg = ctx.args.get("kernel-config")) {

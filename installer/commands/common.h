@@ -5,6 +5,7 @@
 /// directory, and the glue between the layout builder's events and the report.
 
 #include <string>
+#include <vector>
 
 #include "initramfs-gen/ramdisk_spec.h"
 #include "installer/commands/command.h"
@@ -24,6 +25,10 @@ int usage_error(cli::Report& r, const std::string& message);
 
 /// The ramdisk spec from --compress, --dumper, --dumper-param and SOURCE_DATE_EPOCH; with
 /// --kernel-config, a compressor the kernel cannot unpack is refused naming its option.
+/// The dumper's baked words: every --dumper-param, and zfcpdump.dump_level=N for --dump-level N
+/// (0..31; refused beside a --dumper-param that sets it too).
+Result<std::vector<std::string>> dumper_words(const Context& ctx);
+
 Result<initramfs::RamdiskSpec> ramdisk_spec_from(const Context& ctx);
 
 /// The dumper goes into a ramdisk as /init, which has no libraries and no dynamic loader and

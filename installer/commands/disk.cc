@@ -69,6 +69,9 @@ const cli::CommandSpec& disk_spec() {
            "size the new partition for a dump area of SIZE, even below a full dump (recorded; "
            "warns)"},
           {"memory", 0, "SIZE", "size the dump area for SIZE of memory instead of this system's"},
+          {"dump-level", 0, "N",
+           "this disk's dump level, 0 to 31 (makedumpfile's bits: 1 zero, 2 cache, 4 private "
+           "cache, 8 user, 16 free pages; default: the layout's, else 1), in its own ramdisk"},
           {"sector-size", 0, "BYTES", "sector size of an image file: 512 (default) or 4096"},
           {"zipl", 0, "PATH", "the zipl to run (default: $ZIPL, else zipl from the configuration)"},
           {"write-dumpconf", 0, "",

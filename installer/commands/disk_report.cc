@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "installer/commands/disk_report.h"
 
+#include "filter/dump_level.h"
 #include "installer/commands/command.h"
+#include "installer/disk/disk_ramdisk.h"
 #include "installer/disk/roots.h"
 #include "util/strings.h"
 
@@ -25,16 +27,17 @@ void disk_choice(cli::Report& r, const disk::DiskOutcome& o) {
   const std::string ours = o.dev.wwid.empty() ? std::string() : "wwid:" + o.dev.wwid;
   if (!ours.empty()) r.field("dumper_disk_choice", ours);
   if (o.own_ramdisk_used) {
-    r.note("this disk's copy of the ramdisk names it (zfcpdump.disk=" + ours +
-           "): the dumper writes this disk even with other dump disks attached");
+    if (!ours.empty())
+      r.note("this disk's copy of the ramdisk names it (zfcpdump.disk=" + ours +
+             "): the dumper writes this disk even with other dump disks attached");
     r.field("own_ramdisk", true);
     return;
   }
   if (!o.own_ramdisk_text.empty()) {
-    r.warn(
-        "zipl got the shared ramdisk, not this disk's own (see zipl's output): with several "
-        "dump disks attached, give zfcpdump.disk=" +
-        ours + " in the dump's SCP data");
+    r.warn("zipl got the shared ramdisk, not this disk's own (see zipl's output)" +
+           (ours.empty() ? std::string()
+                         : ": with several dump disks attached, give zfcpdump.disk=" + ours +
+                               " in the dump's SCP data"));
   } else if (!ours.empty()) {
     r.note("the dumper knows this disk as zfcpdump.disk=" + ours +
            " (give it in the dump's SCP data when several dump disks are attached)");
@@ -51,6 +54,27 @@ void disk_choice(cli::Report& r, const disk::DiskOutcome& o) {
            ", not this disk: a dump other than an FCP dump IPL of this LUN goes there, or "
            "nowhere (zfcpdump-install build --dumper-param zfcpdump.disk=" +
            (ours.empty() ? std::string("wwid:WWID") : ours) + " changes it)");
+}
+
+/// The dump level this disk's dumper takes: its own (disk --dump-level, when zipl got the
+/// disk's ramdisk), else the layout's baked one; and what that level leaves out.
+void dump_level(cli::Report& r, const disk::DiskOutcome& o) {
+  const auto& asked = o.request.options.dump_level;
+  const unsigned layout_level = disk::dump_level_of(o.installed.manifest.dumper_params);
+  const unsigned level = asked && o.own_ramdisk_used ? *asked : layout_level;
+  r.field("dump_level", uint64_t{level});
+  if (asked && !o.own_ramdisk_used)
+    r.warn(util::format(
+        "dump level %u is not in this disk's ramdisk (zipl got the shared one): the dumper takes "
+        "the layout's level %u; give zfcpdump.dump_level=%u in the dump's SCP data, or bake it "
+        "into the layout (zfcpdump-install build --dump-level %u)",
+        *asked, layout_level, *asked, *asked));
+  if (level == 0) r.note("dump level 0: the dumper copies every byte of memory (a full copy)");
+  else if (level > 1)
+    r.note(util::format(
+        "dump level %u: the dump leaves out %s, which crash then reads as zeros; a dump level "
+        "of 1 keeps all memory (zfcpdump.dump_level=1 in the dump's SCP data for one dump)",
+        level, filter::dump_level_words(level).c_str()));
 }
 
 using disk::DiskEvent;
@@ -429,6 +453,7 @@ void tell_disk_event(cli::Report& r, DiskEvent event, const DiskOutcome& o) {
       r.note("registered as " + o.stable + " in " + o.registry_path);
       r.field("registered_as", o.stable);
       disk_choice(r, o);
+      dump_level(r, o);
       break;
     case DiskEvent::kZiplConfSection: zipl_conf_section(r, o); break;
     case DiskEvent::kDumpconf: dumpconf(r, o); break;

@@ -282,6 +282,47 @@ TEST_F(DiskCommand, ADiskWithAWwidGetsItsOwnRamdiskNamingIt) {
   EXPECT_EQ(reg->disks[0].wwid, "naa.600507630bffc3200000000000001700");
 }
 
+TEST_F(DiskCommand, ADumpLevelGoesIntoTheDisksOwnRamdiskAndTheRegistry) {
+  host_.add_disk(disk_);  // no wwid: the ramdisk of its own carries the dump level alone
+  const auto made = zipl_made_disk(dir_);
+  std::string own_ramdisk;
+  host_.on_run = [&](const util::Command& c, system::HostDouble& h) -> Result<util::CapturedRun> {
+    if (c.argv.size() > 2) own_ramdisk = util::read_file(c.argv[2], size_t{1} << 30).value_or("");
+    h.bytes_of("/dev/sda") = made;
+    return util::CapturedRun{{0, 0}, "Done.\n", false};
+  };
+  testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
+  {
+    std::ofstream(dir_.file("initrd"), std::ios::binary) << "shared ramdisk bytes";
+  }
+  layout::LayoutInput in;
+  in.root = root();
+  in.kernel_image_path = dir_.file("kernel");
+  in.ramdisk_path = dir_.file("initrd");
+  in.dumper_version = "test";
+  in.compressor = "gzip";
+  in.dumper_params = "zfcpdump.progress=1 zfcpdump.dump_level=17";
+  ASSERT_TRUE(layout::install_layout(in));
+
+  auto bad = disk({"--yes", "--allow-small", "--dump-level", "32", "/dev/sda"});
+  EXPECT_EQ(bad.status, kExitUsage);
+  EXPECT_NE(bad.err.find("is not a dump level (0 to 31"), std::string::npos) << bad.err;
+
+  auto ran = disk({"--yes", "--allow-small", "--dump-level", "31", "/dev/sda"});
+  ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
+  EXPECT_EQ(ran.json["own_ramdisk"], true);
+  EXPECT_EQ(ran.json["dump_level"], 31);
+  EXPECT_EQ(ran.json.find("dumper_disk_choice"), ran.json.end()) << "no wwid, no disk choice";
+  EXPECT_NE(own_ramdisk.find("\nzfcpdump.progress=1\n"), std::string::npos);
+  EXPECT_NE(own_ramdisk.find("\nzfcpdump.dump_level=31\n"), std::string::npos);
+  EXPECT_EQ(own_ramdisk.find("zfcpdump.dump_level=17"), std::string::npos) << "the disk's wins";
+  EXPECT_EQ(own_ramdisk.find("zfcpdump.disk="), std::string::npos);
+  auto reg = state::load_registry(registry_path());
+  ASSERT_TRUE(reg) << reg.error().describe();
+  ASSERT_EQ(reg->disks.size(), 1u);
+  EXPECT_EQ(reg->disks[0].dump_level, 31u);
+}
+
 TEST_F(DiskCommand, WhenZiplGetsTheSharedRamdiskTheReportSaysSo) {
   disk_.wwid = "naa.600507630bffc3200000000000001700";
   host_.add_disk(disk_);

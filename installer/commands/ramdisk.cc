@@ -28,6 +28,8 @@ const cli::CommandSpec& ramdisk_spec() {
           {"force", 0, "", "put in a dumper that is not a static s390x program"},
           {"dumper-param", 0, "WORD",
            "bake a dumper parameter (e.g. zfcpdump.action=poweroff) into the ramdisk", true},
+          {"dump-level", 0, "N",
+           "bake the dumper's default dump level, 0 to 31 (zfcpdump.dump_level=N; default 1)"},
           {"kernel-config", 0, "CONFIG",
            "refuse a compressor the dump kernel's .config cannot unpack"},
           {"list", 0, "FILE", "list the entries of the ramdisk FILE"},

@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "installer/disk/disk_options.h"
 
+#include "ondisk/integrity_note.h"  // kMaxDumpLevel
 #include "util/strings.h"
 
 namespace zk::installer::disk {
+
+Result<unsigned> parse_dump_level(std::string_view text) {
+  auto n = util::parse_u64(text);
+  if (!n || *n > ondisk::kMaxDumpLevel)
+    return fail("--dump-level: '" + std::string(text) +
+                "' is not a dump level (0 to 31: 1 zero pages, 2 page cache, 4 page cache with "
+                "private data, 8 user pages, 16 free pages)");
+  return static_cast<unsigned>(*n);
+}
 
 Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args) {
   DiskOptions o;
@@ -55,6 +65,11 @@ Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args) {
     if (!n || (*n != 512 && *n != 4096))
       return fail("--sector-size: '" + *s + "' is neither 512 nor 4096");
     o.sector_size = static_cast<uint32_t>(*n);
+  }
+  if (auto l = args.get("dump-level")) {
+    auto n = parse_dump_level(*l);
+    if (!n) return std::unexpected(n.error());
+    o.dump_level = *n;
   }
   o.zipl = args.get("zipl");
   o.root = args.get("root").value_or("/");

@@ -14,16 +14,34 @@
 
 namespace zk::installer::disk {
 
-Result<std::string> disk_defaults_text(std::string_view baked_params, std::string_view wwid) {
-  if (wwid.empty() || wwid.find_first_of(" \t\n") != std::string_view::npos)
+Result<std::string> disk_defaults_text(std::string_view baked_params, std::string_view wwid,
+                                       std::optional<unsigned> dump_level) {
+  if (wwid.find_first_of(" \t\n") != std::string_view::npos)
     return fail("no usable wwid to name the disk by");
+  if (wwid.empty() && !dump_level) return fail("nothing of the disk's own for its ramdisk");
   std::vector<std::string> words;
-  for (const auto& w : util::split_words(baked_params))
-    if (!w.starts_with("zfcpdump.disk=")) words.emplace_back(w);
-  words.push_back("zfcpdump.disk=wwid:" + std::string(wwid));
+  for (const auto& w : util::split_words(baked_params)) {
+    if (!wwid.empty() && w.starts_with("zfcpdump.disk=")) continue;
+    if (dump_level && w.starts_with("zfcpdump.dump_level=")) continue;
+    words.emplace_back(w);
+  }
+  if (!wwid.empty()) words.push_back("zfcpdump.disk=wwid:" + std::string(wwid));
+  if (dump_level) words.push_back(util::format("zfcpdump.dump_level=%u", *dump_level));
   auto text = layout::dumper_config_text(words);
   if (!text) return std::unexpected(text.error());
   return **text;
+}
+
+unsigned dump_level_of(std::string_view params) {
+  unsigned level = 1;
+  for (const auto& w : util::split_words(params)) {
+    constexpr std::string_view kKey = "zfcpdump.dump_level=";
+    if (!w.starts_with(kKey)) continue;
+    // As the dumper reads it (dumper/kernel_cmdline.cc): 0 to 31, anything else ignored.
+    if (auto n = util::parse_u64(std::string_view(w).substr(kKey.size())); n && *n <= 31)
+      level = static_cast<unsigned>(*n);
+  }
+  return level;
 }
 
 Result<DiskRamdisk> DiskRamdisk::write(const std::string& layout_initrd,

@@ -8,6 +8,7 @@
 /// attached, without a kernel parameter.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,8 +17,15 @@
 namespace zk::installer::disk {
 
 /// The text of the copy's /etc/zfcpdump.conf: every word of `baked_params` (the manifest's
-/// dumper.params) but a zfcpdump.disk= one, then zfcpdump.disk=wwid:`wwid`.
-Result<std::string> disk_defaults_text(std::string_view baked_params, std::string_view wwid);
+/// dumper.params) but those the disk sets itself, then zfcpdump.disk=wwid:`wwid` (when the disk
+/// has one) and zfcpdump.dump_level=`dump_level` (when `disk --dump-level` chose one). Fails
+/// when there is nothing of the disk's own to write.
+Result<std::string> disk_defaults_text(std::string_view baked_params, std::string_view wwid,
+                                       std::optional<unsigned> dump_level = std::nullopt);
+
+/// The dump level the words of `params` give the dumper (the last zfcpdump.dump_level= that it
+/// takes, as it reads them), or 1, its default.
+[[nodiscard]] unsigned dump_level_of(std::string_view params);
 
 /// The copy, written to a private temporary directory and removed with this object.
 class DiskRamdisk {

@@ -155,8 +155,11 @@ bool DiskRun::size_and_plan() {
   in.initrd_bytes = o_.layout.initrd_bytes;
   // A disk with a wwid gets its own copy of the ramdisk, naming it: zipl copies a few hundred
   // bytes more, which the dump area's size must leave room for.
-  if (!o_.dev.is_image && !o_.dev.wwid.empty() && o_.layout.initrd_bytes) {
-    auto text = disk_defaults_text(o_.layout.manifest.dumper_params, o_.dev.wwid);
+  // So does a disk given its own dump level.
+  const auto& level = o_.request.options.dump_level;
+  const std::string wwid = o_.dev.is_image ? std::string() : o_.dev.wwid;
+  if ((!wwid.empty() || level) && o_.layout.initrd_bytes) {
+    auto text = disk_defaults_text(o_.layout.manifest.dumper_params, wwid, level);
     auto bytes = text ? initramfs::ramdisk_with_overlay_bytes(o_.layout.initrd_bytes, *text)
                       : Result<uint64_t>(std::unexpected(text.error()));
     if (!bytes) return stop(DiskStop::kFailure, bytes.error().describe());
@@ -331,6 +334,8 @@ bool DiskRun::register_disk() {
                          o_.installed.manifest_sha256,
                          o_.request.options.dump_area.value_or(0)};
   entry.wwid = o_.dev.wwid;  // how the dumper names this disk (zfcpdump.disk=wwid:...)
+  // The disk's own level is what its ramdisk says only when zipl got that ramdisk.
+  if (o_.own_ramdisk_used) entry.dump_level = o_.request.options.dump_level;
   reg->upsert(entry);
   if (auto saved = state::save_registry(o_.registry_path, *reg); !saved)
     return stop(DiskStop::kFailure, saved.error().describe());

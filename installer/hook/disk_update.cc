@@ -142,8 +142,10 @@ DiskUpdate update_disk(const state::DiskEntry& e, const DiskUpdateRequest& q, sy
   install.block_size = block_size_of(*dev);
   install.expected = *before.partition;
   std::optional<disk::DiskRamdisk> own;
-  if (!dev->is_image && !e.wwid.empty() && !q.layout_initrd.empty()) {
-    auto text = disk::disk_defaults_text(q.dumper_params, e.wwid);
+  // The disk's own ramdisk, as `disk` made it: naming the disk, with its own dump level.
+  const std::string wwid = dev->is_image ? std::string() : e.wwid;
+  if ((!wwid.empty() || e.dump_level) && !q.layout_initrd.empty()) {
+    auto text = disk::disk_defaults_text(q.dumper_params, wwid, e.dump_level);
     auto written = text ? disk::DiskRamdisk::write(q.layout_initrd, *text)
                         : Result<disk::DiskRamdisk>(std::unexpected(text.error()));
     if (!written) return with(u, DiskOutcome::kFailed, written.error().describe());

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "blockdev/disk.h"
+#include "ondisk/integrity_note.h"  // kMaxDumpLevel
 #include "util/atomic_file.h"
 #include "util/read_file.h"
 #include "util/sha256.h"
@@ -105,6 +106,7 @@ std::string render_registry(const Registry& r) {
       out += util::format(" saved=%s saved_dir=%s saved_time=%llu", e.saved_fingerprint.c_str(),
                           escape_path(e.saved_dir).c_str(), static_cast<ull>(e.saved_time));
     if (!e.wwid.empty()) out += " wwid=" + e.wwid;
+    if (e.dump_level) out += util::format(" dump_level=%u", *e.dump_level);
     out += "\n";
   }
   return out;
@@ -156,6 +158,10 @@ Result<Registry> parse_registry(std::string_view text) {
         // One word, as blockdev::wwid() makes it: no blank can be in it, nor an empty value.
         ok = !v.empty() && v.size() <= blockdev::kMaxWwidBytes;
         e.wwid = v;
+      } else if (k == "dump_level") {
+        uint64_t level = 0;
+        ok = num(level) && level <= ondisk::kMaxDumpLevel;
+        e.dump_level = static_cast<unsigned>(level);
       } else if (k == "manifest") {
         ok = is_digest_or_empty(v);
         e.manifest_sha256 = v;

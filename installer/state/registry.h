@@ -39,6 +39,9 @@ struct DiskEntry {
   /// zfcpdump.disk=wwid:<this>, dumper/disk_choice.h); empty when the disk has none (no SCSI
   /// identification VPD page, an image). Written as wwid= only when set.
   std::string wwid{};
+  /// The dump level baked into this disk's own ramdisk by `disk --dump-level` (the dumper's
+  /// zfcpdump.dump_level=); nullopt: the layout's. Written as dump_level= only when set.
+  std::optional<unsigned> dump_level{};
 };
 
 struct Registry {

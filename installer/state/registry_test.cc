@@ -57,6 +57,31 @@ TEST(Registry, WwidIsRecordedOnlyWhenKnown) {
   EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 wwid=" + std::string(257, 'n') + "\n"));
 }
 
+TEST(Registry, DumpLevelIsRecordedOnlyWhenChosen) {
+  Registry r;
+  r.upsert({"/dev/disk/by-id/scsi-1", 1, 0, 0, 0, ""});
+  DiskEntry e{"/dev/disk/by-id/scsi-2", 1, 0, 0, 0, ""};
+  e.dump_level = 31;
+  r.upsert(e);
+  e.disk = "/dev/disk/by-id/scsi-3";
+  e.dump_level = 0;  // the full copy is a choice too
+  r.upsert(e);
+  const std::string text = render_registry(r);
+  EXPECT_NE(text.find("scsi-1 partition=1 part_start=0 part_size=0 dump_size=0 manifest=\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(" dump_level=31\n"), std::string::npos) << text;
+  auto back = parse_registry(text);
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_FALSE(back->find("/dev/disk/by-id/scsi-1")->dump_level);
+  EXPECT_EQ(back->find("/dev/disk/by-id/scsi-2")->dump_level, 31u);
+  EXPECT_EQ(back->find("/dev/disk/by-id/scsi-3")->dump_level, 0u);
+  EXPECT_EQ(render_registry(*back), text);
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 dump_level=32\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 dump_level=\n"));
+  EXPECT_FALSE(parse_registry("disk=/dev/sda partition=1 dump_level=x\n"));
+}
+
 TEST(Registry, SavedDumpRoundTripsWithAwkwardDirectories) {
   Registry r;
   DiskEntry e{"/dev/disk/by-id/scsi-1", 1, 1 << 20, 63 << 20, 30 << 20, std::string(64, 'c')};
