@@ -8,7 +8,8 @@
 # capture kernel runs our dumper as /init, which dumps and powers the guest off.
 # Environment from the host: EXPECT_SECTOR, DUMP_MEMORY (--memory for the installer: what the
 # capture kernel's /proc/vmcore will hold), MARKER (the line to leave in the kernel log),
-# EXTRA_CMDLINE (capture kernel parameters beyond zipl's), FILL_MB (a busy guest: fill that much
+# EXTRA_CMDLINE (capture kernel parameters beyond zipl's), DUMP_LEVEL (disk --dump-level, 1:
+# none), FILL_MB (a busy guest: fill that much
 # memory with random data before the crash, so the dump has few zero pages; 0 or unset: none).
 # Lines that start with "crash_to_dump(guest):" are the script's own; the host shows them.
 set -eu
@@ -22,8 +23,11 @@ sector=$(cat "/sys/block/$name/queue/logical_block_size")
 grep -q 'Crash kernel' /proc/iomem || fail "no crashkernel reservation (crashkernel= on the command line?)"
 say "kernel $(uname -r), $(grep 'Crash kernel' /proc/iomem | sed 's/^ *//') reserved for the capture kernel"
 
-say "zfcpdump-install disk $disk --yes --memory $DUMP_MEMORY (real zipl underneath)"
-if ! zfcpdump-install disk "$disk" --yes --memory "$DUMP_MEMORY" > /tmp/install.out 2>&1; then
+level_args=''
+[ "${DUMP_LEVEL:-1}" = 1 ] || level_args="--dump-level $DUMP_LEVEL"
+say "zfcpdump-install disk $disk --yes --memory $DUMP_MEMORY $level_args (real zipl underneath)"
+# shellcheck disable=SC2086 # level_args: none or two words
+if ! zfcpdump-install disk "$disk" --yes --memory "$DUMP_MEMORY" $level_args > /tmp/install.out 2>&1; then
   cat /tmp/install.out
   fail "zfcpdump-install disk $disk failed"
 fi
