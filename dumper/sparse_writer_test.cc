@@ -3,6 +3,7 @@
 
 #include <elf.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -15,6 +16,7 @@
 #include "ondisk/dump_superblock.h"
 #include "ondisk/integrity_digest.h"
 #include "ondisk/integrity_note.h"
+#include "tests/support/filter_core.h"
 #include "tests/support/recording_file.h"
 #include "tests/support/synthetic_dump_disk.h"
 #include "tests/support/temp_dir.h"
@@ -370,6 +372,106 @@ TEST(SparseWriter, ACoreWithoutNotesGetsAPtNoteForTheRecordAlone) {
   EXPECT_EQ(found->first.chunks.size(), 2u);
   expect_digests_match(fx, found->first, found->second);
   fx.expect_same_memory(d);
+}
+
+}  // namespace
+}  // namespace zk::dumper
+
+namespace zk::dumper {
+namespace {
+
+// A filtered dump (dump level 31) of a generated 2 GiB machine whose page structures say which
+// pages are free (tests/support/filter_core.h), with data in the kept pages and in free ones:
+// the free pages' data is neither read nor written, the kept pages' is, the HSA's memory first.
+TEST(SparseWriter, ADumpLevelLeavesPagesOutWithoutReadingThem) {
+  testsupport::TempDir dir;
+  const std::string core_path = dir.file("core"), disk_path = dir.file("disk"),
+                    area_path = dir.file("area");
+  constexpr uint64_t kMemory = 2ull << 30, kHsa = 128ull << 20, kPage = 4096;
+  ASSERT_TRUE(testsupport::write_filter_core(core_path, {kMemory, true}));
+  testsupport::SyntheticDiskSpec ds;
+  ds.disk_size = 64ull << 20;
+  const auto made = testsupport::make_synthetic_dump_disk(disk_path, ds);
+  auto core_file = util::PosixFile::open(core_path, util::OpenMode::kRead);
+  ASSERT_TRUE(core_file);
+  RecordingFile core(**core_file);
+  auto info = ondisk::read_vmcore(core);
+  ASSERT_TRUE(info) << info.error().describe();
+  auto target = [&] {
+    auto f = util::PosixFile::open(disk_path, util::OpenMode::kRead);
+    return ondisk::read_dump_disk(**f, std::nullopt);
+  }();
+  ASSERT_TRUE(target) << target.error().describe();
+
+  PageSelection selection(core, *info, 31);
+  ASSERT_TRUE(selection.active()) << selection.outcome().note;
+  auto disk = util::PosixFile::open(disk_path, util::OpenMode::kReadWriteDirect);
+  ASSERT_TRUE(disk);
+  size_t reads_at_release = 0, releases = 0;
+  uint64_t progress_at_release = 0, progress = 0;
+  DumpHooks hooks;
+  hooks.progress = [&](uint64_t done, uint64_t) { progress = done; };
+  hooks.release_hsa = [&] {
+    ++releases;
+    reads_at_release = core.reads.size();
+    progress_at_release = progress;
+  };
+  SparseOptions o;
+  o.hsa_size = kHsa;
+  o.selection = &selection;
+  o.pipeline.buffer_bytes = 6 * (64 << 10);
+  auto stats = write_sparse_dump(core, *info, **disk, *target, hooks, o);
+  ASSERT_TRUE(stats) << stats.error().describe();
+
+  const uint64_t pages = kMemory / kPage;
+  EXPECT_EQ(stats->filter.applied_level, 31u);
+  EXPECT_EQ(stats->filter.stopped_at, ondisk::kFilterRanToEnd);
+  EXPECT_EQ(stats->filter.free_pages, pages - pages / 256);
+  EXPECT_EQ(stats->memory, kMemory) << "the dump describes all memory";
+  EXPECT_EQ(releases, 1u);
+  EXPECT_EQ(progress_at_release, kHsa) << "the HSA's memory, and only it, before the release";
+  // Beyond the kernel's first 64 MiB (its tables, read by the filter), only kept pages are read.
+  uint64_t data_read = 0;
+  for (size_t i = 0; i < core.reads.size(); ++i) {
+    const auto [offset, length] = core.reads[i];
+    if (offset < testsupport::kFilterCoreLoadOffset + (64ull << 20)) continue;
+    const uint64_t first = (offset - testsupport::kFilterCoreLoadOffset) / kPage;
+    const uint64_t last = (offset - testsupport::kFilterCoreLoadOffset + length - 1) / kPage;
+    for (uint64_t pfn = first; pfn <= last; ++pfn) {
+      ASSERT_TRUE(testsupport::filter_core_kept(pfn))
+          << "read " << i << " touches the free page 0x" << std::hex << pfn;
+    }
+    data_read += length;
+    if (i < reads_at_release) {
+      EXPECT_LT(offset, testsupport::kFilterCoreLoadOffset + kHsa) << "read " << i;
+    }
+  }
+  // The kept pages of every later 64 MiB, each read once.
+  EXPECT_EQ(data_read, (pages / 256 - testsupport::kFilterCoreKeptPerBlock) * kPage);
+
+  // The dump: kept pages hold the core's bytes, free pages read as zeros.
+  auto bytes = testsupport::peek(disk_path, made.superblock.part_start, made.superblock.dump_size);
+  {
+    std::FILE* out = std::fopen(area_path.c_str(), "wb");
+    ASSERT_TRUE(out && std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size());
+    std::fclose(out);
+  }
+  auto area = util::PosixFile::open(area_path, util::OpenMode::kRead);
+  auto d = ondisk::read_vmcore(**area);
+  ASSERT_TRUE(d) << d.error().describe();
+  EXPECT_EQ(d->memory_size, kMemory);
+  for (uint64_t base : {uint64_t{1}, uint64_t{2}, uint64_t{31}}) {
+    const uint64_t kept = base * testsupport::kFilterCorePagesPerBlock + 5;
+    const uint64_t free = base * testsupport::kFilterCorePagesPerBlock + 2048;
+    auto k = memory_of(area_path, *d, kept * kPage, kPage);
+    ASSERT_EQ(k.size(), kPage);
+    for (uint64_t i = 0; i < kPage; i += 509)
+      ASSERT_EQ(k[i], testsupport::filter_core_byte(kept, i)) << "kept pfn 0x" << std::hex << kept;
+    auto f = memory_of(area_path, *d, free * kPage, kPage);
+    ASSERT_EQ(f.size(), kPage);
+    EXPECT_EQ(std::count(f.begin(), f.end(), std::byte{0}), static_cast<long>(kPage))
+        << "free pfn 0x" << std::hex << free << " holds data";
+  }
 }
 
 }  // namespace

@@ -18,6 +18,10 @@ class RecordingFile final : public util::File {
  public:
   explicit RecordingFile(util::File& base) : base_(base) {}
   Result<size_t> read_at(std::span<std::byte> b, uint64_t o) override {
+    {
+      std::lock_guard lock(mutex_);
+      reads.push_back({o, b.size()});
+    }
     return base_.read_at(b, o);
   }
   Result<size_t> write_at(std::span<const std::byte> b, uint64_t o) override {
@@ -34,6 +38,8 @@ class RecordingFile final : public util::File {
   /// (offset, length) of each write, in the order the writes started. Read it while no write is
   /// in flight.
   std::vector<std::pair<uint64_t, size_t>> writes;
+  /// (offset, length) of each read, in the order the reads started.
+  std::vector<std::pair<uint64_t, size_t>> reads;
 
  private:
   util::File& base_;
