@@ -6,6 +6,7 @@
 
 #include "installer/commands/check_status.h"
 #include "installer/commands/command.h"
+#include "installer/disk/disk_ramdisk.h"
 #include "installer/disk/dump_integrity.h"
 #include "installer/disk/verify.h"
 #include "installer/layout/layout.h"
@@ -259,6 +260,15 @@ int run_check(Context& ctx) {
         "disk --force or zfcpdump-install hook refresh");
   }
   const bool stale = currency == disk::Currency::kStale;
+  // The dump level the next dump of this disk takes: the disk's own (disk --dump-level, in its
+  // ramdisk and the registry), else the layout's baked one (1 when none is baked). Only for a
+  // registered disk: another disk's ramdisk is not known here.
+  if (entry) {
+    const unsigned configured = entry->dump_level ? *entry->dump_level
+                                : installed ? disk::dump_level_of(installed->first.dumper_params)
+                                            : 1;
+    r.field("configured_dump_level", uint64_t{configured});
+  }
 
   auto area = ondisk::inspect_dump_area(disk, tool);
   if (!area) {

@@ -156,6 +156,7 @@ run 0 check --root "$root" --memory 16M disk.img
 field '"\(.dump_tool) \(.tool_version) \(.dump_area)"' "valid current empty" "check: a fresh dump disk"
 field .dump_size "$dump_size" "check: the dump size disk reported"
 field .block_size 512 "check: the block size"
+field .configured_dump_level 1 "check: a registered disk takes the layout's dump level (none baked: 1)"
 truncate -s 64M blank.img
 run 20 check --root "$root" blank.img
 field '"\(.ok) \(.dump_tool) \(.errors | length)"' "false none 1" "check: no dump tool"
@@ -196,6 +197,17 @@ holds ".verify_chunks == .dump_chunks and .dump_chunks == 8 and .verify_bad_chun
   "check --verify: every chunk (8 MiB in 1 MiB chunks)"
 holds "(.dump_started | fromdate) >= $before and (.dump_ended | fromdate) <= $after" \
   "check: start and end within the dumper's run"
+holds '.dump_level == 1 and .dump_level_requested == 1 and .dump_left_out_bytes == 0' \
+  "check: the sparse dump's level (the default, 1)"
+# Level 31 asked of a core without page structures: the dumper writes the sparse full dump, and
+# check says so from the record.
+cp disk.img level31.img
+"$dumper_built" --vmcore core --disk level31.img --dump-level 31 >dumper.log 2>&1 ||
+  { cat dumper.log >&2; fail "the dumper's host mode, --dump-level 31"; }
+grep -q '^Warning: dump level 31 not applied' dumper.log || { cat dumper.log >&2; fail "the dumper did not warn of its fallback"; }
+run 10 check --root "$root" --memory 16M level31.img
+holds '.dump_level == 1 and .dump_level_requested == 31' "check: level 31 asked, 1 written"
+holds '.warnings | any(contains("dump level 31 was asked for"))' "check: says why the level was not applied"
 # One flipped bit near the end of the data: the last chunk, named by its address and offset.
 part_start=$(python3 -c '
 import struct, sys

@@ -9,7 +9,7 @@
 # Environment from the host: EXPECT_SECTOR, DUMP_MEMORY (--memory for the installer: what the
 # capture kernel's /proc/vmcore will hold), MARKER (the line to leave in the kernel log),
 # EXTRA_CMDLINE (capture kernel parameters beyond zipl's), DUMP_LEVEL (disk --dump-level, 1:
-# none), FILL_MB (a busy guest: fill that much
+# none), CACHE_MB/ANON_MB/FREED_MB (a busy machine for the page filter's oracle), FILL_MB (a busy guest: fill that much
 # memory with random data before the crash, so the dump has few zero pages; 0 or unset: none).
 # Lines that start with "crash_to_dump(guest):" are the script's own; the host shows them.
 set -eu
@@ -58,6 +58,35 @@ if [ "${FILL_MB:-0}" -gt 0 ]; then
     || fail "cannot fill $FILL_MB MiB of memory with random data"
   [ "$(wc -c < /fill.random)" -eq "$((FILL_MB << 20))" ] || fail "the fill is not $FILL_MB MiB"
   say "filled $FILL_MB MiB of memory with random data ($(grep -E '^(MemFree|Shmem):' /proc/meminfo | tr -s ' ' | tr '\n' ' '))"
+fi
+
+# A busy machine for the page filter's oracle: every class a dump level leaves out, plentiful
+# and holding data (no zero test can leave it out): page cache (a file in the root file
+# system, which is RAM), anonymous memory of processes alive at the crash (dd's buffer, filled
+# from /dev/urandom, held while dd waits on a pipe no one reads), and freed memory that held
+# random data (a dd that filled its buffer and exited).
+if [ "${CACHE_MB:-0}" -gt 0 ]; then
+  dd if=/dev/urandom of=/cache.random bs=1M count="$CACHE_MB" 2> /dev/null \
+    || fail "cannot write $CACHE_MB MiB of page cache"
+  chunk=64
+  n=$((ANON_MB / chunk))
+  i=0
+  while [ "$i" -lt "$n" ]; do
+    # shellcheck disable=SC2216 # on purpose: no one reads the pipe, so dd keeps its buffer
+    (dd if=/dev/urandom bs="${chunk}M" count=1 iflag=fullblock 2> /dev/null | sleep 100000) &
+    i=$((i + 1))
+  done
+  # Until their buffers are filled: AnonPages reaches what they hold.
+  want_kb=$((n * chunk * 1024 * 9 / 10))
+  t=0
+  while [ "$(sed -n 's/^AnonPages: *\([0-9]*\) kB/\1/p' /proc/meminfo)" -lt "$want_kb" ]; do
+    t=$((t + 1))
+    [ "$t" -lt 600 ] || fail "the anonymous memory did not reach $want_kb kB"
+    sleep 1
+  done
+  dd if=/dev/urandom of=/dev/null bs="${FREED_MB}M" count=1 iflag=fullblock 2> /dev/null \
+    || fail "cannot fill and free $FREED_MB MiB"
+  say "busy: $CACHE_MB MiB page cache, $((n * chunk)) MiB anonymous in $n live processes, $FREED_MB MiB freed ($(grep -E '^(MemFree|Cached|AnonPages):' /proc/meminfo | tr -s ' ' | tr '\n' ' '))"
 fi
 
 # The marker travels in the crashed kernel's log buffer, so finding it in the dump proves the

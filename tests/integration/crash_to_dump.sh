@@ -28,7 +28,8 @@
 #
 # Usage: crash_to_dump.sh [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH]
 #                         [--s390x-build DIR] [--source-tar TAR] [--busy MB] [--crashkernel MB]
-#                         [--dump-level N] SECTOR
+#                         [--dump-level N] [--memory MB] [--workload busy] [--core-only]
+#                         SECTOR
 #   SECTOR          512 or 4096: the logical and physical block size of the dump disk
 #   --demo          readable output for scripts/demo: each step announced, command output in
 #                   log files (shown when a step fails), the guest console only where it
@@ -51,6 +52,14 @@
 #                   zfcpdump.dump_level=N (the SCP data's way: kexec loads the layout's shared
 #                   ramdisk, not the disk's own copy); the dumper must filter (no fallback),
 #                   check reports the level, and crash still reads the dump (sys, bt, log, ps)
+#   --memory MB     the memory to dump (default 512; a multiple of 256): the guest gets it plus
+#                   the crashkernel reservation, the disk image room for a full dump of it
+#   --workload busy before the crash the guest fills its memory with every class a dump level
+#                   leaves out: page cache (a file of random data in the root file system, 30 %),
+#                   anonymous memory of live processes (25 %) and freed memory that held random
+#                   data (20 %); for the page filter's oracle (oracle_core.sh)
+#   --core-only     stop after zgetdump copied the dump out (dump.elf in --work): the oracle's
+#                   core, without the readers' and the second boots' steps
 # Exit status: 0 when every check passed; 1 with "FAIL: step N/M (...)" naming the step.
 set -euo pipefail
 set -E   # the ERR trap below also fires inside functions
@@ -62,6 +71,7 @@ demo=0 work='' s390x_build=$IT_TOP/build/s390x
 host_install=$IT_TOP/build/host/installer/zfcpdump-install
 kernel_tool=$IT_TOP/build/host/tests/kernel/zk-build-test-kernel
 source_tar=/usr/src/linux-source-6.1.tar.xz sector='' fill_mb=0 crashkernel_mb=256 dump_level=1
+dump_mb=512 workload=idle core_only=0
 while (($#)); do
   case $1 in
     --demo) demo=1; shift ;;
@@ -73,12 +83,19 @@ while (($#)); do
     --busy) fill_mb=$2; shift 2 ;;
     --crashkernel) crashkernel_mb=$2; shift 2 ;;
     --dump-level) dump_level=$2; shift 2 ;;
+    --memory) dump_mb=$2; shift 2 ;;
+    --workload) workload=$2; shift 2 ;;
+    --core-only) core_only=1; shift ;;
     512|4096) sector=$1; shift ;;
-    *) it_fail "usage: $0 [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH] [--s390x-build DIR] [--source-tar TAR] [--busy MB] [--crashkernel MB] [--dump-level N] 512|4096" ;;
+    *) it_fail "usage: $0 [--demo] [--work DIR] [--host-install PATH] [--kernel-tool PATH] [--s390x-build DIR] [--source-tar TAR] [--busy MB] [--crashkernel MB] [--dump-level N] [--memory MB] [--workload busy] [--core-only] 512|4096" ;;
   esac
 done
 [[ -n $sector ]] || it_fail "usage: $0 [--demo] [--work DIR] ... 512|4096"
 [[ $fill_mb =~ ^[0-9]+$ ]] || it_fail "--busy wants a number of MiB, not '$fill_mb'"
+if ! [[ $dump_mb =~ ^[0-9]+$ ]] || ((dump_mb < 256 || dump_mb % 256)); then
+  it_fail "--memory wants a multiple of 256 MiB, not '$dump_mb'"
+fi
+[[ $workload == idle || $workload == busy ]] || it_fail "--workload is busy (or idle, the default), not '$workload'"
 if ! [[ $dump_level =~ ^[0-9]+$ ]] || ((dump_level < 1 || dump_level > 31)); then
   it_fail "--dump-level wants 1 to 31, not '$dump_level'"
 fi
@@ -86,12 +103,19 @@ if ! [[ $crashkernel_mb =~ ^[0-9]+$ ]] || ((crashkernel_mb < 16)); then
   it_fail "--crashkernel wants a number of MiB (16 or more), not '$crashkernel_mb'"
 fi
 
-# The machine: 512 MiB of memory to dump plus what is reserved for the capture kernel
-# (crashkernel=256M by default: 768 MiB). /proc/vmcore in the capture kernel holds the rest:
-# the dump is 512 MiB.
-dump_mb=512
+# The machine: 512 MiB of memory to dump (--memory) plus what is reserved for the capture
+# kernel (crashkernel=256M by default: 768 MiB). /proc/vmcore in the capture kernel holds the
+# rest: the dump is 512 MiB.
 guest_mb=$((dump_mb + crashkernel_mb))
-disk_bytes=$((1 << 30))   # sparse: a 1 GiB disk costs only what the dump writes
+# Sparse: the disk costs only what the dump writes. Room for a full dump, the tool and zipl's
+# reserve: 1 GiB for 512 MiB, twice the memory above.
+disk_bytes=$((dump_mb <= 512 ? 1 << 30 : dump_mb << 21))
+# The busy workload's shares of memory (MiB): page cache, anonymous, freed.
+cache_mb=0 anon_mb=0 freed_mb=0
+if [[ $workload == busy ]]; then
+  cache_mb=$((dump_mb * 30 / 100)) anon_mb=$((dump_mb * 25 / 100)) freed_mb=$((dump_mb * 20 / 100))
+fi
+((core_only)) && step_total=5
 # zfcpdump.progress=1: the dump takes seconds here, the default interval (10 s) would show
 # no progress line. scsi_mod.scan=manual: the capture kernel skips the automatic SCSI scan
 # (~15 s under TCG for 256 targets); our dumper triggers the scan itself.
@@ -225,10 +249,11 @@ step "guest: make /dev/sda a dump disk, load the capture kernel, crash; our dump
 say "guest: $guest_mb MiB, crashkernel=${crashkernel_mb}M, kernel $release, a fresh sparse $((disk_bytes >> 30)) GiB virtio-scsi disk with $sector-byte sectors"
 truncate -s "$disk_bytes" disk.img
 guest_args=(--kernel "$image" --no-modules --fast-scan --mem "$guest_mb" --append "crashkernel=${crashkernel_mb}M"
-  --disk "disk.img,$sector" --timeout 300
+  --disk "disk.img,$sector" --timeout $((300 + dump_mb / 4))
   --add "$layout:/lib/s390-tools/zfcpdump" --add "$s390x_install:/usr/sbin/zfcpdump-install"
   --env EXPECT_SECTOR="$sector" --env DUMP_MEMORY="${dump_mb}M" --env MARKER="$marker"
   --env EXTRA_CMDLINE="$capture_params" --env FILL_MB="$fill_mb" --env DUMP_LEVEL="$dump_level"
+  --env CACHE_MB="$cache_mb" --env ANON_MB="$anon_mb" --env FREED_MB="$freed_mb"
   # The script never returns (the kernel crashes); the run ends when our dumper has said how
   # it ends and the capture kernel powered the guest off.
   --end-line '^End action: poweroff'
@@ -325,6 +350,15 @@ expect elf.txt 'Type:.*CORE' "the copied-out dump"
 expect elf.txt 'Machine:.*S/390' "the copied-out dump"
 dump_bytes=$(stat -c %s dump.elf)
 say "dump.elf: $dump_bytes bytes, an s390x ELF core"
+if ((core_only)); then
+  end_step
+  printf '\n=== result\n'
+  printf '    dumper, as it printed it: %s\n' "$success_line"
+  echo "    wall time of each phase:"
+  for i in "${!phase_names[@]}"; do printf '      %6s s  %s\n' "${phase_secs[$i]}" "${phase_names[$i]}"; done
+  echo "PASS: a crashed $workload guest's core of $dump_mb MiB in $work/dump.elf (--core-only)"
+  exit 0
+fi
 
 # ---------------------------------------------------------------------------------------------
 step "host: makedumpfile --dump-dmesg recovers the crashed kernel's log (copy-out and partition)"
