@@ -63,17 +63,26 @@ fi
 # A busy machine for the page filter's oracle: every class a dump level leaves out, plentiful
 # and holding data (no zero test can leave it out): page cache (a file in the root file
 # system, which is RAM), anonymous memory of processes alive at the crash (dd's buffer, filled
-# from /dev/urandom, held while dd waits on a pipe no one reads), and freed memory that held
-# random data (a dd that filled its buffer and exited).
+# from that file, held while dd waits on a pipe no one reads), and freed memory that held
+# data (a dd that filled its buffer and exited).
 if [ "${CACHE_MB:-0}" -gt 0 ]; then
-  dd if=/dev/urandom of=/cache.random bs=1M count="$CACHE_MB" 2> /dev/null \
-    || fail "cannot write $CACHE_MB MiB of page cache"
+  # 64 MiB from /dev/urandom (slow under emulation), then copies of it from the page cache.
+  seed=64
+  [ "$CACHE_MB" -lt "$seed" ] && seed=$CACHE_MB
+  dd if=/dev/urandom of=/cache.random bs=1M count="$seed" 2> /dev/null \
+    || fail "cannot write $seed MiB of random data"
+  i=$seed
+  while [ "$i" -lt "$CACHE_MB" ]; do
+    dd if=/cache.random of=/cache.random bs=1M count="$seed" seek="$i" conv=notrunc 2> /dev/null \
+      || fail "cannot write $CACHE_MB MiB of page cache"
+    i=$((i + seed))
+  done
   chunk=64
   n=$((ANON_MB / chunk))
   i=0
   while [ "$i" -lt "$n" ]; do
     # shellcheck disable=SC2216 # on purpose: no one reads the pipe, so dd keeps its buffer
-    (dd if=/dev/urandom bs="${chunk}M" count=1 iflag=fullblock 2> /dev/null | sleep 100000) &
+    (dd if=/cache.random bs="${chunk}M" count=1 iflag=fullblock 2> /dev/null | sleep 100000) &
     i=$((i + 1))
   done
   # Until their buffers are filled: AnonPages reaches what they hold.
@@ -84,7 +93,7 @@ if [ "${CACHE_MB:-0}" -gt 0 ]; then
     [ "$t" -lt 600 ] || fail "the anonymous memory did not reach $want_kb kB"
     sleep 1
   done
-  dd if=/dev/urandom of=/dev/null bs="${FREED_MB}M" count=1 iflag=fullblock 2> /dev/null \
+  dd if=/cache.random of=/dev/null bs="${FREED_MB}M" count=1 iflag=fullblock 2> /dev/null \
     || fail "cannot fill and free $FREED_MB MiB"
   say "busy: $CACHE_MB MiB page cache, $((n * chunk)) MiB anonymous in $n live processes, $FREED_MB MiB freed ($(grep -E '^(MemFree|Cached|AnonPages):' /proc/meminfo | tr -s ' ' | tr '\n' ' '))"
 fi

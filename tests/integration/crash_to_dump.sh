@@ -55,9 +55,10 @@
 #   --memory MB     the memory to dump (default 512; a multiple of 256): the guest gets it plus
 #                   the crashkernel reservation, the disk image room for a full dump of it
 #   --workload busy before the crash the guest fills its memory with every class a dump level
-#                   leaves out: page cache (a file of random data in the root file system, 30 %),
-#                   anonymous memory of live processes (25 %) and freed memory that held random
-#                   data (20 %); for the page filter's oracle (oracle_core.sh)
+#                   leaves out: page cache (a file in the root file system, 30 %: 64 MiB of
+#                   random data, repeated), anonymous memory of live processes (25 %) and freed
+#                   memory (20 %), both filled from that file; for the page filter's oracle
+#                   (oracle_core.sh)
 #   --core-only     stop after zgetdump copied the dump out (dump.elf in --work): the oracle's
 #                   core, without the readers' and the second boots' steps
 # Exit status: 0 when every check passed; 1 with "FAIL: step N/M (...)" naming the step.

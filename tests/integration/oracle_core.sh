@@ -6,8 +6,9 @@
 # kept in the cache, $IT_CACHE/vmcores/WORKLOAD-MEMORY.elf:
 #   idle-512.elf    the idle 512 MiB kdump guest
 #   busy-2048.elf   a 2 GiB guest whose memory holds page cache, anonymous memory of live
-#                   processes and freed memory, all of it random data (crash_to_dump.sh
-#                   --workload busy), so every class a dump level leaves out is plentiful
+#                   processes and freed memory, all of it data no zero test leaves out
+#                   (crash_to_dump.sh --workload busy), so every class a dump level leaves out
+#                   is plentiful
 # A core in the cache is used as it is. The last line printed is "core: PATH".
 #
 # Usage: oracle_core.sh --workload idle|busy --memory MB HOST_INSTALL KERNEL_TOOL S390X_BUILD
