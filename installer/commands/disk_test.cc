@@ -53,6 +53,23 @@ class DiskCommand : public ::testing::Test {
   std::string root() const { return dir_.file("root"); }
   std::string registry_path() const { return root() + config_.registry; }
 
+  /// Installs the layout again with `ramdisk` as its ramdisk's bytes and `dumper_params` baked.
+  void install_layout_with(const std::string& ramdisk, const std::string& dumper_params) {
+    testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
+    {
+      std::ofstream(dir_.file("initrd"), std::ios::binary) << ramdisk;
+    }
+    layout::LayoutInput in;
+    in.root = root();
+    in.kernel_image_path = dir_.file("kernel");
+    in.ramdisk_path = dir_.file("initrd");
+    in.dumper_version = "test";
+    in.compressor = "gzip";
+    in.dumper_params = dumper_params;
+    auto made = layout::install_layout(in);
+    ASSERT_TRUE(made) << made.error().describe();
+  }
+
   testing::Ran disk(std::vector<std::string> words) {
     words.insert(words.begin(), {"--root", root()});
     return testing::run_command(disk_spec(), run_disk_on, words, config_, host_);
@@ -240,19 +257,9 @@ TEST_F(DiskCommand, ADiskWithAWwidGetsItsOwnRamdiskNamingIt) {
   };
   // The shared ramdisk's defaults name another disk; this disk's copy names this one and keeps
   // the other defaults.
-  testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
   const std::string shared = "shared ramdisk bytes";
-  {
-    std::ofstream(dir_.file("initrd"), std::ios::binary) << shared;
-  }
-  layout::LayoutInput in;
-  in.root = root();
-  in.kernel_image_path = dir_.file("kernel");
-  in.ramdisk_path = dir_.file("initrd");
-  in.dumper_version = "test";
-  in.compressor = "gzip";
-  in.dumper_params = "zfcpdump.progress=1 zfcpdump.disk=wwid:naa.600507630bffc3200000000000009999";
-  ASSERT_TRUE(layout::install_layout(in));
+  install_layout_with(
+      shared, "zfcpdump.progress=1 zfcpdump.disk=wwid:naa.600507630bffc3200000000000009999");
   auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
   ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
   EXPECT_EQ(ran.json["dumper_disk_choice"], "wwid:naa.600507630bffc3200000000000001700");
@@ -291,18 +298,7 @@ TEST_F(DiskCommand, ADumpLevelGoesIntoTheDisksOwnRamdiskAndTheRegistry) {
     h.bytes_of("/dev/sda") = made;
     return util::CapturedRun{{0, 0}, "Done.\n", false};
   };
-  testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
-  {
-    std::ofstream(dir_.file("initrd"), std::ios::binary) << "shared ramdisk bytes";
-  }
-  layout::LayoutInput in;
-  in.root = root();
-  in.kernel_image_path = dir_.file("kernel");
-  in.ramdisk_path = dir_.file("initrd");
-  in.dumper_version = "test";
-  in.compressor = "gzip";
-  in.dumper_params = "zfcpdump.progress=1 zfcpdump.dump_level=17";
-  ASSERT_TRUE(layout::install_layout(in));
+  install_layout_with("shared ramdisk bytes", "zfcpdump.progress=1 zfcpdump.dump_level=17");
 
   auto bad = disk({"--yes", "--allow-small", "--dump-level", "32", "/dev/sda"});
   EXPECT_EQ(bad.status, kExitUsage);
@@ -335,15 +331,7 @@ TEST_F(DiskCommand, WhenZiplGetsTheSharedRamdiskTheReportSaysSo) {
                                  "permitted); it gets the shared one\nDone.\n",
                              false};
   };
-  testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
-  testsupport::make_zero_file(dir_.file("initrd"), 4096);
-  layout::LayoutInput in;
-  in.root = root();
-  in.kernel_image_path = dir_.file("kernel");
-  in.ramdisk_path = dir_.file("initrd");
-  in.dumper_version = "test";
-  in.compressor = "gzip";
-  ASSERT_TRUE(layout::install_layout(in));
+  install_layout_with(std::string(4096, '\0'), "");
   auto ran = disk({"--yes", "--allow-small", "/dev/sda"});
   ASSERT_EQ(ran.status, kExitOk) << ran.err << ran.out;
   EXPECT_EQ(ran.json["own_ramdisk"], false);
