@@ -6,8 +6,9 @@
 #     bitmap of its kdump-compressed output, read by tests/tools/page-filter-oracle), ours keeps,
 #     and the sparse ELF it estimates is at most 1.10 x makedumpfile's -E output;
 #   - our dumper in host mode (zfcpdump-dumper --dump-level N onto a dump disk image): the
-#     pages with file data in the dump it wrote are a superset of makedumpfile's, and the dump's
-#     bytes (headers and data, check's dump_bytes) are at most 1.10 x makedumpfile's -E output.
+#     pages with file data in the dump it wrote are a superset of makedumpfile's and hold the
+#     core's bytes, and the dump's bytes (headers and data, check's dump_bytes) are at most
+#     1.10 x makedumpfile's -E output.
 # The cores (oracle_core.sh; kept in the cache, made by an emulated crash when missing):
 #   idle-512.elf    the idle 512 MiB kdump guest
 #   busy-2048.elf   a 2 GiB guest full of page cache, anonymous memory and freed memory; the
@@ -80,7 +81,7 @@ judge_core() {  # judge_core NAME CORE
         "$(mdf_class "mdf-k$level.txt" "${pair#*:}")"
     done
     printf '    %-22s %10s\n' no_data "$(ours_class "ours$level.txt" no_data)"
-    summary+=("$name level $level: zk-page-filter keeps makedumpfile's pages + $(field "judged$level.txt" ours_extra_pages), est. $(field "judged$level.txt" bytes_ratio) x; the dumper's dump holds them + $(field "dumped$level.txt" ours_extra_pages), $(field "dumped$level.txt" ours_dump_bytes) bytes vs makedumpfile -E $(field "dumped$level.txt" makedumpfile_elf_bytes) ($(field "dumped$level.txt" bytes_ratio) x)")
+    summary+=("$name level $level: zk-page-filter keeps makedumpfile's pages + $(field "judged$level.txt" ours_extra_pages), est. $(field "judged$level.txt" bytes_ratio) x; the dumper's dump holds them + $(field "dumped$level.txt" ours_extra_pages) ($(field "dumped$level.txt" kept_pages_with_other_bytes) with other bytes than the core's), $(field "dumped$level.txt" ours_dump_bytes) bytes vs makedumpfile -E $(field "dumped$level.txt" makedumpfile_elf_bytes) ($(field "dumped$level.txt" bytes_ratio) x)")
     rm -f "k$level.kdump" "mdf$level.elf" "dump$level.elf"
   done
   rm -f disk.img
