@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "filter/dump_level.h"
 #include "util/strings.h"
 
 namespace zk::dumper {
@@ -46,7 +47,7 @@ DumperParams parse_kernel_cmdline(std::string_view cmdline) {
       if (value == "0") p.sparse = false;
       else if (value == "1") p.sparse = true;
     } else if (key == "zfcpdump.dump_level") {
-      if (auto v = util::parse_u64(value); v && *v <= 31) p.dump_level = static_cast<unsigned>(*v);
+      if (auto v = filter::parse_dump_level(value)) p.dump_level = *v;
     } else if (key == "zfcpdump.disk") {
       if (value.size() <= kMaxDiskChoice) p.disk = std::string(value);
     } else if (key == "scsi_mod.scan") {

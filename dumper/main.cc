@@ -17,6 +17,7 @@
 #include "dumper/identity.h"
 #include "dumper/init_mode.h"
 #include "dumper/write_pipeline.h"
+#include "filter/dump_level.h"
 #include "ondisk/partition_table.h"
 #include "util/posix_file.h"
 #include "util/strings.h"
@@ -141,9 +142,9 @@ int host_mode(int argc, char** argv) {
           return usage_error("invalid --sparse '%s' (0 or 1)", v);
         so.sparse = std::string_view(v) == "1";
       } else if (a == "--dump-level") {
-        auto s = util::parse_u64(v);
-        if (!s || *s > 31) return usage_error("invalid --dump-level '%s' (0 to 31)", v);
-        so.dump_level = static_cast<unsigned>(*s);
+        auto s = filter::parse_dump_level(v);
+        if (!s) return usage_error("invalid --dump-level '%s' (0 to 31)", v);
+        so.dump_level = *s;
       } else if (a == "--progress") {
         auto s = util::parse_u64(v);
         if (!s || *s == 0 || *s > 3600)

@@ -8,8 +8,7 @@
 namespace zk::dumper {
 
 PageSelection::PageSelection(util::File& vmcore, const ondisk::VmcoreInfo& info, unsigned level,
-                             const filter::FilterLimits& limits)
-    : level_(level) {
+                             const filter::FilterLimits& limits) {
   outcome_.requested_level = level;
   outcome_.applied_level = level;
   // The writer leaves zero pages out itself; the filter decides on the other classes.
@@ -41,6 +40,8 @@ void PageSelection::stop(uint64_t paddr, const std::string& why) {
 
 PageSelection::Stretch PageSelection::at(uint64_t paddr, uint64_t max_length) {
   if (!filter_ || max_length == 0) return {true, max_length};
+  if (paddr >= known_begin_ && paddr < known_end_)
+    return {known_kept_, std::min(known_end_ - paddr, max_length)};
   const uint64_t pfn = paddr >> page_shift_;
   if (pfn >= filter_->end_pfn()) return {true, max_length};
   if (cycle_valid_ && pfn < cycle_.start_pfn) {
@@ -62,8 +63,10 @@ PageSelection::Stretch PageSelection::at(uint64_t paddr, uint64_t max_length) {
   const uint64_t last_pfn = std::min(cycle_.end_pfn - 1, last_byte >> page_shift_);
   uint64_t end = pfn + 1;
   while (end <= last_pfn && cycle_.is_kept(end) == kept) ++end;
-  const uint64_t length = (end << page_shift_) - paddr;
-  return {kept, std::min(length, max_length)};
+  known_begin_ = paddr;
+  known_end_ = std::min(end << page_shift_, paddr + std::min(max_length, UINT64_MAX - paddr));
+  known_kept_ = kept;
+  return {kept, known_end_ - paddr};
 }
 
 ondisk::FilterOutcome PageSelection::outcome() const {

@@ -56,10 +56,14 @@ class PageSelection {
  private:
   void stop(uint64_t paddr, const std::string& why);
 
-  unsigned level_;
   std::unique_ptr<filter::PageFilter> filter_;
   filter::Cycle cycle_;
   bool cycle_valid_ = false;
+  /// The last stretch answered, [known_begin_, known_end_): the writer reads a long kept
+  /// stretch in many pieces, and each piece is answered from here instead of scanning the
+  /// cycle's bits again.
+  uint64_t known_begin_ = 0, known_end_ = 0;
+  bool known_kept_ = true;
   uint64_t page_shift_ = 12;
   ondisk::FilterOutcome outcome_;
   filter::ClassCounts last_counts_;  ///< the filter's counts when it stopped

@@ -3,9 +3,12 @@
 /// makedumpfile's dump level: a sum of the kinds of page left out of a dump.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "ondisk/integrity_note.h"
+#include "util/strings.h"
 
 namespace zk::filter {
 
@@ -19,6 +22,14 @@ inline constexpr unsigned kMaxDumpLevel = ondisk::kMaxDumpLevel;
 /// Whether `level` needs the kernel's page structures (everything but zero pages does).
 [[nodiscard]] constexpr bool needs_page_structures(unsigned level) {
   return (level & (kExcludeCache | kExcludeCachePrivate | kExcludeUser | kExcludeFree)) != 0;
+}
+
+/// A dump level as every command line and ramdisk default spells it (zfcpdump.dump_level=N,
+/// --dump-level N): decimal 0 to 31; nullopt for anything else.
+[[nodiscard]] inline std::optional<unsigned> parse_dump_level(std::string_view text) {
+  const auto n = util::parse_u64(text);
+  if (!n || *n > kMaxDumpLevel) return std::nullopt;
+  return static_cast<unsigned>(*n);
 }
 
 /// What `level` leaves out, in words ("zero pages, free pages"); "nothing" for 0.

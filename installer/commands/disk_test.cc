@@ -29,17 +29,8 @@ using testing::slurp;
 class DiskCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
-    testsupport::make_zero_file(dir_.file("initrd"), 20 * 1024);
-    layout::LayoutInput in;
-    in.root = root();
-    in.kernel_image_path = dir_.file("kernel");
-    in.ramdisk_path = dir_.file("initrd");
-    in.dumper_version = "test";
-    in.compressor = "gzip";
-    auto made = layout::install_layout(in);
-    ASSERT_TRUE(made) << made.error().describe();
-    manifest_sha_ = made->manifest_sha256;
+    manifest_sha_ = install_layout_with(std::string(20 * 1024, '\0'), "");
+    ASSERT_FALSE(manifest_sha_.empty());
 
     disk_ = system::scsi_disk_sda(64 * kMiB);
     host_.members["/dev/sda"] = {{"sda", "8:0", "/dev/sda", std::nullopt}};
@@ -53,8 +44,9 @@ class DiskCommand : public ::testing::Test {
   std::string root() const { return dir_.file("root"); }
   std::string registry_path() const { return root() + config_.registry; }
 
-  /// Installs the layout again with `ramdisk` as its ramdisk's bytes and `dumper_params` baked.
-  void install_layout_with(const std::string& ramdisk, const std::string& dumper_params) {
+  /// Installs the layout (again) with `ramdisk` as its ramdisk's bytes and `dumper_params`
+  /// baked; returns its manifest's digest (empty, and a failure, when it cannot).
+  std::string install_layout_with(const std::string& ramdisk, const std::string& dumper_params) {
     testsupport::make_zero_file(dir_.file("kernel"), 200 * 1024);
     {
       std::ofstream(dir_.file("initrd"), std::ios::binary) << ramdisk;
@@ -67,7 +59,8 @@ class DiskCommand : public ::testing::Test {
     in.compressor = "gzip";
     in.dumper_params = dumper_params;
     auto made = layout::install_layout(in);
-    ASSERT_TRUE(made) << made.error().describe();
+    EXPECT_TRUE(made) << made.error().describe();
+    return made ? made->manifest_sha256 : std::string();
   }
 
   testing::Ran disk(std::vector<std::string> words) {

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "installer/disk/disk_options.h"
 
-#include "ondisk/integrity_note.h"  // kMaxDumpLevel
+#include "filter/dump_level.h"
 #include "util/strings.h"
 
 namespace zk::installer::disk {
 
 Result<unsigned> parse_dump_level(std::string_view text) {
-  auto n = util::parse_u64(text);
-  if (!n || *n > ondisk::kMaxDumpLevel)
+  const auto n = filter::parse_dump_level(text);
+  if (!n)
     return fail("--dump-level: '" + std::string(text) +
                 "' is not a dump level (0 to 31: 1 zero pages, 2 page cache, 4 page cache with "
                 "private data, 8 user pages, 16 free pages)");
-  return static_cast<unsigned>(*n);
+  return *n;
 }
 
 Result<DiskOptions> parse_disk_options(const cli::ParsedArgs& args) {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "filter/dump_level.h"
 #include "initramfs-gen/config_overlay.h"
 #include "installer/layout/build_layout.h"
 #include "util/strings.h"
@@ -37,9 +38,8 @@ unsigned dump_level_of(std::string_view params) {
   for (const auto& w : util::split_words(params)) {
     constexpr std::string_view kKey = "zfcpdump.dump_level=";
     if (!w.starts_with(kKey)) continue;
-    // As the dumper reads it (dumper/kernel_cmdline.cc): 0 to 31, anything else ignored.
-    if (auto n = util::parse_u64(std::string_view(w).substr(kKey.size())); n && *n <= 31)
-      level = static_cast<unsigned>(*n);
+    // As the dumper reads it (dumper/kernel_cmdline.cc): a word it cannot parse is ignored.
+    if (auto n = filter::parse_dump_level(std::string_view(w).substr(kKey.size()))) level = *n;
   }
   return level;
 }

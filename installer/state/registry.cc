@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "blockdev/disk.h"
-#include "ondisk/integrity_note.h"  // kMaxDumpLevel
+#include "filter/dump_level.h"
 #include "util/atomic_file.h"
 #include "util/read_file.h"
 #include "util/sha256.h"
@@ -159,9 +159,8 @@ Result<Registry> parse_registry(std::string_view text) {
         ok = !v.empty() && v.size() <= blockdev::kMaxWwidBytes;
         e.wwid = v;
       } else if (k == "dump_level") {
-        uint64_t level = 0;
-        ok = num(level) && level <= ondisk::kMaxDumpLevel;
-        e.dump_level = static_cast<unsigned>(level);
+        e.dump_level = filter::parse_dump_level(v);
+        ok = e.dump_level.has_value();
       } else if (k == "manifest") {
         ok = is_digest_or_empty(v);
         e.manifest_sha256 = v;
